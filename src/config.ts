@@ -1,0 +1,82 @@
+// Environment → one typed, validated config object. Every variable is documented in the README.
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .refine((v) => /^(file:|postgres(ql)?:\/\/)/.test(v), "must start with file: (SQLite) or postgresql://")
+    .default("file:./data/skillgraph.db"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: int(0, 65535).default(4000),
+  SKILLGRAPH_PUBLIC_READ: bool.optional(),
+  SKILLGRAPH_MIGRATE_ON_START: bool.default(true),
+  REDIS_URL: z
+    .string()
+    .refine((v) => /^rediss?:\/\//.test(v), "must start with redis:// or rediss://")
+    .optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  SKILLGRAPH_GRAPHIQL: bool.default(true),
+  SKILLGRAPH_MAX_DEPTH: int(1, 100).default(12),
+  SKILLGRAPH_MAX_ALIASES: int(0, 1000).default(30),
+  SKILLGRAPH_MAX_TOKENS: int(10, 1_000_000).default(5000),
+  SKILLGRAPH_MAX_COMPLEXITY: int(1, 10_000_000).default(20_000),
+  SKILLGRAPH_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
+});
+
+export type Provider = "sqlite" | "postgresql";
+
+export interface Config {
+  databaseUrl: string;
+  provider: Provider;
+  host: string;
+  port: number;
+  /** Anonymous requests get the read scope. Defaults to true on SQLite (embedded), false on PostgreSQL. */
+  publicRead: boolean;
+  migrateOnStart: boolean;
+  redisUrl: string | undefined;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  graphiql: boolean;
+  limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxComplexity: number };
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {}
+
+export function providerOf(databaseUrl: string): Provider {
+  return databaseUrl.startsWith("file:") ? "sqlite" : "postgresql";
+}
+
+/** Reads and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const provider = providerOf(e.DATABASE_URL);
+  return {
+    databaseUrl: e.DATABASE_URL,
+    provider,
+    host: e.HOST,
+    port: e.PORT,
+    publicRead: e.SKILLGRAPH_PUBLIC_READ ?? provider === "sqlite",
+    migrateOnStart: e.SKILLGRAPH_MIGRATE_ON_START,
+    redisUrl: e.REDIS_URL,
+    logLevel: e.LOG_LEVEL,
+    graphiql: e.SKILLGRAPH_GRAPHIQL,
+    limits: {
+      maxDepth: e.SKILLGRAPH_MAX_DEPTH,
+      maxAliases: e.SKILLGRAPH_MAX_ALIASES,
+      maxTokens: e.SKILLGRAPH_MAX_TOKENS,
+      maxComplexity: e.SKILLGRAPH_MAX_COMPLEXITY,
+    },
+    shutdownTimeoutMs: e.SKILLGRAPH_SHUTDOWN_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,132 @@
+// The Pothos builder: plugins, scalars and options. No type definitions live here.
+import SchemaBuilder from "@pothos/core";
+import ComplexityPlugin from "@pothos/plugin-complexity";
+import DataloaderPlugin from "@pothos/plugin-dataloader";
+import ErrorsPlugin from "@pothos/plugin-errors";
+import PrismaPlugin from "@pothos/plugin-prisma";
+import RelayPlugin from "@pothos/plugin-relay";
+import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import SimpleObjectsPlugin from "@pothos/plugin-simple-objects";
+import ValidationPlugin from "@pothos/plugin-validation";
+import { GraphQLError, isListType, getNamedType, getNullableType, type GraphQLField } from "graphql";
+import { DateTimeResolver, JSONResolver } from "graphql-scalars";
+import type PrismaTypes from "../generated/pothos-types.js";
+import { getDatamodel } from "../generated/pothos-types.js";
+import type { Context } from "./context.js";
+import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, pageArgOptions } from "./pagination.js";
+
+export interface BuilderTypes {
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  AuthScopes: { read: boolean; write: boolean; admin: boolean };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
+  };
+  DefaultFieldNullability: false;
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+}
+
+/** Connections cost their page size times their selection; other lists a flat 10. */
+function fieldComplexity(args: Record<string, unknown>, _ctx: Context, field: GraphQLField<unknown, Context>) {
+  const isConnection = getNamedType(field.type).name.endsWith("Connection") && field.args.some((a) => a.name === "first");
+  if (isConnection) {
+    const size = (args.first ?? args.last ?? DEFAULT_PAGE_SIZE) as number;
+    return { field: 1, multiplier: Math.max(1, Math.min(size, MAX_PAGE_SIZE)) };
+  }
+  return { field: 1, multiplier: isListType(getNullableType(field.type)) ? 10 : 1 };
+}
+
+export const builder = new SchemaBuilder<BuilderTypes>({
+  // Scope auth first, so authorisation runs before input validation and resolvers.
+  plugins: [
+    ScopeAuthPlugin,
+    ErrorsPlugin,
+    ValidationPlugin,
+    PrismaPlugin,
+    RelayPlugin,
+    DataloaderPlugin,
+    SimpleObjectsPlugin,
+    ComplexityPlugin,
+  ],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (ctx) => ({
+      read: ctx.viewer.scopes.has("read"),
+      write: ctx.viewer.scopes.has("write"),
+      admin: ctx.viewer.scopes.has("admin"),
+    }),
+    // A GraphQLError, so it is not masked; it says what is missing, never what exists.
+    unauthorizedError: (_parent, ctx, info) =>
+      new GraphQLError(
+        ctx.viewer.anonymous
+          ? `Not authorised to access ${info.parentType.name}.${info.fieldName}: send an API token (Authorization: Bearer …).`
+          : `Not authorised to access ${info.parentType.name}.${info.fieldName}: the token lacks the required scope.`,
+        { extensions: { code: ctx.viewer.anonymous ? "UNAUTHENTICATED" : "FORBIDDEN" } },
+      ),
+  },
+  prisma: {
+    client: (ctx) => ctx.db,
+    dmmf: getDatamodel(),
+    exposeDescriptions: false,
+    filterConnectionTotalCount: true,
+    onUnusedQuery: null,
+    defaultConnectionSize: DEFAULT_PAGE_SIZE,
+    maxConnectionSize: MAX_PAGE_SIZE,
+  },
+  relay: {
+    clientMutationId: "omit",
+    cursorType: "String",
+    edgesFieldOptions: { nullable: false },
+    nodeFieldOptions: { nullable: false },
+    firstArgOptions: pageArgOptions("first"),
+    lastArgOptions: pageArgOptions("last"),
+  },
+  errors: {
+    defaultUnionOptions: {
+      name: ({ fieldName }) => `${fieldName.charAt(0).toUpperCase()}${fieldName.slice(1)}Result`,
+    },
+    defaultResultOptions: {
+      name: ({ fieldName }) => `${fieldName.charAt(0).toUpperCase()}${fieldName.slice(1)}Success`,
+    },
+  },
+  validation: {
+    // Names the field and the rule; a GraphQLError so it reaches the client unmasked.
+    validationError: (failure) => {
+      const issues = failure.issues.map((issue) => ({
+        field: (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join("."),
+        message: issue.message,
+      }));
+      const text = issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join("; ");
+      return new GraphQLError(`Invalid input: ${text}`, { extensions: { code: "BAD_USER_INPUT", issues } });
+    },
+  },
+  complexity: {
+    fieldComplexity,
+    limit: (ctx) => ({ complexity: ctx.config.limits.maxComplexity }),
+    // The limit is not echoed back: it would only help someone probing for the edge.
+    complexityError: () =>
+      new GraphQLError("Query is too complex: ask for fewer fields or smaller pages.", {
+        extensions: { code: "QUERY_TOO_COMPLEX" },
+      }),
+  },
+});
+
+builder.addScalarType("DateTime", DateTimeResolver, {
+  description: "A date and time in UTC, ISO 8601 (e.g. 2026-11-22T10:00:00.000Z).",
+});
+builder.addScalarType("JSON", JSONResolver, { description: "Free-form structured data (any JSON value)." });
+
+builder.queryType({
+  description: "Everything that can be read. Needs the `read` scope unless a field says otherwise.",
+  authScopes: { read: true },
+});
+builder.mutationType({
+  description: "Everything that changes state. Needs the `write` scope; admin operations say so.",
+  authScopes: { write: true },
+});
+builder.subscriptionType({
+  description: "Live updates over graphql-ws (same path) or server-sent events. Needs the `read` scope.",
+  authScopes: { read: true },
+});

@@ -1,0 +1,23 @@
+// Imports every module for its side effects (type registration), then builds the schema.
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import { builder } from "./builder.js";
+import "./errors.js";
+import "../modules/auth/schema.js";
+import "../modules/artifacts/types.js";
+import "../modules/artifacts/schema.js";
+import "../modules/collections/schema.js";
+import "../modules/tags/schema.js";
+import "../modules/groups/schema.js";
+
+let built: GraphQLSchema | undefined;
+
+/** The schema, built once per process (the builder is module-global). */
+export function getSchema(): GraphQLSchema {
+  built ??= builder.toSchema({ sortSchema: true });
+  return built;
+}
+
+/** The SDL, sorted, as committed in schema/schema.graphql. */
+export function printSdl(): string {
+  return `${printSchema(lexicographicSortSchema(getSchema()))}\n`;
+}

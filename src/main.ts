@@ -1,0 +1,176 @@
+// The skillgraph CLI: serve, db, token, schema.
+import { readFileSync, writeFileSync } from "node:fs";
+import { Command, Option } from "commander";
+import { createApp } from "./app.js";
+import { ConfigError, loadConfig, type Config } from "./config.js";
+import { openDatabase } from "./db/client.js";
+import { migrate, migrationStatus, resetDatabase } from "./db/migrator.js";
+import { printSdl } from "./graphql/schema.js";
+import { DomainError } from "./lib/errors.js";
+import { TokenService } from "./modules/auth/service.js";
+
+function config(overrides: Partial<Record<string, string>> = {}): Config {
+  return loadConfig({ ...process.env, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) });
+}
+
+/** Runs fn with a migrated database open, and closes it after. */
+async function withDatabase<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+  const cfg = config();
+  await migrate(cfg.databaseUrl);
+  const db = await openDatabase(cfg.databaseUrl);
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+const program = new Command()
+  .name("skillgraph")
+  .description("skillgraph: one GraphQL graph over a team's agent-skill platform")
+  .showHelpAfterError();
+
+program
+  .command("serve")
+  .description("Start the API server (migrates the database first unless SKILLGRAPH_MIGRATE_ON_START=false)")
+  .option("-p, --port <port>", "port to listen on (default: PORT or 4000)")
+  .option("-H, --host <host>", "address to bind (default: HOST or 127.0.0.1)")
+  .action(async (opts: { port?: string; host?: string }) => {
+    const app = await createApp(config({ PORT: opts.port, HOST: opts.host }));
+    const url = await app.start();
+    app.logger.info("skillgraph listening", { graphql: `${url}/graphql`, database: app.database.provider });
+    let signalled = false;
+    const shutdown = (signal: string) => {
+      if (signalled) return;
+      signalled = true;
+      app.logger.info("shutting down", { signal });
+      app.stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          app.logger.error("shutdown failed", { error: String(err) });
+          process.exit(1);
+        },
+      );
+    };
+    process.on("SIGTERM", () => shutdown("SIGTERM"));
+    process.on("SIGINT", () => shutdown("SIGINT"));
+  });
+
+const db = program.command("db").description("Database: create, migrate, inspect, reset");
+db.command("init")
+  .description("Create the database (SQLite file or PostgreSQL schema) and apply all migrations")
+  .action(async () => {
+    const applied = await migrate(config().databaseUrl);
+    console.log(applied.length ? `Applied ${applied.length} migration(s):\n  ${applied.join("\n  ")}` : "Database is up to date.");
+  });
+db.command("migrate")
+  .description("Apply pending migrations")
+  .action(async () => {
+    const applied = await migrate(config().databaseUrl);
+    console.log(applied.length ? `Applied ${applied.length} migration(s):\n  ${applied.join("\n  ")}` : "No pending migrations.");
+  });
+db.command("status")
+  .description("List applied and pending migrations")
+  .option("--json", "print JSON")
+  .action(async (opts: { json?: boolean }) => {
+    const s = await migrationStatus(config().databaseUrl);
+    if (opts.json) return console.log(JSON.stringify(s, null, 2));
+    console.log(`Provider: ${s.provider}`);
+    console.log(`Applied (${s.applied.length}):`);
+    for (const m of s.applied) console.log(`  ${m.name}${m.checksumMatches ? "" : "  (file changed since it was applied!)"}`);
+    console.log(`Pending (${s.pending.length}):`);
+    for (const m of s.pending) console.log(`  ${m}`);
+    if (s.failed.length) console.log(`Failed (${s.failed.length}):\n  ${s.failed.join("\n  ")}`);
+    if (s.pending.length || s.failed.length) process.exitCode = 1;
+  });
+db.command("reset")
+  .description("Drop all data and re-apply migrations (needs --force)")
+  .option("--force", "really destroy all data")
+  .action(async (opts: { force?: boolean }) => {
+    if (!opts.force) {
+      console.error("db reset destroys all data. Run again with --force to do it.");
+      process.exitCode = 2;
+      return;
+    }
+    const applied = await resetDatabase(config().databaseUrl);
+    console.log(`Database reset; applied ${applied.length} migration(s).`);
+  });
+
+const token = program.command("token").description("API tokens");
+token
+  .command("create")
+  .description("Create a token; its secret is printed once and never stored")
+  .requiredOption("--name <name>", "a unique name")
+  .addOption(new Option("--scopes <scopes>", "comma-separated: read,write,admin").default("read"))
+  .option("--json", "print JSON")
+  .action(async (opts: { name: string; scopes: string; json?: boolean }) => {
+    await withDatabase(async (d) => {
+      const { token: t, secret } = await new TokenService(d.prisma).create(opts.name, opts.scopes);
+      if (opts.json) return console.log(JSON.stringify({ name: t.name, scopes: t.scopes, token: secret }));
+      console.log(`Created token "${t.name}" with scopes ${t.scopes.join(",")}.`);
+      console.log(`\n  ${secret}\n`);
+      console.log("Store it now: it is not shown again. Send it as: Authorization: Bearer <token>");
+    });
+  });
+token
+  .command("list")
+  .description("List tokens (never their secrets)")
+  .option("--json", "print JSON")
+  .action(async (opts: { json?: boolean }) => {
+    await withDatabase(async (d) => {
+      const list = await new TokenService(d.prisma).list();
+      if (opts.json) return console.log(JSON.stringify(list, null, 2));
+      if (list.length === 0) return console.log("No tokens.");
+      for (const t of list) {
+        const state = t.revokedAt ? `revoked ${t.revokedAt.toISOString()}` : t.lastUsedAt ? `last used ${t.lastUsedAt.toISOString()}` : "never used";
+        console.log(`${t.name.padEnd(24)} ${t.scopes.join(",").padEnd(16)} ${state}`);
+      }
+    });
+  });
+token
+  .command("revoke")
+  .description("Revoke a token by name (or id)")
+  .argument("<name>")
+  .action(async (name: string) => {
+    await withDatabase(async (d) => {
+      const t = await new TokenService(d.prisma).revoke(name);
+      console.log(`Revoked token "${t.name}".`);
+    });
+  });
+
+const schema = program.command("schema").description("The GraphQL schema");
+schema
+  .command("print")
+  .description("Print the SDL (sorted), or write it to a file, or check a file against it")
+  .option("-o, --output <file>", "write to this file")
+  .option("--check <file>", "exit 1 if this file differs from the schema the code builds")
+  .action((opts: { output?: string; check?: string }) => {
+    const sdl = printSdl();
+    if (opts.check) {
+      let current = "";
+      try {
+        current = readFileSync(opts.check, "utf8");
+      } catch {
+        // a missing file is drift too
+      }
+      if (current !== sdl) {
+        console.error(`${opts.check} does not match the schema built from the code. Run: npm run schema:print`);
+        process.exitCode = 1;
+      } else console.log(`${opts.check} matches the code.`);
+      return;
+    }
+    if (opts.output) {
+      writeFileSync(opts.output, sdl);
+      console.log(`Wrote ${opts.output}`);
+    } else process.stdout.write(sdl);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof ConfigError || err instanceof DomainError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  throw err;
+}

@@ -1,0 +1,107 @@
+// Who am I, and API token management for admins.
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import { z } from "zod";
+import { builder } from "../../graphql/builder.js";
+import { writeErrors } from "../../graphql/errors.js";
+import { SCOPES, type Scope } from "./viewer.js";
+
+export const ScopeEnum = builder.enumType("Scope", {
+  description: "What a token may do. admin includes write, and write includes read.",
+  values: {
+    READ: { value: "read", description: "Query and subscribe." },
+    WRITE: { value: "write", description: "Change artifacts, collections, tags, groups …" },
+    ADMIN: { value: "admin", description: "Manage tokens and run admin operations." },
+  } as const,
+});
+
+const ViewerType = builder.simpleObject("Viewer", {
+  description: "Who the request is authenticated as.",
+  fields: (t) => ({
+    name: t.string({ description: 'The token\'s name, or "anonymous".' }),
+    anonymous: t.boolean(),
+    scopes: t.field({ type: [ScopeEnum], description: "Effective scopes of this request." }),
+  }),
+});
+
+builder.queryField("viewer", (t) =>
+  t.field({
+    type: ViewerType,
+    description: "Who is asking and what they may do. Answers without any scope.",
+    skipTypeScopes: true,
+    resolve: (_r, _a, ctx) => ({
+      name: ctx.viewer.name,
+      anonymous: ctx.viewer.anonymous,
+      scopes: SCOPES.filter((s) => ctx.viewer.scopes.has(s)),
+    }),
+  }),
+);
+
+export const ApiTokenRef = builder.prismaNode("ApiToken", {
+  id: { field: "id" },
+  authScopes: { admin: true },
+  description: "An API token. The secret is shown once, at creation, and never stored.",
+  select: { id: true, name: true, scopes: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+  fields: (t) => ({
+    name: t.exposeString("name"),
+    scopes: t.field({ type: [ScopeEnum], resolve: (tk) => tk.scopes.split(",") as Scope[] }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    lastUsedAt: t.expose("lastUsedAt", { type: "DateTime", nullable: true }),
+    revokedAt: t.expose("revokedAt", { type: "DateTime", nullable: true }),
+  }),
+});
+
+builder.queryField("apiTokens", (t) =>
+  t.prismaConnection({
+    type: "ApiToken",
+    cursor: "id",
+    authScopes: { admin: true },
+    description: "All API tokens (admin).",
+    resolve: (query, _r, _a, ctx) => ctx.db.apiToken.findMany({ ...query, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
+  }),
+);
+
+const CreateApiTokenInput = builder.inputType("CreateApiTokenInput", {
+  fields: (t) => ({
+    name: t.string({
+      required: true,
+      validate: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _.@-]{0,63}$/, "must be 1–64 letters, digits, space or _ . @ -, starting with a letter or digit"),
+    }),
+    scopes: t.field({ type: [ScopeEnum], required: true, validate: z.array(z.string()).min(1, "must name at least one scope") }),
+  }),
+});
+
+const CreateApiTokenPayload = builder.simpleObject("CreateApiTokenPayload", {
+  fields: (t) => ({
+    secret: t.string({ description: "The bearer token. Shown only here, only now: store it." }),
+    token: t.field({ type: ApiTokenRef }),
+  }),
+});
+const RevokeApiTokenPayload = builder.simpleObject("RevokeApiTokenPayload", {
+  fields: (t) => ({ revokedTokenId: t.id() }),
+});
+
+builder.mutationFields((t) => ({
+  createApiToken: t.field({
+    type: CreateApiTokenPayload,
+    authScopes: { admin: true },
+    description: "Creates a token (admin).",
+    errors: { types: writeErrors, directResult: true },
+    args: { input: t.arg({ type: CreateApiTokenInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => {
+      const { token, secret } = await ctx.services.tokens.create(input.name, input.scopes);
+      const row = await ctx.db.apiToken.findUniqueOrThrow({ where: { id: token.id } });
+      return { secret, token: row };
+    },
+  }),
+  revokeApiToken: t.field({
+    type: RevokeApiTokenPayload,
+    authScopes: { admin: true },
+    description: "Revokes a token at once (admin). Revoking twice is harmless.",
+    errors: { types: writeErrors, directResult: true },
+    args: { id: t.arg.globalID({ required: true, for: ApiTokenRef }) },
+    resolve: async (_r, args, ctx) => {
+      const token = await ctx.services.tokens.revoke(args.id.id);
+      return { revokedTokenId: encodeGlobalID("ApiToken", token.id) };
+    },
+  }),
+}));
