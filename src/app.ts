@@ -18,7 +18,7 @@ import { createEventBus, type PubSubHandle } from "./graphql/pubsub.js";
 import { getSchema } from "./graphql/schema.js";
 import { createLogger, type Logger } from "./lib/logger.js";
 import { anonymousViewer, type Viewer } from "./modules/auth/viewer.js";
-import { createServices, type Services } from "./services.js";
+import { createServices, type BackgroundTask, type Services } from "./services.js";
 
 export interface App {
   config: Config;
@@ -28,6 +28,10 @@ export interface App {
   services: Services;
   events: PubSubHandle;
   logger: Logger;
+  /** Workers and schedulers; started by start() unless `startBackground: false`. */
+  background: BackgroundTask[];
+  /** Starts the background tasks without the HTTP server (the `worker` command); start() calls it too. */
+  startBackground(): Promise<void>;
   /** Listens on config.port (0 = any free port); resolves with the base URL. */
   start(): Promise<string>;
   /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes sockets and the database. */
@@ -49,6 +53,8 @@ function bearer(value: unknown): string | null {
 
 export interface CreateAppOptions {
   logger?: Logger;
+  /** Start background tasks (job workers, health sweeps) with the server. Default true. */
+  startBackground?: boolean;
 }
 
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
@@ -59,7 +65,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   }
   const database = await openDatabase(config.databaseUrl);
   const events = createEventBus(config.redisUrl);
-  const services = createServices(database.prisma, events.pubsub);
+  const { services, background } = createServices({ db: database.prisma, events: events.pubsub, config, logger });
 
   async function viewerFor(token: string | null): Promise<Viewer> {
     if (token === null) return anonymousViewer(config.publicRead);
@@ -209,6 +215,14 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   );
 
   let stopping: Promise<void> | undefined;
+  const startedTasks: BackgroundTask[] = [];
+  async function startBackground() {
+    for (const task of background) {
+      if (startedTasks.includes(task)) continue;
+      await task.start();
+      startedTasks.push(task);
+    }
+  }
   return {
     config,
     yoga,
@@ -217,15 +231,20 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     services,
     events,
     logger,
-    start: () =>
-      new Promise((resolve, reject) => {
+    background,
+    async start() {
+      const url = await new Promise<string>((resolve, reject) => {
         httpServer.once("error", reject);
         httpServer.listen(config.port, config.host, () => {
           const address = httpServer.address();
           const port = typeof address === "object" && address ? address.port : config.port;
           resolve(`http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`);
         });
-      }),
+      });
+      if (options.startBackground !== false) await startBackground();
+      return url;
+    },
+    startBackground,
     stop() {
       stopping ??= (async () => {
         // Stop accepting; idle keep-alive sockets close now, busy ones when their response ends.
@@ -236,6 +255,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
         await Promise.race([httpServer.listening ? closed : Promise.resolve(), timeout]);
         for (const s of sockets) s.destroy();
+        for (const task of startedTasks.reverse()) {
+          await task.stop().catch((err: unknown) => logger.error("background task failed to stop", { task: task.name, error: String(err) }));
+        }
         await events.close();
         await database.close();
       })();

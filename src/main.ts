@@ -1,29 +1,14 @@
 // The skillgraph CLI: serve, db, token, schema.
 import { readFileSync, writeFileSync } from "node:fs";
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { createApp } from "./app.js";
-import { ConfigError, loadConfig, type Config } from "./config.js";
-import { openDatabase } from "./db/client.js";
+import { ConfigError } from "./config.js";
 import { migrate, migrationStatus, resetDatabase } from "./db/migrator.js";
 import { printSdl } from "./graphql/schema.js";
 import { DomainError } from "./lib/errors.js";
-import { TokenService } from "./modules/auth/service.js";
+import { registerTokenCommands } from "./modules/auth/cli.js";
 
-function config(overrides: Partial<Record<string, string>> = {}): Config {
-  return loadConfig({ ...process.env, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) });
-}
-
-/** Runs fn with a migrated database open, and closes it after. */
-async function withDatabase<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
-  const cfg = config();
-  await migrate(cfg.databaseUrl);
-  const db = await openDatabase(cfg.databaseUrl);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
+import { config } from "./cli/context.js";
 
 const program = new Command()
   .name("skillgraph")
@@ -96,47 +81,8 @@ db.command("reset")
     console.log(`Database reset; applied ${applied.length} migration(s).`);
   });
 
-const token = program.command("token").description("API tokens");
-token
-  .command("create")
-  .description("Create a token; its secret is printed once and never stored")
-  .requiredOption("--name <name>", "a unique name")
-  .addOption(new Option("--scopes <scopes>", "comma-separated: read,write,admin").default("read"))
-  .option("--json", "print JSON")
-  .action(async (opts: { name: string; scopes: string; json?: boolean }) => {
-    await withDatabase(async (d) => {
-      const { token: t, secret } = await new TokenService(d.prisma).create(opts.name, opts.scopes);
-      if (opts.json) return console.log(JSON.stringify({ name: t.name, scopes: t.scopes, token: secret }));
-      console.log(`Created token "${t.name}" with scopes ${t.scopes.join(",")}.`);
-      console.log(`\n  ${secret}\n`);
-      console.log("Store it now: it is not shown again. Send it as: Authorization: Bearer <token>");
-    });
-  });
-token
-  .command("list")
-  .description("List tokens (never their secrets)")
-  .option("--json", "print JSON")
-  .action(async (opts: { json?: boolean }) => {
-    await withDatabase(async (d) => {
-      const list = await new TokenService(d.prisma).list();
-      if (opts.json) return console.log(JSON.stringify(list, null, 2));
-      if (list.length === 0) return console.log("No tokens.");
-      for (const t of list) {
-        const state = t.revokedAt ? `revoked ${t.revokedAt.toISOString()}` : t.lastUsedAt ? `last used ${t.lastUsedAt.toISOString()}` : "never used";
-        console.log(`${t.name.padEnd(24)} ${t.scopes.join(",").padEnd(16)} ${state}`);
-      }
-    });
-  });
-token
-  .command("revoke")
-  .description("Revoke a token by name (or id)")
-  .argument("<name>")
-  .action(async (name: string) => {
-    await withDatabase(async (d) => {
-      const t = await new TokenService(d.prisma).revoke(name);
-      console.log(`Revoked token "${t.name}".`);
-    });
-  });
+// Each domain adds its own commands.
+for (const register of [registerTokenCommands]) register(program);
 
 const schema = program.command("schema").description("The GraphQL schema");
 schema

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const sqliteSchema = join(root, "prisma/schema.prisma");
 export const postgresSchema = join(root, "src/generated/postgresql.prisma");
 export const providers = ["sqlite", "postgresql"];

@@ -1,0 +1,49 @@
+// `skillgraph token create|list|revoke`.
+import type { Command } from "commander";
+import { Option } from "commander";
+import { withDatabase } from "../../cli/context.js";
+import { TokenService } from "./service.js";
+
+export function registerTokenCommands(program: Command): void {
+  const token = program.command("token").description("API tokens");
+  token
+    .command("create")
+    .description("Create a token; its secret is printed once and never stored")
+    .requiredOption("--name <name>", "a unique name")
+    .addOption(new Option("--scopes <scopes>", "comma-separated: read,write,admin").default("read"))
+    .option("--json", "print JSON")
+    .action(async (opts: { name: string; scopes: string; json?: boolean }) => {
+      await withDatabase(async (d) => {
+        const { token: t, secret } = await new TokenService(d.prisma).create(opts.name, opts.scopes);
+        if (opts.json) return console.log(JSON.stringify({ name: t.name, scopes: t.scopes, token: secret }));
+        console.log(`Created token "${t.name}" with scopes ${t.scopes.join(",")}.`);
+        console.log(`\n  ${secret}\n`);
+        console.log("Store it now: it is not shown again. Send it as: Authorization: Bearer <token>");
+      });
+    });
+  token
+    .command("list")
+    .description("List tokens (never their secrets)")
+    .option("--json", "print JSON")
+    .action(async (opts: { json?: boolean }) => {
+      await withDatabase(async (d) => {
+        const list = await new TokenService(d.prisma).list();
+        if (opts.json) return console.log(JSON.stringify(list, null, 2));
+        if (list.length === 0) return console.log("No tokens.");
+        for (const t of list) {
+          const state = t.revokedAt ? `revoked ${t.revokedAt.toISOString()}` : t.lastUsedAt ? `last used ${t.lastUsedAt.toISOString()}` : "never used";
+          console.log(`${t.name.padEnd(24)} ${t.scopes.join(",").padEnd(16)} ${state}`);
+        }
+      });
+    });
+  token
+    .command("revoke")
+    .description("Revoke a token by name (or id)")
+    .argument("<name>")
+    .action(async (name: string) => {
+      await withDatabase(async (d) => {
+        const t = await new TokenService(d.prisma).revoke(name);
+        console.log(`Revoked token "${t.name}".`);
+      });
+    });
+}

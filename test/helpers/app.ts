@@ -1,0 +1,155 @@
+// The test kit: an app per test file, talked to as clients do (yoga.fetch), with tokens for
+// each scope, typed execute(), table clearing between tests and SQL statement counting.
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { print, type GraphQLFormattedError } from "graphql";
+import { afterAll, beforeAll } from "vitest";
+import { createApp, type App } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/lib/logger.js";
+import { createTestDatabase, type TestDatabase } from "./database.js";
+
+export interface ExecResult<T> {
+  status: number;
+  data: T | null | undefined;
+  errors: GraphQLFormattedError[] | undefined;
+  headers: Headers;
+  /** The data, after asserting there were no errors (the errors are shown when there are). */
+  expectNoErrors(): T;
+  /** The errors, after asserting there was at least one. */
+  expectErrors(): GraphQLFormattedError[];
+}
+
+export interface ExecOptions {
+  /** A bearer secret, or one of the kit's tokens by scope; none = anonymous. */
+  token?: string | "read" | "write" | "admin" | null;
+  method?: "POST" | "GET";
+  headers?: Record<string, string>;
+}
+
+export interface TestApp {
+  app: App;
+  url: string | null;
+  tokens: { read: string; write: string; admin: string };
+  execute<T, V>(doc: TypedDocumentNode<T, V> | string, variables?: V, options?: ExecOptions): Promise<ExecResult<T>>;
+  /** Deletes every row except tokens and migrations. */
+  clear(): Promise<void>;
+  /** Runs fn and returns how many SQL statements Prisma sent while it ran. */
+  countStatements(fn: () => Promise<unknown>): Promise<{ count: number; statements: string[] }>;
+  /** Listens on a real port (for graphql-ws); returns the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database: TestDatabase = await createTestDatabase();
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    PORT: "0",
+    LOG_LEVEL: "silent",
+    SKILLGRAPH_SHUTDOWN_TIMEOUT_MS: "2000",
+    ...options.env,
+  });
+  const app = await createApp(config, { logger: createLogger("silent") });
+  const made = await Promise.all(
+    (["read", "write", "admin"] as const).map(async (s) => [s, (await app.services.tokens.create(`test-${s}`, [s])).secret] as const),
+  );
+  const tokens = Object.fromEntries(made) as TestApp["tokens"];
+  let url: string | null = null;
+
+  const kit: TestApp = {
+    app,
+    get url() {
+      return url;
+    },
+    tokens,
+    async execute(doc, variables, opts = {}) {
+      const query = typeof doc === "string" ? doc : print(doc);
+      const headers: Record<string, string> = { accept: "application/graphql-response+json, application/json", ...opts.headers };
+      const secret = opts.token == null ? null : opts.token in tokens ? tokens[opts.token as keyof typeof tokens] : opts.token;
+      if (secret) headers.authorization = `Bearer ${secret}`;
+      let response: Response;
+      if (opts.method === "GET") {
+        const params = new URLSearchParams({ query });
+        if (variables) params.set("variables", JSON.stringify(variables));
+        response = await app.yoga.fetch(`http://skillgraph.test/graphql?${params}`, { method: "GET", headers });
+      } else {
+        headers["content-type"] = "application/json";
+        response = await app.yoga.fetch("http://skillgraph.test/graphql", {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ query, variables }),
+        });
+      }
+      const body = (await response.json()) as { data?: unknown; errors?: GraphQLFormattedError[] };
+      const result = {
+        status: response.status,
+        data: body.data as never,
+        errors: body.errors,
+        headers: response.headers,
+        expectNoErrors() {
+          if (body.errors?.length) throw new Error(`Expected no GraphQL errors, got:\n${JSON.stringify(body.errors, null, 2)}`);
+          return body.data as never;
+        },
+        expectErrors() {
+          if (!body.errors?.length) throw new Error(`Expected GraphQL errors, got data:\n${JSON.stringify(body.data, null, 2)}`);
+          return body.errors;
+        },
+      };
+      return result;
+    },
+    async clear() {
+      const db = app.database.prisma;
+      if (app.database.provider === "sqlite") {
+        const rows = await db.$queryRawUnsafe<{ name: string }[]>(
+          `SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('_prisma_migrations','ApiToken')`,
+        );
+        await db.$executeRawUnsafe("PRAGMA foreign_keys = OFF");
+        for (const r of rows) await db.$executeRawUnsafe(`DELETE FROM "${r.name}"`);
+        await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+      } else {
+        const rows = await db.$queryRawUnsafe<{ tablename: string }[]>(
+          `SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename NOT IN ('_prisma_migrations','ApiToken')`,
+        );
+        if (rows.length) await db.$executeRawUnsafe(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(", ")} CASCADE`);
+      }
+    },
+    async countStatements(fn) {
+      const statements: string[] = [];
+      const off = app.database.onStatement((sql) => statements.push(sql));
+      try {
+        await fn();
+      } finally {
+        off();
+      }
+      return { count: statements.length, statements };
+    },
+    async listen() {
+      url ??= await app.start();
+      return url;
+    },
+    async close() {
+      await app.stop();
+      await database.drop();
+    },
+  };
+  return kit;
+}
+
+/** Registers beforeAll/afterAll for a test file and returns a getter for its app. */
+export function useTestApp(options: TestAppOptions = {}): () => TestApp {
+  let kit: TestApp | undefined;
+  beforeAll(async () => {
+    kit = await createTestApp(options);
+  });
+  afterAll(async () => {
+    await kit?.close();
+  });
+  return () => {
+    if (!kit) throw new Error("useTestApp: the app is not ready (use it inside tests or hooks)");
+    return kit;
+  };
+}
