@@ -80,14 +80,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
 
   const requestIds = new WeakMap<Request, string>();
   const platform: Plugin<Context> = {
-    onRequest({ request, url, endResponse, fetchAPI }) {
+    onRequest({ request, url, endResponse }) {
       requestIds.set(request, request.headers.get("x-request-id")?.slice(0, 100) || randomUUID());
       if (url.pathname === "/healthz") {
         endResponse(Response.json({ status: "ok" }));
       }
-    },
-    async onRequestParse({ request }) {
-      void request;
     },
     onResponse({ request, response }) {
       const id = requestIds.get(request);

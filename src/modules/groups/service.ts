@@ -1,6 +1,6 @@
 // Groups: ordered sets of artifacts within a collection, themselves ordered by position.
 import type { Db } from "../../db/client.js";
-import { Prisma } from "../../db/client.js";
+import { type Prisma } from "../../db/client.js";
 import type { Group } from "../../generated/prisma/client.js";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import { COLOR } from "../artifacts/names.js";
