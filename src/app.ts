@@ -150,10 +150,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       platform,
       readiness,
       EnvelopArmorPlugin({
-        maxDepth: { n: config.limits.maxDepth, exposeLimits: false },
-        maxAliases: { n: config.limits.maxAliases, exposeLimits: false },
-        maxTokens: { n: config.limits.maxTokens, exposeLimits: false },
-        maxDirectives: { n: 50, exposeLimits: false },
+        // The messages say which limit was hit, never its value.
+        maxDepth: { n: config.limits.maxDepth, exposeLimits: false, errorMessage: "Query is nested too deeply." },
+        maxAliases: { n: config.limits.maxAliases, exposeLimits: false, errorMessage: "Query uses too many aliases." },
+        maxTokens: { n: config.limits.maxTokens, exposeLimits: false, errorMessage: "Query document has too many tokens." },
+        maxDirectives: { n: 50, exposeLimits: false, errorMessage: "Query uses too many directives." },
         // Cost is the Pothos complexity plugin's job: it knows connection page sizes.
         costLimit: { enabled: false },
         // Introspection is on for GraphiQL users, so hiding suggestions would protect nothing.

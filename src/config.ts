@@ -24,8 +24,14 @@ const schema = z.object({
   SKILLGRAPH_MAX_DEPTH: int(1, 100).default(12),
   SKILLGRAPH_MAX_ALIASES: int(0, 1000).default(30),
   SKILLGRAPH_MAX_TOKENS: int(10, 1_000_000).default(5000),
-  SKILLGRAPH_MAX_COMPLEXITY: int(1, 10_000_000).default(20_000),
+  SKILLGRAPH_MAX_COMPLEXITY: int(1, 10_000_000).default(50_000),
   SKILLGRAPH_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
+  SKILLGRAPH_WORKER_CONCURRENCY: int(1, 64).default(2),
+  SKILLGRAPH_JOB_POLL_MS: int(5, 600_000).default(1000),
+  SKILLGRAPH_JOB_LEASE_MS: int(50, 3_600_000).default(30_000),
+  SKILLGRAPH_JOB_BACKOFF_MS: int(0, 3_600_000).default(5000),
+  SKILLGRAPH_JOB_BACKOFF_MAX_MS: int(0, 86_400_000).default(300_000),
+  SKILLGRAPH_JOB_HITL_TIMEOUT_MS: int(10, 2_592_000_000).default(86_400_000),
 });
 
 export type Provider = "sqlite" | "postgresql";
@@ -43,6 +49,8 @@ export interface Config {
   graphiql: boolean;
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxComplexity: number };
   shutdownTimeoutMs: number;
+  /** Job workers: how many jobs one process runs at once, how often it polls, lease length, retry backoff, HITL timeout default. */
+  jobs: { concurrency: number; pollMs: number; leaseMs: number; backoffMs: number; backoffMaxMs: number; hitlTimeoutMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -78,5 +86,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxComplexity: e.SKILLGRAPH_MAX_COMPLEXITY,
     },
     shutdownTimeoutMs: e.SKILLGRAPH_SHUTDOWN_TIMEOUT_MS,
+    jobs: {
+      concurrency: e.SKILLGRAPH_WORKER_CONCURRENCY,
+      pollMs: e.SKILLGRAPH_JOB_POLL_MS,
+      leaseMs: e.SKILLGRAPH_JOB_LEASE_MS,
+      backoffMs: e.SKILLGRAPH_JOB_BACKOFF_MS,
+      backoffMaxMs: e.SKILLGRAPH_JOB_BACKOFF_MAX_MS,
+      hitlTimeoutMs: e.SKILLGRAPH_JOB_HITL_TIMEOUT_MS,
+    },
   };
 }

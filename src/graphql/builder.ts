@@ -28,8 +28,12 @@ export interface BuilderTypes {
   DefaultNodeNullability: false;
 }
 
-/** Connections cost their page size times their selection; other lists a flat 10. */
+/**
+ * Connections cost their page size times their selection (so `first` counts); their `edges`
+ * list is already covered by that page size; other lists multiply by a flat 10.
+ */
 function fieldComplexity(args: Record<string, unknown>, _ctx: Context, field: GraphQLField<unknown, Context>) {
+  if (field.name === "edges" && getNamedType(field.type).name.endsWith("Edge")) return { field: 1, multiplier: 1 };
   const isConnection = getNamedType(field.type).name.endsWith("Connection") && field.args.some((a) => a.name === "first");
   if (isConnection) {
     const size = (args.first ?? args.last ?? DEFAULT_PAGE_SIZE) as number;
