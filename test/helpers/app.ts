@@ -5,7 +5,7 @@ import { print, type GraphQLFormattedError } from "graphql";
 import { afterAll, beforeAll } from "vitest";
 import { createApp, type App } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
-import { createLogger } from "../../src/lib/logger.js";
+import { createLogger, type Logger } from "../../src/lib/logger.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 
 export interface ExecResult<T> {
@@ -42,6 +42,8 @@ export interface TestApp {
 
 export interface TestAppOptions {
   env?: Record<string, string>;
+  /** Receives the app's log lines (default: silent). */
+  logger?: Logger;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -51,9 +53,15 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     PORT: "0",
     LOG_LEVEL: "silent",
     SKILLGRAPH_SHUTDOWN_TIMEOUT_MS: "2000",
+    // The embedded default; PostgreSQL's default (off) is tested where a test says so.
+    SKILLGRAPH_PUBLIC_READ: "true",
+    // With REDIS_URL set (CI), subscription events go through Redis in every test.
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    // Schedulers stay off in tests unless a test asks for them.
+    SKILLGRAPH_MCP_HEALTH_INTERVAL_S: "0",
     ...options.env,
   });
-  const app = await createApp(config, { logger: createLogger("silent") });
+  const app = await createApp(config, { logger: options.logger ?? createLogger("silent") });
   const made = await Promise.all(
     (["read", "write", "admin"] as const).map(async (s) => [s, (await app.services.tokens.create(`test-${s}`, [s])).secret] as const),
   );
@@ -112,7 +120,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
         await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
       } else {
         const rows = await db.$queryRawUnsafe<{ tablename: string }[]>(
-          `SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename NOT IN ('_prisma_migrations','ApiToken')`,
+          `SELECT tablename::text AS tablename FROM pg_tables WHERE schemaname='public' AND tablename NOT IN ('_prisma_migrations','ApiToken')`,
         );
         if (rows.length) await db.$executeRawUnsafe(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(", ")} CASCADE`);
       }
