@@ -37,6 +37,8 @@ export const ArtifactMetadataType = builder.simpleObject("ArtifactMetadata", {
 
 export const ArtifactRef = builder.prismaNode("Artifact", {
   id: { field: "id" },
+  // node(id) of a deleted or unknown record is null, not an error.
+  nullable: true,
   authScopes: { read: true },
   description: "A skill, command, agent, hook, MCP server, workflow or composite, kept in a collection.",
   fields: (t) => ({
@@ -87,6 +89,8 @@ export const ArtifactRef = builder.prismaNode("Artifact", {
 
 export const TagRef = builder.prismaNode("Tag", {
   id: { field: "id" },
+  // node(id) of a deleted or unknown record is null, not an error.
+  nullable: true,
   authScopes: { read: true },
   description: "A label for artifacts. Names and slugs are unique.",
   fields: (t) => ({
@@ -102,6 +106,8 @@ export const TagRef = builder.prismaNode("Tag", {
 
 export const GroupRef = builder.prismaNode("Group", {
   id: { field: "id" },
+  // node(id) of a deleted or unknown record is null, not an error.
+  nullable: true,
   authScopes: { read: true },
   description: "An ordered set of artifacts within a collection.",
   fields: (t) => ({

@@ -38,6 +38,8 @@ builder.queryField("viewer", (t) =>
 
 export const ApiTokenRef = builder.prismaNode("ApiToken", {
   id: { field: "id" },
+  // node(id) of a deleted or unknown record is null, not an error.
+  nullable: true,
   authScopes: { admin: true },
   description: "An API token. The secret is shown once, at creation, and never stored.",
   select: { id: true, name: true, scopes: true, createdAt: true, lastUsedAt: true, revokedAt: true },

@@ -9,6 +9,8 @@ import { TagRef } from "../artifacts/types.js";
 
 export const CollectionRef = builder.prismaNode("Collection", {
   id: { field: "id" },
+  // node(id) of a deleted or unknown record is null, not an error.
+  nullable: true,
   authScopes: { read: true },
   description: "A named set of artifacts, with its groups.",
   fields: (t) => ({
