@@ -128,7 +128,7 @@ describe("one port, every transport", () => {
 
 describe("GraphQL over HTTP conformance (graphql-http audits)", () => {
   const t = useTestApp();
-  for (const audit of serverAudits({ url: "http://skillgraph.test/graphql", fetchFn: (input: RequestInfo | URL, init?: RequestInit) => t().app.yoga.fetch(input as string, init) })) {
+  for (const audit of serverAudits({ url: "http://skillgraph.test/graphql", fetchFn: (input: RequestInfo | URL, init?: RequestInit) => t().app.yoga.fetch(new Request(input, init)) })) {
     const level = audit.name.split(" ")[0];
     if (level !== "MUST" && level !== "SHOULD") continue;
     it(audit.name, async () => {
