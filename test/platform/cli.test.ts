@@ -44,7 +44,8 @@ async function rows<T>(db: TestDatabase, sql: string): Promise<T[]> {
   }
 }
 
-describe("skillgraph CLI", () => {
+// Each call starts a process that loads every module through tsx: seconds each on a busy machine.
+describe("skillgraph CLI", { timeout: 180_000 }, () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase();
