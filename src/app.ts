@@ -18,6 +18,7 @@ import { createEventBus, type PubSubHandle } from "./graphql/pubsub.js";
 import { getSchema } from "./graphql/schema.js";
 import { createLogger, type Logger } from "./lib/logger.js";
 import { anonymousViewer, type Viewer } from "./modules/auth/viewer.js";
+import { useETag } from "./modules/marketplace/etag.js";
 import { createServices, type BackgroundTask, type Services } from "./services.js";
 
 export interface App {
@@ -149,6 +150,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     plugins: [
       platform,
       readiness,
+      // ETag / If-None-Match → 304 for queries over GET (integrators polling the marketplace).
+      useETag<Record<string, unknown>>(),
       EnvelopArmorPlugin({
         // The messages say which limit was hit, never its value.
         maxDepth: { n: config.limits.maxDepth, exposeLimits: false, errorMessage: "Query is nested too deeply." },

@@ -1,5 +1,6 @@
 // Environment → one typed, validated config object. Every variable is documented in the README.
 import { z } from "zod";
+import { mcpConfig, mcpEnvSchema, type McpConfig } from "./modules/mcp/config.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
@@ -26,7 +27,9 @@ const schema = z.object({
   SKILLGRAPH_MAX_TOKENS: int(10, 1_000_000).default(5000),
   SKILLGRAPH_MAX_COMPLEXITY: int(1, 10_000_000).default(50_000),
   SKILLGRAPH_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
-  SKILLGRAPH_WORKER_CONCURRENCY: int(1, 64).default(2),
+  ...mcpEnvSchema,
+  // 0: this process runs no job worker (serve --no-worker).
+  SKILLGRAPH_WORKER_CONCURRENCY: int(0, 64).default(2),
   SKILLGRAPH_JOB_POLL_MS: int(5, 600_000).default(1000),
   SKILLGRAPH_JOB_LEASE_MS: int(50, 3_600_000).default(30_000),
   SKILLGRAPH_JOB_BACKOFF_MS: int(0, 3_600_000).default(5000),
@@ -49,6 +52,8 @@ export interface Config {
   graphiql: boolean;
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxComplexity: number };
   shutdownTimeoutMs: number;
+  /** MCP servers: secret key, deploy folder, health checks (src/modules/mcp/config.ts). */
+  mcp: McpConfig;
   /** Job workers: how many jobs one process runs at once, how often it polls, lease length, retry backoff, HITL timeout default. */
   jobs: { concurrency: number; pollMs: number; leaseMs: number; backoffMs: number; backoffMaxMs: number; hitlTimeoutMs: number };
 }
@@ -86,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxComplexity: e.SKILLGRAPH_MAX_COMPLEXITY,
     },
     shutdownTimeoutMs: e.SKILLGRAPH_SHUTDOWN_TIMEOUT_MS,
+    mcp: mcpConfig(e),
     jobs: {
       concurrency: e.SKILLGRAPH_WORKER_CONCURRENCY,
       pollMs: e.SKILLGRAPH_JOB_POLL_MS,

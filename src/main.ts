@@ -7,6 +7,11 @@ import { migrate, migrationStatus, resetDatabase } from "./db/migrator.js";
 import { printSdl } from "./graphql/schema.js";
 import { DomainError } from "./lib/errors.js";
 import { registerTokenCommands } from "./modules/auth/cli.js";
+import { registerJobCommands } from "./modules/jobs/cli.js";
+import { registerMedallionCommands } from "./modules/medallions/cli.js";
+import { registerMcpCommands } from "./modules/mcp/cli.js";
+import { registerMarketplaceCommands } from "./modules/marketplace/cli.js";
+import { registerRatingCommands } from "./modules/ratings/cli.js";
 
 import { config } from "./cli/context.js";
 
@@ -20,8 +25,9 @@ program
   .description("Start the API server (migrates the database first unless SKILLGRAPH_MIGRATE_ON_START=false)")
   .option("-p, --port <port>", "port to listen on (default: PORT or 4000)")
   .option("-H, --host <host>", "address to bind (default: HOST or 127.0.0.1)")
-  .action(async (opts: { port?: string; host?: string }) => {
-    const app = await createApp(config({ PORT: opts.port, HOST: opts.host }));
+  .option("--no-worker", "do not run job workers in this process (run `skillgraph worker` elsewhere)")
+  .action(async (opts: { port?: string; host?: string; worker: boolean }) => {
+    const app = await createApp(config({ PORT: opts.port, HOST: opts.host, SKILLGRAPH_WORKER_CONCURRENCY: opts.worker ? undefined : "0" }));
     const url = await app.start();
     app.logger.info("skillgraph listening", { graphql: `${url}/graphql`, database: app.database.provider });
     let signalled = false;
@@ -82,7 +88,7 @@ db.command("reset")
   });
 
 // Each domain adds its own commands.
-for (const register of [registerTokenCommands]) register(program);
+for (const register of [registerTokenCommands, registerJobCommands, registerMedallionCommands, registerRatingCommands, registerMcpCommands, registerMarketplaceCommands]) register(program);
 
 const schema = program.command("schema").description("The GraphQL schema");
 schema

@@ -7,7 +7,17 @@ import type { Logger } from "./lib/logger.js";
 import { ArtifactService } from "./modules/artifacts/service.js";
 import { TokenService } from "./modules/auth/service.js";
 import { GroupService } from "./modules/groups/service.js";
+import { mcpHealthScheduler } from "./modules/mcp/scheduler.js";
+import { McpService } from "./modules/mcp/service.js";
+import { MedallionService } from "./modules/medallions/service.js";
+import { createJobs } from "./modules/jobs/index.js";
+import { scoresRecomputeKind } from "./modules/jobs/kinds/scores-recompute.js";
+import { TrainingService } from "./modules/optimizer/service.js";
+import type { JobService } from "./modules/jobs/service.js";
+import { RatingService } from "./modules/ratings/service.js";
 import { TagService } from "./modules/tags/service.js";
+import { MarketplaceService } from "./modules/marketplace/service.js";
+import { marketplaceSyncKind } from "./modules/marketplace/sync.js";
 
 export interface ServiceDeps {
   db: Db;
@@ -28,16 +38,34 @@ export interface Services {
   artifacts: ArtifactService;
   tags: TagService;
   groups: GroupService;
+  jobs: JobService;
+  training: TrainingService;
+  ratings: RatingService;
+  mcp: McpService;
+  medallions: MedallionService;
+  marketplace: MarketplaceService;
 }
 
 export function createServices(deps: ServiceDeps): { services: Services; background: BackgroundTask[] } {
   const { db, events } = deps;
+  const jobs = createJobs(deps);
   const services: Services = {
     tokens: new TokenService(db),
     artifacts: new ArtifactService(db, events),
     tags: new TagService(db),
     groups: new GroupService(db),
+    jobs: jobs.service,
+    training: new TrainingService(db),
+    ratings: new RatingService(db),
+    mcp: new McpService(db, events, deps.config, deps.logger),
+    medallions: new MedallionService(db),
+    marketplace: new MarketplaceService(db),
   };
+  jobs.service.registry.register(marketplaceSyncKind(db, services.marketplace));
+  jobs.service.registry.register(scoresRecomputeKind(services.ratings));
   const background: BackgroundTask[] = [];
+  if (deps.config.jobs.concurrency > 0) background.push(jobs.worker);
+  // Always registered: with the interval at 0 it only cancels running checks on shutdown.
+  background.push(mcpHealthScheduler(services.mcp, deps.config.mcp.healthIntervalS, deps.logger));
   return { services, background };
 }

@@ -1,6 +1,6 @@
 // GraphQL types for the expected failures in src/lib/errors.ts. Mutations list the ones they can
 // return in `errors: { types: [...] }`; the result is a union of the payload and these.
-import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../lib/errors.js";
+import { AlreadyExistsError, ForbiddenError, InvalidInputError, NotFoundError, RateLimitExceededError } from "../lib/errors.js";
 import { builder } from "./builder.js";
 
 export const ErrorInterface = builder.interfaceRef<Error>("Error").implement({
@@ -40,6 +40,27 @@ builder.objectType(InvalidInputError, {
   isTypeOf: (v) => v instanceof InvalidInputError,
   fields: (t) => ({
     field: t.exposeString("field", { description: "The input path, e.g. input.source." }),
+  }),
+});
+
+builder.objectType(RateLimitExceededError, {
+  name: "RateLimitExceededError",
+  description: "Too many attempts in a time window; nothing was written. Retry after `retryAfterSeconds`.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (v) => v instanceof RateLimitExceededError,
+  fields: (t) => ({
+    retryAfterSeconds: t.exposeInt("retryAfterSeconds", { description: "Seconds until the next attempt can succeed (at least 1)." }),
+  }),
+});
+
+builder.objectType(ForbiddenError, {
+  name: "ForbiddenError",
+  description: "The thing exists but the viewer may not change it (e.g. someone else's rating).",
+  interfaces: [ErrorInterface],
+  isTypeOf: (v) => v instanceof ForbiddenError,
+  fields: (t) => ({
+    entity: t.exposeString("entity", { description: "The kind of thing, e.g. Rating." }),
+    key: t.exposeString("key", { description: "The id that was asked for." }),
   }),
 });
 

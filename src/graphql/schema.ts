@@ -8,6 +8,16 @@ import "../modules/artifacts/schema.js";
 import "../modules/collections/schema.js";
 import "../modules/tags/schema.js";
 import "../modules/groups/schema.js";
+import "../modules/jobs/schema.js";
+import "../modules/optimizer/schema.js";
+import "../modules/medallions/types.js";
+import "../modules/medallions/schema.js";
+import "../modules/ratings/types.js";
+import "../modules/ratings/schema.js";
+import "../modules/mcp/types.js";
+import "../modules/mcp/schema.js";
+import "../modules/marketplace/types.js";
+import "../modules/marketplace/schema.js";
 
 let built: GraphQLSchema | undefined;
 

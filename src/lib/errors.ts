@@ -38,3 +38,50 @@ export class InvalidInputError extends DomainError {
     super(`${field}: ${message}`);
   }
 }
+
+/** Too many attempts in a window; the caller may retry after `retryAfterSeconds`. */
+export class RateLimitExceededError extends DomainError {
+  override name = "RateLimitExceededError";
+  constructor(
+    readonly retryAfterSeconds: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The caller may see the thing but not change it (e.g. someone else's rating). */
+export class ForbiddenError extends DomainError {
+  override name = "ForbiddenError";
+  constructor(
+    readonly entity: string,
+    readonly key: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A job action that its current status does not allow (e.g. retrying a running job). */
+export class JobStateError extends DomainError {
+  override name = "JobStateError";
+  constructor(
+    readonly jobId: string,
+    readonly action: string,
+    readonly status: string,
+    detail: string,
+  ) {
+    super(`Cannot ${action} job ${jobId}: it is ${status}; ${detail}`);
+  }
+}
+
+/** A response to a job that is not waiting for one (not PENDING_HITL). */
+export class JobNotWaitingError extends DomainError {
+  override name = "JobNotWaitingError";
+  constructor(
+    readonly jobId: string,
+    readonly status: string,
+  ) {
+    super(`Job ${jobId} is not waiting for a response: it is ${status}.`);
+  }
+}

@@ -234,3 +234,17 @@ describe("artifacts", () => {
     expect(res.data?.artifacts ?? null).toBeNull();
   });
 });
+
+describe("first writes at once", () => {
+  const t = useTestApp();
+
+  it("creates the default collection once when many artifacts arrive together", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        t().execute(AddArtifact, { input: { type: "SKILL", name: `parallel-${i}`, origin: "LOCAL" } }, { token: "write" }),
+      ),
+    );
+    expect(results.map((r) => r.expectNoErrors().addArtifact.__typename)).toEqual(Array(8).fill("AddArtifactPayload"));
+    expect(await t().app.database.prisma.collection.count({ where: { name: "default" } })).toBe(1);
+  });
+});

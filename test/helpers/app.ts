@@ -113,7 +113,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       const db = app.database.prisma;
       if (app.database.provider === "sqlite") {
         const rows = await db.$queryRawUnsafe<{ name: string }[]>(
-          `SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('_prisma_migrations','ApiToken')`,
+          // Virtual tables (full-text indexes) are cleared through their own DELETE; their shadow tables never directly.
+          `SELECT name FROM pragma_table_list WHERE schema='main' AND type IN ('table','virtual') AND name NOT LIKE 'sqlite_%' AND name NOT IN ('_prisma_migrations','ApiToken')`,
         );
         await db.$executeRawUnsafe("PRAGMA foreign_keys = OFF");
         for (const r of rows) await db.$executeRawUnsafe(`DELETE FROM "${r.name}"`);

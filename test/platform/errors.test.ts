@@ -15,7 +15,7 @@ describe("errors", () => {
     const t = await createTestApp({ logger: createLogger("debug", (l) => lines.push(l)) });
     try {
       // Break the database under the running app: every resolver that reads now fails.
-      await t.app.database.prisma.$executeRawUnsafe(`DROP TABLE "Tag"`);
+      await t.app.database.prisma.$executeRawUnsafe(`DROP TABLE "Tag"${t.app.database.provider === "postgresql" ? " CASCADE" : ""}`);
       const res = await t.execute(`{ tags(first: 1) { edges { node { name } } } }`, {}, { headers: { "x-request-id": "req-42" } });
       const [err] = res.expectErrors();
       expect(err?.message).toBe("Unexpected error.");

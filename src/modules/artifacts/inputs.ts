@@ -42,7 +42,13 @@ export const ArtifactFilterInput = builder.inputType("ArtifactFilter", {
 });
 
 export const ArtifactOrderField = builder.enumType("ArtifactOrderField", {
-  values: ["NAME", "TYPE", "CREATED_AT", "UPDATED_AT"] as const,
+  values: {
+    NAME: {},
+    TYPE: {},
+    CREATED_AT: {},
+    UPDATED_AT: {},
+    QUALITY_SCORE: { description: "The quality score as of the artifact's last rating, signal or recomputeScores (0–100)." },
+  } as const,
 });
 export const OrderDirection = builder.enumType("OrderDirection", { values: ["ASC", "DESC"] as const });
 

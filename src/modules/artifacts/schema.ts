@@ -12,7 +12,7 @@ import { ArtifactFilterInput, ArtifactOrderInput, AddArtifactInput, UpdateArtifa
 import { ArtifactRef } from "./types.js";
 import { z } from "zod";
 
-const orderColumn = { NAME: "name", TYPE: "type", CREATED_AT: "createdAt", UPDATED_AT: "updatedAt" } as const;
+const orderColumn = { NAME: "name", TYPE: "type", CREATED_AT: "createdAt", UPDATED_AT: "updatedAt", QUALITY_SCORE: "qualityScore" } as const;
 
 /** Sorting plus the id as tie-breaker, so cursors are stable. */
 export function artifactOrder(order: { field: keyof typeof orderColumn; direction?: "ASC" | "DESC" | null } | null | undefined) {

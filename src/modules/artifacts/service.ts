@@ -103,6 +103,19 @@ function isUniqueViolation(err: unknown): boolean {
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
 }
 
+/**
+ * Creates the default collection if it is missing. Outside any transaction, and a lost race is
+ * success: two first writes at once must not fail (PostgreSQL would abort the transaction).
+ */
+export async function ensureDefaultCollection(db: Db): Promise<void> {
+  if (await db.collection.findUnique({ where: { name: DEFAULT_COLLECTION }, select: { id: true } })) return;
+  try {
+    await db.collection.create({ data: { name: DEFAULT_COLLECTION } });
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+  }
+}
+
 export class ArtifactService {
   constructor(
     private readonly db: Db,
@@ -129,13 +142,12 @@ export class ArtifactService {
     return c;
   }
 
-  /** The named collection; the default one is created on first use. */
+  /** The named collection (the default one when none is named). */
   private async resolveCollection(tx: Prisma.TransactionClient, name: string | null | undefined): Promise<Collection> {
     const wanted = name ?? DEFAULT_COLLECTION;
     const found = await tx.collection.findUnique({ where: { name: wanted } });
-    if (found) return found;
-    if (wanted !== DEFAULT_COLLECTION) throw new NotFoundError("Collection", wanted);
-    return tx.collection.upsert({ where: { name: wanted }, create: { name: wanted }, update: {} });
+    if (!found) throw new NotFoundError("Collection", wanted);
+    return found;
   }
 
   async addArtifact(input: AddArtifactInput): Promise<Artifact> {
@@ -145,6 +157,7 @@ export class ArtifactService {
       throw new InvalidInputError("input.source", "is required when origin is GITHUB (owner/repo[/path][@version])");
     }
     const source = sourceFields(input.source, "input.source");
+    if (!input.collection || input.collection === DEFAULT_COLLECTION) await ensureDefaultCollection(this.db);
     let artifact: Artifact;
     try {
       artifact = await this.db.$transaction(async (tx) => {

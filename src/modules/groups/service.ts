@@ -4,7 +4,7 @@ import { type Prisma } from "../../db/client.js";
 import type { Group } from "../../generated/prisma/client.js";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import { COLOR } from "../artifacts/names.js";
-import { DEFAULT_COLLECTION } from "../artifacts/service.js";
+import { DEFAULT_COLLECTION, ensureDefaultCollection } from "../artifacts/service.js";
 
 export interface GroupInput {
   name?: string | null;
@@ -28,10 +28,9 @@ export class GroupService {
   async create(input: GroupInput & { name: string; collection?: string | null }): Promise<Group> {
     checkGroup(input);
     const collectionName = input.collection ?? DEFAULT_COLLECTION;
+    if (collectionName === DEFAULT_COLLECTION) await ensureDefaultCollection(this.db);
     return this.db.$transaction(async (tx) => {
-      const collection =
-        (await tx.collection.findUnique({ where: { name: collectionName } })) ??
-        (collectionName === DEFAULT_COLLECTION ? await tx.collection.create({ data: { name: collectionName } }) : null);
+      const collection = await tx.collection.findUnique({ where: { name: collectionName } });
       if (!collection) throw new NotFoundError("Collection", collectionName);
       const clash = await tx.group.findUnique({ where: { collectionId_name: { collectionId: collection.id, name: input.name } } });
       if (clash) throw new AlreadyExistsError("Group", "name", input.name);

@@ -1,0 +1,315 @@
+// Jobs in GraphQL: the Job node and its events, the jobs connection, kinds, the mutations that
+// start, cancel, retry and answer jobs, and the live jobUpdated / jobsUpdated subscriptions.
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import { GraphQLError } from "graphql";
+import { z } from "zod";
+import { JobEventType, JobStatus } from "../../generated/prisma/enums.js";
+import type { Context } from "../../graphql/context.js";
+import { builder } from "../../graphql/builder.js";
+import { ErrorInterface } from "../../graphql/errors.js";
+import { ForbiddenError, InvalidInputError, JobNotWaitingError, JobStateError, NotFoundError } from "../../lib/errors.js";
+import type { JobUpdatedEvent } from "../../lib/events.js";
+import { jobWhere, type Actor } from "./service.js";
+import { asJobParent, fromSnapshot, isTerminal, jobPublicSelect, type JobView } from "./snapshot.js";
+
+export const JobStatusEnum = builder.enumType(JobStatus, {
+  name: "JobStatus",
+  description: "PENDING → RUNNING → SUCCEEDED | FAILED | CANCELLED; RUNNING ⇄ PENDING_HITL while a person is asked.",
+});
+const JobEventTypeEnum = builder.enumType(JobEventType, { name: "JobEventType", description: "STATUS for status changes, PROGRESS for progress while running." });
+
+export const JobEventRef = builder.prismaNode("JobEvent", {
+  id: { field: "id" },
+  // node(id) of a deleted or unknown record is null, not an error.
+  nullable: true,
+  authScopes: { read: true },
+  description: "One stored event of a job: a status change or a progress report. Numbered 1, 2, 3 … per job.",
+  fields: (t) => ({
+    sequence: t.exposeInt("sequence", { description: "1-based, gap-free, in the order the events happened." }),
+    type: t.expose("type", { type: JobEventTypeEnum }),
+    status: t.expose("status", { type: JobStatusEnum, description: "The job's status after the event." }),
+    progress: t.exposeInt("progress", { description: "0–100 after the event." }),
+    phase: t.exposeString("phase", { nullable: true }),
+    message: t.exposeString("message", { nullable: true }),
+    attempt: t.exposeInt("attempt", { description: "The attempt the event belongs to (0 before the first start)." }),
+    at: t.expose("createdAt", { type: "DateTime" }),
+  }),
+});
+
+export const JobRef = builder.prismaNode("Job", {
+  id: { field: "id" },
+  // node(id) of a deleted or unknown record is null, not an error.
+  nullable: true,
+  authScopes: { read: true },
+  // No type-level `select`: with one, Pothos would reload every event's job from the database
+  // (objects from the pubsub carry no Prisma selection), costing a query per subscriber per event.
+  description: "Long work run by a worker: durable (it survives restarts), observable (subscribe to jobUpdated) and able to ask a person.",
+  fields: (t) => ({
+    kind: t.exposeString("kind", { description: "The registered kind, e.g. scores.recompute (see jobKinds)." }),
+    status: t.expose("status", { type: JobStatusEnum }),
+    progress: t.exposeInt("progress", { description: "0–100." }),
+    phase: t.exposeString("phase", { nullable: true, description: "What the handler is doing, in a word or two." }),
+    message: t.exposeString("message", { nullable: true, description: "The latest status or progress message." }),
+    input: t.expose("input", { type: "JSON", description: "The input, as validated against the kind's schema (defaults filled in)." }),
+    result: t.expose("result", { type: "JSON", nullable: true, description: "What the handler returned; set when SUCCEEDED." }),
+    error: t.exposeString("error", { nullable: true, description: "Why the last attempt failed." }),
+    prompt: t.expose("prompt", {
+      type: "JSON",
+      nullable: true,
+      description: "While PENDING_HITL: the question ({ key, message, choices?, details? }). Answer with respondToJob.",
+    }),
+    waitingUntil: t.expose("waitingUntil", { type: "DateTime", nullable: true, description: "While PENDING_HITL: when the question times out and the job fails." }),
+    attempts: t.exposeInt("attempts", { description: "Runs started so far; a resume after a crash or an answer continues the current one." }),
+    maxAttempts: t.exposeInt("maxAttempts", { description: "The kind's limit; a failure before it is retried with backoff." }),
+    cancelRequested: t.exposeBoolean("cancelRequested", { description: "Cancellation was asked for; a running handler stops at its next progress report." }),
+    eventSequence: t.exposeInt("eventSequence", { description: "Sequence number of the newest event (subscribers can check order)." }),
+    createdBy: t.exposeString("createdBy", { description: 'The token name that started the job, or "system".' }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    startedAt: t.expose("startedAt", { type: "DateTime", nullable: true }),
+    completedAt: t.expose("completedAt", { type: "DateTime", nullable: true }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    events: t.relatedConnection("events", {
+      cursor: "id",
+      totalCount: true,
+      description: "Stored progress and status events, oldest first.",
+      query: () => ({ orderBy: [{ sequence: "asc" }, { id: "asc" }] }),
+    }),
+  }),
+});
+
+builder.objectType(JobStateError, {
+  name: "JobStateError",
+  description: "The job's status does not allow the action (e.g. retrying a running job). Nothing changed.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (v) => v instanceof JobStateError,
+  fields: (t) => ({
+    jobId: t.id({ resolve: (e) => encodeGlobalID("Job", e.jobId) }),
+    action: t.exposeString("action", { description: "What was asked: cancel or retry." }),
+    status: t.field({ type: JobStatusEnum, resolve: (e) => e.status as JobStatus }),
+  }),
+});
+
+builder.objectType(JobNotWaitingError, {
+  name: "JobNotWaitingError",
+  description: "respondToJob on a job that is not PENDING_HITL. Nothing changed.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (v) => v instanceof JobNotWaitingError,
+  fields: (t) => ({
+    jobId: t.id({ resolve: (e) => encodeGlobalID("Job", e.jobId) }),
+    status: t.field({ type: JobStatusEnum, resolve: (e) => e.status as JobStatus }),
+  }),
+});
+
+const kindName = z.string().min(1, "must not be empty").max(100, "must be at most 100 characters");
+
+const JobFilterInput = builder.inputType("JobFilter", {
+  description: "All given conditions must hold.",
+  fields: (t) => ({
+    status: t.field({ type: JobStatusEnum }),
+    kind: t.string({ validate: kindName }),
+    createdBy: t.string({ description: 'A token name, or "system".', validate: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters") }),
+  }),
+});
+
+const JobKindType = builder.simpleObject("JobKind", {
+  description: "A registered kind of job.",
+  fields: (t) => ({
+    name: t.string(),
+    description: t.string(),
+    maxAttempts: t.int(),
+    requiredScope: t.string({ description: "write or admin: what a token needs to start it." }),
+    inputSchema: t.field({ type: "JSON", description: "The input's JSON Schema." }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  jobs: t.prismaConnection({
+    type: "Job",
+    cursor: "id",
+    description: "Jobs, newest first, filtered by status, kind and who started them.",
+    args: { filter: t.arg({ type: JobFilterInput }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.job.findMany({ ...query, where: jobWhere(args.filter), orderBy: [{ createdAt: "desc" }, { id: "desc" }] }),
+    totalCount: (_conn, args, ctx) => ctx.db.job.count({ where: jobWhere(args.filter) }),
+  }),
+  jobKinds: t.field({
+    type: [JobKindType],
+    description: "The kinds of job this server can run, with their input schemas.",
+    resolve: (_r, _a, ctx) =>
+      ctx.services.jobs.registry.list().map((k) => ({
+        name: k.name,
+        description: k.description,
+        maxAttempts: k.maxAttempts ?? 3,
+        requiredScope: k.scope ?? "write",
+        inputSchema: z.toJSONSchema(k.input, { io: "input", unrepresentable: "any" }),
+      })),
+  }),
+}));
+
+const JobPayload = builder.simpleObject("JobPayload", {
+  description: "The job after the change.",
+  fields: (t) => ({ job: t.field({ type: JobRef }) }),
+});
+
+const EnqueueJobInput = builder.inputType("EnqueueJobInput", {
+  fields: (t) => ({
+    kind: t.string({ required: true, description: "A registered kind (see jobKinds).", validate: kindName }),
+    input: t.field({ type: "JSON", description: "Checked against the kind's input schema; {} when omitted." }),
+  }),
+});
+
+const actorOf = (ctx: Context): Actor => ({ name: ctx.viewer.name, admin: ctx.viewer.scopes.has("admin") });
+const controlErrors = [NotFoundError, JobStateError, ForbiddenError];
+
+builder.mutationFields((t) => ({
+  enqueueJob: t.field({
+    type: JobPayload,
+    description: "Starts a job of a registered kind. A bad input is an InvalidInputError naming the field (input.input.<path>) and the rule; nothing is written.",
+    errors: { types: [InvalidInputError, ForbiddenError], directResult: true },
+    args: { input: t.arg({ type: EnqueueJobInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => ({ job: await ctx.services.jobs.enqueue(input.kind, input.input ?? {}, actorOf(ctx)) }),
+  }),
+  cancelJob: t.field({
+    type: JobPayload,
+    description: "Cancels a pending or waiting job at once; asks a running one to stop (status stays RUNNING with cancelRequested until its handler stops). Own jobs, or any with admin.",
+    errors: { types: controlErrors, directResult: true },
+    args: { id: t.arg.globalID({ required: true, for: JobRef }) },
+    resolve: async (_r, args, ctx) => ({ job: await ctx.services.jobs.cancel(args.id.id, actorOf(ctx)) }),
+  }),
+  retryJob: t.field({
+    type: JobPayload,
+    description: "Runs a FAILED or CANCELLED job again from the start. Own jobs, or any with admin.",
+    errors: { types: controlErrors, directResult: true },
+    args: { id: t.arg.globalID({ required: true, for: JobRef }) },
+    resolve: async (_r, args, ctx) => ({ job: await ctx.services.jobs.retry(args.id.id, actorOf(ctx)) }),
+  }),
+  respondToJob: t.field({
+    type: JobPayload,
+    description: "Answers a PENDING_HITL job's question; it resumes. When the prompt lists choices the answer must be one of them.",
+    errors: { types: [NotFoundError, JobNotWaitingError, InvalidInputError, ForbiddenError], directResult: true },
+    args: {
+      id: t.arg.globalID({ required: true, for: JobRef }),
+      response: t.arg({ type: "JSON", required: true, description: "The answer: one of the prompt's choices, or any JSON the prompt asks for." }),
+    },
+    resolve: async (_r, args, ctx) => ({ job: await ctx.services.jobs.respond(args.id.id, args.response, actorOf(ctx)) }),
+  }),
+}));
+
+function matches(job: JobView, filter: { status?: JobStatus | null; kind?: string | null; createdBy?: string | null } | null | undefined): boolean {
+  if (!filter) return true;
+  if (filter.status && job.status !== filter.status) return false;
+  if (filter.kind && job.kind !== filter.kind) return false;
+  if (filter.createdBy && job.createdBy !== filter.createdBy) return false;
+  return true;
+}
+
+builder.subscriptionFields((t) => ({
+  jobUpdated: t.field({
+    type: JobRef,
+    description:
+      "The job now, then after each progress or status change, in order. Completes after the job finishes; subscribing to a finished job yields its final state and completes.",
+    args: { id: t.arg.globalID({ required: true, for: JobRef }) },
+    subscribe: (_root, args, ctx) => jobStream(ctx, args.id.id),
+    resolve: asJobParent,
+  }),
+  jobsUpdated: t.field({
+    type: JobRef,
+    description: "Every job's progress and status changes (for dashboards), optionally filtered.",
+    args: { filter: t.arg({ type: JobFilterInput }) },
+    subscribe: (_root, args, ctx) => jobsStream(ctx, args.filter),
+    resolve: asJobParent,
+  }),
+}));
+
+const SILENT = Symbol("silent");
+
+/** The iterator's next value, or SILENT after `ms` (the timer is cleared either way). */
+async function nextOr<T>(pending: Promise<IteratorResult<T>>, ms: number): Promise<IteratorResult<T> | typeof SILENT> {
+  let timer: NodeJS.Timeout | undefined;
+  const silent = new Promise<typeof SILENT>((resolve) => {
+    timer = setTimeout(() => resolve(SILENT), ms);
+  });
+  try {
+    return await Promise.race([pending, silent]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * One job's stream: its state now, then every stored event in order, ending after a final status.
+ * Pub/sub gives no delivery guarantee (a Redis SUBSCRIBE is still in flight when the first events
+ * are published; a connection can drop), so gaps are filled from the stored event log, and a
+ * stream that has been silent for a while checks the log for events it may have missed.
+ */
+async function* jobStream(ctx: Context, id: string): AsyncGenerator<JobView> {
+  const source = ctx.pubsub.subscribe("job:updated", id) as AsyncIterable<JobUpdatedEvent> & AsyncIterator<JobUpdatedEvent>;
+  const it = source[Symbol.asyncIterator]();
+  // Asking for the first value starts listening now, before the job is read.
+  let pending = it.next();
+  pending.catch(() => {});
+  const firstCheckMs = ctx.config.jobs.pollMs;
+  const idleCheckMs = ctx.config.jobs.pollMs * 30;
+  try {
+    const current = await ctx.db.job.findUnique({ where: { id }, select: jobPublicSelect });
+    if (!current) throw new GraphQLError(`Job "${encodeGlobalID("Job", id)}" was not found.`, { extensions: { code: "NOT_FOUND" } });
+    yield current;
+    if (isTerminal(current.status)) return;
+    let last: JobView = current;
+    let checks = 0;
+
+    /** Yields the stored events after `last` (and before `before`); the final one as the full job. */
+    async function* catchUp(before?: number): AsyncGenerator<JobView> {
+      const missed = await ctx.db.jobEvent.findMany({
+        where: { jobId: id, sequence: before === undefined ? { gt: last.eventSequence } : { gt: last.eventSequence, lt: before } },
+        orderBy: { sequence: "asc" },
+      });
+      for (const e of missed) {
+        if (isTerminal(e.status)) {
+          const final = await ctx.db.job.findUnique({ where: { id }, select: jobPublicSelect });
+          if (final) last = { ...final, eventSequence: e.sequence };
+        } else {
+          last = { ...last, status: e.status, progress: e.progress, phase: e.phase, message: e.message, eventSequence: e.sequence, updatedAt: e.createdAt };
+        }
+        yield last;
+        if (isTerminal(last.status)) return;
+      }
+    }
+
+    for (;;) {
+      const next = await nextOr(pending, checks === 0 ? firstCheckMs : idleCheckMs);
+      if (next === SILENT) {
+        checks++;
+        yield* catchUp();
+        if (isTerminal(last.status)) return;
+        continue;
+      }
+      if (next.done) return;
+      pending = it.next();
+      pending.catch(() => {});
+      const event = next.value;
+      if (event.sequence <= last.eventSequence) continue;
+      if (event.sequence > last.eventSequence + 1) {
+        yield* catchUp(event.sequence);
+        if (isTerminal(last.status)) return;
+      }
+      last = fromSnapshot(event.job);
+      yield last;
+      if (isTerminal(last.status)) return;
+    }
+  } finally {
+    await it.return?.();
+  }
+}
+
+async function* jobsStream(ctx: Context, filter: Parameters<typeof matches>[1]): AsyncGenerator<JobView> {
+  const source = ctx.pubsub.subscribe("jobs:updated");
+  try {
+    for await (const event of source as AsyncIterable<JobUpdatedEvent>) {
+      const job = fromSnapshot(event.job);
+      if (matches(job, filter)) yield job;
+    }
+  } finally {
+    await source.return?.();
+  }
+}

@@ -1,0 +1,231 @@
+// Marketplace: listing search and facets, publishing and moderation, brokers and sync, audit.
+import { queryFromInfo } from "@pothos/plugin-prisma";
+import { GraphQLError } from "graphql";
+import { z } from "zod";
+import { builder } from "../../graphql/builder.js";
+import type { Context } from "../../graphql/context.js";
+import type { Prisma } from "../../db/client.js";
+import { AlreadyExistsError, ForbiddenError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
+import { JobRef } from "../jobs/schema.js";
+import { ConsentRequiredError, SubmissionStateError } from "./errors.js";
+import { AuditFilterInput, CreateBrokerInput, ListingFilterInput, ListingOrderEnum, PublishListingInput, ReviewDecisionEnum, searchQuery } from "./inputs.js";
+import { PUBLISHER_AGREEMENT_VERSION, type Actor } from "./service.js";
+import { AuditVerificationType, BrokerRef, ListingFacetsType, ListingRef, PublisherAgreementType, SubmissionRef, SubmissionStatusEnum } from "./types.js";
+
+const actorOf = (ctx: Context): Actor => ({ name: ctx.viewer.name });
+
+/** Total counts are computed only when asked for, from the search the page came from. */
+const listingTotals = new WeakMap<object, () => Promise<number>>();
+
+function auditWhere(filter: { eventType?: string | null; actor?: string | null; subject?: string | null } | null | undefined): Prisma.AuditEventWhereInput {
+  return {
+    ...(filter?.eventType ? { eventType: filter.eventType } : {}),
+    ...(filter?.actor ? { actor: filter.actor } : {}),
+    ...(filter?.subject ? { subject: filter.subject } : {}),
+  };
+}
+
+builder.queryFields((t) => ({
+  listings: t.connection(
+    {
+      type: ListingRef,
+      description:
+        "Active listings: full-text search over name, description and tags (words match as prefixes, all must match), filtered, ordered (RELEVANCE unless told). Pages forward only, with stable cursors.",
+      args: {
+        query: t.arg.string({ validate: searchQuery }),
+        filter: t.arg({ type: ListingFilterInput }),
+        orderBy: t.arg({ type: ListingOrderEnum, defaultValue: "RELEVANCE" }),
+      },
+      resolve: async (_root, args, ctx, info) => {
+        if (args.last != null || args.before != null) {
+          throw new GraphQLError("listings pages forward only: use first and after.", { extensions: { code: "BAD_USER_INPUT", field: args.last != null ? "last" : "before" } });
+        }
+        const first = args.first ?? 20;
+        const page = await ctx.services.marketplace.search
+          .search({ query: args.query, filter: args.filter, orderBy: args.orderBy, first, after: args.after })
+          .catch((err: unknown) => {
+            // A query field has no error union: a bad cursor is a client error, not a masked one.
+            if (err instanceof InvalidInputError) throw new GraphQLError(err.message, { extensions: { code: "BAD_USER_INPUT", field: err.field } });
+            throw err;
+          });
+        const ids = page.edges.map((e) => e.id);
+        const query = queryFromInfo({ context: ctx, info, typeName: "MarketplaceListing", path: ["edges", "node"] }) as Prisma.MarketplaceListingFindManyArgs;
+        const rows = ids.length ? await ctx.db.marketplaceListing.findMany({ ...query, where: { id: { in: ids } } }) : [];
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        const edges = page.edges.flatMap((e) => {
+          const node = byId.get(e.id);
+          return node ? [{ cursor: e.cursor, node }] : [];
+        });
+        const connection = {
+          edges,
+          pageInfo: {
+            hasNextPage: page.hasNextPage,
+            hasPreviousPage: args.after != null,
+            startCursor: edges[0]?.cursor ?? null,
+            endCursor: edges.at(-1)?.cursor ?? null,
+          },
+        };
+        listingTotals.set(connection, () => ctx.services.marketplace.search.count(args.query, args.filter));
+        return connection;
+      },
+    },
+    {
+      fields: (c) => ({
+        totalCount: c.int({
+          description: "Listings the search finds, across all pages.",
+          resolve: (conn) => listingTotals.get(conn)?.() ?? 0,
+        }),
+      }),
+    },
+  ),
+  listingFacets: t.field({
+    type: ListingFacetsType,
+    description: "Counts by tag, licence and publisher of the listings that listings(query, filter) finds.",
+    args: { query: t.arg.string({ validate: searchQuery }), filter: t.arg({ type: ListingFilterInput }) },
+    resolve: async (_root, args, ctx) => {
+      const [facets, total] = await Promise.all([
+        ctx.services.marketplace.search.facets(args.query, args.filter),
+        ctx.services.marketplace.search.count(args.query, args.filter),
+      ]);
+      return { ...facets, total };
+    },
+  }),
+  brokers: t.prismaConnection({
+    type: "Broker",
+    cursor: "id",
+    description: "Brokers, by name.",
+    resolve: (query, _root, _args, ctx) => ctx.db.broker.findMany({ ...query, orderBy: [{ name: "asc" }, { id: "asc" }] }),
+    totalCount: (_c, _a, ctx) => ctx.db.broker.count(),
+  }),
+  publisherAgreement: t.field({
+    type: PublisherAgreementType,
+    description: "The current publisher agreement and whether the viewer has accepted it.",
+    resolve: async (_root, _args, ctx) => {
+      const consent = ctx.viewer.anonymous ? null : await ctx.services.marketplace.consentOf(actorOf(ctx));
+      return { version: PUBLISHER_AGREEMENT_VERSION, accepted: consent !== null, acceptedAt: consent?.acceptedAt ?? null };
+    },
+  }),
+  mySubmissions: t.prismaConnection({
+    type: "Submission",
+    cursor: "id",
+    authScopes: { write: true },
+    description: "The viewer's own submissions, newest first (needs `write`).",
+    args: { status: t.arg({ type: SubmissionStatusEnum }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.submission.findMany({
+        ...query,
+        where: { submitter: ctx.viewer.name, ...(args.status ? { status: args.status } : {}) },
+        orderBy: [{ submittedAt: "desc" }, { id: "desc" }],
+      }),
+    totalCount: (_c, args, ctx) => ctx.db.submission.count({ where: { submitter: ctx.viewer.name, ...(args.status ? { status: args.status } : {}) } }),
+  }),
+  submissions: t.prismaConnection({
+    type: "Submission",
+    cursor: "id",
+    authScopes: { admin: true },
+    description: "The moderation queue (admin): submissions, oldest first, by status when given.",
+    args: { status: t.arg({ type: SubmissionStatusEnum }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.submission.findMany({ ...query, where: args.status ? { status: args.status } : {}, orderBy: [{ submittedAt: "asc" }, { id: "asc" }] }),
+    totalCount: (_c, args, ctx) => ctx.db.submission.count({ where: args.status ? { status: args.status } : {} }),
+  }),
+  auditLog: t.prismaConnection({
+    type: "AuditEvent",
+    cursor: "id",
+    authScopes: { admin: true },
+    description: "The marketplace audit trail (admin), newest first.",
+    args: { filter: t.arg({ type: AuditFilterInput }) },
+    resolve: (query, _root, args, ctx) => ctx.db.auditEvent.findMany({ ...query, where: auditWhere(args.filter), orderBy: { id: "desc" } }),
+    totalCount: (_c, args, ctx) => ctx.db.auditEvent.count({ where: auditWhere(args.filter) }),
+  }),
+  verifyAuditLog: t.field({
+    type: AuditVerificationType,
+    authScopes: { admin: true },
+    description: "Walks the audit chain from the first event, recomputing every hash, and reports the first broken link (admin).",
+    resolve: (_root, _args, ctx) => ctx.services.marketplace.verifyAuditLog(),
+  }),
+}));
+
+const AcceptPublisherAgreementPayload = builder.simpleObject("AcceptPublisherAgreementPayload", {
+  fields: (t) => ({ agreement: t.field({ type: PublisherAgreementType }) }),
+});
+const PublishListingPayload = builder.simpleObject("PublishListingPayload", {
+  fields: (t) => ({ submission: t.field({ type: SubmissionRef }) }),
+});
+const ReviewSubmissionPayload = builder.simpleObject("ReviewSubmissionPayload", {
+  fields: (t) => ({ submission: t.field({ type: SubmissionRef }) }),
+});
+const CreateBrokerPayload = builder.simpleObject("CreateBrokerPayload", {
+  fields: (t) => ({ broker: t.field({ type: BrokerRef }) }),
+});
+const SyncBrokerPayload = builder.simpleObject("SyncBrokerPayload", {
+  fields: (t) => ({ job: t.field({ type: JobRef, description: "The marketplace.sync job; follow it with jobUpdated." }) }),
+});
+
+builder.mutationFields((t) => ({
+  acceptPublisherAgreement: t.field({
+    type: AcceptPublisherAgreementPayload,
+    description: "Accepts the publisher agreement `version` (must be the current one). Recorded once per viewer and version.",
+    errors: { types: [InvalidInputError], directResult: true },
+    args: { version: t.arg.string({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const consent = await ctx.services.marketplace.acceptAgreement(actorOf(ctx), args.version);
+      return { agreement: { version: consent.version, accepted: true, acceptedAt: consent.acceptedAt } };
+    },
+  }),
+  publishListing: t.field({
+    type: PublishListingPayload,
+    description:
+      "Submits a listing for moderation. Rules (name, semver, SPDX licence, artifacts exist, name not another publisher's, agreement accepted) are errors and nothing is written; licence concerns are warnings on the submission.",
+    errors: { types: [InvalidInputError, NotFoundError, AlreadyExistsError, ConsentRequiredError], directResult: true },
+    args: { input: t.arg({ type: PublishListingInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({
+      submission: await ctx.services.marketplace.publish(actorOf(ctx), { ...input, artifactIds: input.artifactIds.map((g) => g.id) }),
+    }),
+  }),
+  startSubmissionReview: t.field({
+    type: ReviewSubmissionPayload,
+    authScopes: { admin: true },
+    description: "Takes a PENDING submission into review (IN_REVIEW), so other moderators see it is taken (admin).",
+    errors: { types: [NotFoundError, SubmissionStateError], directResult: true },
+    args: { id: t.arg.globalID({ required: true, for: SubmissionRef }) },
+    resolve: async (_root, args, ctx) => ({ submission: await ctx.services.marketplace.startReview(actorOf(ctx), args.id.id) }),
+  }),
+  reviewSubmission: t.field({
+    type: ReviewSubmissionPayload,
+    authScopes: { admin: true },
+    description:
+      "Decides a PENDING or IN_REVIEW submission (admin). APPROVE creates or updates the LOCAL listing (AlreadyExistsError when another publisher's submission of the name was approved first); REJECT and REQUEST_REVISION need feedback.",
+    errors: { types: [NotFoundError, InvalidInputError, SubmissionStateError, AlreadyExistsError], directResult: true },
+    args: {
+      id: t.arg.globalID({ required: true, for: SubmissionRef }),
+      decision: t.arg({ type: ReviewDecisionEnum, required: true }),
+      feedback: t.arg.string({ validate: z.string().max(5000, "must be at most 5000 characters") }),
+    },
+    resolve: async (_root, args, ctx) => ({
+      submission: await ctx.services.marketplace.review(actorOf(ctx), args.id.id, args.decision, args.feedback),
+    }),
+  }),
+  createBroker: t.field({
+    type: CreateBrokerPayload,
+    authScopes: { admin: true },
+    description: "Adds a broker (admin).",
+    errors: { types: [AlreadyExistsError, InvalidInputError], directResult: true },
+    args: { input: t.arg({ type: CreateBrokerInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({ broker: await ctx.services.marketplace.createBroker(actorOf(ctx), input) }),
+  }),
+  syncBroker: t.field({
+    type: SyncBrokerPayload,
+    authScopes: { admin: true },
+    description: "Starts a marketplace.sync job for an HTTP_FEED broker (admin): fetches its feed page by page and brings its listings in step.",
+    errors: { types: [NotFoundError, InvalidInputError, ForbiddenError], directResult: true },
+    args: { name: t.arg.string({ required: true, validate: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters") }) },
+    resolve: async (_root, args, ctx) => {
+      const broker = await ctx.services.marketplace.brokerByName(args.name);
+      if (broker.kind !== "HTTP_FEED") throw new InvalidInputError("name", `broker "${broker.name}" is ${broker.kind}; only HTTP_FEED brokers sync`);
+      if (!broker.enabled) throw new InvalidInputError("name", `broker "${broker.name}" is disabled`);
+      const job = await ctx.services.jobs.enqueue("marketplace.sync", { broker: broker.name }, { name: ctx.viewer.name, admin: true }, "name");
+      return { job };
+    },
+  }),
+}));

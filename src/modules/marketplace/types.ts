@@ -1,0 +1,203 @@
+// GraphQL types of the marketplace.
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import { builder } from "../../graphql/builder.js";
+import { ErrorInterface } from "../../graphql/errors.js";
+import type { Artifact } from "../../generated/prisma/client.js";
+import { BrokerKind, ListingStatus, SubmissionStatus } from "../../generated/prisma/enums.js";
+import { ArtifactRef, ArtifactTypeEnum } from "../artifacts/types.js";
+import { ConsentRequiredError, SubmissionStateError } from "./errors.js";
+import { issuesOf, stringsOf } from "./service.js";
+
+export const BrokerKindEnum = builder.enumType(BrokerKind, {
+  name: "BrokerKind",
+  description: "LOCAL: listings published here; HTTP_FEED: listings from a JSON feed at a URL.",
+});
+export const ListingStatusEnum = builder.enumType(ListingStatus, { name: "ListingStatus" });
+export const SubmissionStatusEnum = builder.enumType(SubmissionStatus, { name: "SubmissionStatus" });
+
+export const BrokerRef = builder.prismaNode("Broker", {
+  id: { field: "id" },
+  nullable: true,
+  authScopes: { read: true },
+  description: "A source of marketplace listings.",
+  fields: (t) => ({
+    name: t.exposeString("name"),
+    kind: t.expose("kind", { type: BrokerKindEnum }),
+    url: t.exposeString("url", { nullable: true, description: "The feed URL (HTTP_FEED)." }),
+    enabled: t.exposeBoolean("enabled"),
+    rateLimit: t.exposeInt("rateLimit", { description: "Feed requests allowed per window." }),
+    rateWindowSeconds: t.int({ resolve: (b) => Math.round(b.rateWindowMs / 1000), description: "The rate limit's window." }),
+    lastSyncedAt: t.expose("lastSyncedAt", { type: "DateTime", nullable: true }),
+    listingCount: t.relationCount("listings", { description: "Listings from this broker, withdrawn ones included." }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+  }),
+});
+
+export const ListingArtifactRef = builder.prismaObject("ListingArtifact", {
+  description: "One artifact a listing contains.",
+  fields: (t) => ({
+    position: t.exposeInt("position", { description: "0-based place in the listing." }),
+    type: t.expose("type", { type: ArtifactTypeEnum }),
+    name: t.exposeString("name"),
+    key: t.string({ description: "type:name", resolve: (a) => `${a.type.toLowerCase()}:${a.name}` }),
+    artifact: t.loadable({
+      type: ArtifactRef,
+      nullable: true,
+      description: "The local artifact (LOCAL listings), batched across a list; null for feed listings or once removed.",
+      load: async (ids: string[], ctx) => {
+        const rows = await ctx.db.artifact.findMany({ where: { id: { in: ids } } });
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        return ids.map((id): Artifact | null => byId.get(id) ?? null);
+      },
+      resolve: (a) => a.artifactId,
+    }),
+  }),
+});
+
+export const ListingRef = builder.prismaNode("MarketplaceListing", {
+  id: { field: "id" },
+  nullable: true,
+  authScopes: { read: true },
+  description: "A listing in the marketplace: a published bundle of artifacts.",
+  fields: (t) => ({
+    listingId: t.exposeString("listingId", { description: "The broker's own id for it (a LOCAL listing's is its name)." }),
+    name: t.exposeString("name"),
+    publisher: t.exposeString("publisher"),
+    description: t.exposeString("description"),
+    version: t.exposeString("version", { description: "Semantic version." }),
+    license: t.exposeString("license", { description: "SPDX licence expression." }),
+    tags: t.stringList({
+      description: "Tags, lower-case, sorted.",
+      select: { tags: { select: { tag: true }, orderBy: { tag: "asc" } } },
+      resolve: (l) => l.tags.map((x) => x.tag),
+    }),
+    artifactCount: t.relationCount("artifacts"),
+    artifacts: t.relation("artifacts", { description: "The artifacts it contains, in order.", query: { orderBy: { position: "asc" } } }),
+    priceCents: t.exposeInt("priceCents", { description: "0 = free." }),
+    free: t.boolean({ select: { priceCents: true }, resolve: (l) => l.priceCents === 0 }),
+    sourceUrl: t.exposeString("sourceUrl", { nullable: true }),
+    bundleUrl: t.exposeString("bundleUrl", { nullable: true }),
+    homepage: t.exposeString("homepage", { nullable: true }),
+    repository: t.exposeString("repository", { nullable: true }),
+    downloads: t.exposeInt("downloads"),
+    rating: t.exposeFloat("rating", { description: "0–5." }),
+    signature: t.exposeString("signature", { nullable: true }),
+    status: t.expose("status", { type: ListingStatusEnum }),
+    withdrawnAt: t.expose("withdrawnAt", { type: "DateTime", nullable: true }),
+    broker: t.relation("broker"),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+  }),
+});
+
+export const SubmissionIssueType = builder.simpleObject("SubmissionIssue", {
+  description: "A problem found by validation: the input field and what is wrong.",
+  fields: (t) => ({
+    field: t.string({ description: "The input path, e.g. input.license." }),
+    message: t.string(),
+  }),
+});
+
+export const SubmissionRef = builder.prismaNode("Submission", {
+  id: { field: "id" },
+  nullable: true,
+  // Its publisher's and the moderators' business only, node(id) included.
+  authScopes: (s, ctx) => (!ctx.viewer.anonymous && s.submitter === ctx.viewer.name ? true : { admin: true }),
+  description: "A request to publish or update a LOCAL listing, moderated by admins.",
+  fields: (t) => ({
+    submissionId: t.exposeID("id", { description: "The raw id (the global `id` is for node())." }),
+    submitter: t.exposeString("submitter", { description: "The token name that submitted it." }),
+    name: t.exposeString("name"),
+    description: t.exposeString("description"),
+    version: t.exposeString("version"),
+    license: t.exposeString("license"),
+    osiApproved: t.exposeBoolean("osiApproved", { description: "Whether the licence is OSI approved (an OR expression needs one approved branch)." }),
+    homepage: t.exposeString("homepage", { nullable: true }),
+    repository: t.exposeString("repository", { nullable: true }),
+    tags: t.stringList({ resolve: (s) => stringsOf(s.tags) }),
+    artifactIds: t.idList({ resolve: (s) => stringsOf(s.artifactIds).map((id) => encodeGlobalID("Artifact", id)) }),
+    status: t.expose("status", { type: SubmissionStatusEnum }),
+    errors: t.field({ type: [SubmissionIssueType], description: "Problems that block approval.", resolve: (s) => issuesOf(s.errors) }),
+    warnings: t.field({
+      type: [SubmissionIssueType],
+      description: "Concerns for the reviewer: licence not OSI approved, deprecated ids, copyleft artifacts in a permissive listing, artifacts with no licence.",
+      resolve: (s) => issuesOf(s.warnings),
+    }),
+    feedback: t.exposeString("feedback", { nullable: true, description: "The reviewer's words to the publisher." }),
+    reviewedBy: t.exposeString("reviewedBy", { nullable: true }),
+    submittedAt: t.expose("submittedAt", { type: "DateTime" }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    reviewedAt: t.expose("reviewedAt", { type: "DateTime", nullable: true }),
+    listing: t.relation("listing", { nullable: true, description: "The listing, once approved." }),
+  }),
+});
+
+export const AuditEventRef = builder.prismaNode("AuditEvent", {
+  id: { field: "id" },
+  nullable: true,
+  authScopes: { admin: true },
+  description: "One step of the marketplace's tamper-evident record (admin only).",
+  fields: (t) => ({
+    sequence: t.exposeInt("id", { description: "Position in the chain, from 1." }),
+    eventType: t.exposeString("eventType", { description: "CONSENT_ACCEPTED, SUBMISSION_CREATED, LICENSE_VALIDATED, SUBMISSION_REVIEWED, BROKER_CREATED or BROKER_SYNCED." }),
+    actor: t.exposeString("actor", { description: "Token name, or job:<id> for a job." }),
+    subject: t.exposeString("subject", { description: "What it is about, e.g. submission:<id>, broker:<name>." }),
+    details: t.expose("details", { type: "JSON" }),
+    at: t.expose("at", { type: "DateTime" }),
+    previousHash: t.exposeString("previousHash", { description: "The previous event's eventHash; 64 zeros for the first." }),
+    eventHash: t.exposeString("eventHash", { description: "sha256 of the canonical JSON of {eventType, actor, subject, details, at, previousHash}." }),
+  }),
+});
+
+export const AuditVerificationType = builder.simpleObject("AuditVerification", {
+  description: "The result of walking the audit chain.",
+  fields: (t) => ({
+    ok: t.boolean({ description: "Every event's hash and link hold." }),
+    checked: t.int({ description: "Events checked, up to and including the first broken one." }),
+    firstBroken: t.field({ type: AuditEventRef, nullable: true, description: "The first event whose hash or link does not hold." }),
+    reason: t.string({ nullable: true }),
+  }),
+});
+
+export const FacetCountType = builder.simpleObject("FacetCount", {
+  fields: (t) => ({ value: t.string(), count: t.int() }),
+});
+
+export const ListingFacetsType = builder.simpleObject("ListingFacets", {
+  description: "Counts of the listings a search finds, by tag, licence and publisher (top 20 each, most first).",
+  fields: (t) => ({
+    total: t.int({ description: "Listings the search finds." }),
+    tags: t.field({ type: [FacetCountType] }),
+    licenses: t.field({ type: [FacetCountType] }),
+    publishers: t.field({ type: [FacetCountType] }),
+  }),
+});
+
+export const PublisherAgreementType = builder.simpleObject("PublisherAgreement", {
+  description: "The current publisher agreement and whether the viewer has accepted it.",
+  fields: (t) => ({
+    version: t.string(),
+    accepted: t.boolean(),
+    acceptedAt: t.field({ type: "DateTime", nullable: true }),
+  }),
+});
+
+builder.objectType(ConsentRequiredError, {
+  name: "ConsentRequiredError",
+  description: "Publishing needs the current publisher agreement accepted first (acceptPublisherAgreement). Nothing was written.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (v) => v instanceof ConsentRequiredError,
+  fields: (t) => ({ requiredVersion: t.exposeString("requiredVersion") }),
+});
+
+builder.objectType(SubmissionStateError, {
+  name: "SubmissionStateError",
+  description: "The submission's status does not allow the action (e.g. reviewing an approved one). Nothing changed.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (v) => v instanceof SubmissionStateError,
+  fields: (t) => ({
+    submissionId: t.id({ resolve: (e) => encodeGlobalID("Submission", e.submissionId) }),
+    status: t.field({ type: SubmissionStatusEnum, resolve: (e) => e.status as SubmissionStatus }),
+  }),
+});

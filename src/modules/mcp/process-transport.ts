@@ -1,0 +1,185 @@
+// An MCP stdio client transport that owns its child completely. The SDK's StdioClientTransport
+// kills only the direct child (npx → node leaves the node behind) and waits up to 4 s to do it;
+// here the child leads its own process group, and close() kills the whole group at once.
+// Every live child is tracked so shutdown (and process exit) can kill what is left.
+import { spawn, type ChildProcess } from "node:child_process";
+import { setPriority } from "node:os";
+import { ReadBuffer, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+
+const live = new Set<ChildProcess>();
+
+function killTree(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    if (process.platform === "win32") child.kill("SIGKILL");
+    else process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
+// spawn() is synchronous (fork + exec): tens of ms each on a busy machine. A sweep starting 50
+// checks at once would stall the event loop for all of them back to back, so spawns take turns,
+// one per event-loop turn, and requests are served in between.
+let spawnGate: Promise<void> = Promise.resolve();
+function spawnTurn(): Promise<void> {
+  const turn = spawnGate.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+  spawnGate = turn;
+  return turn;
+}
+
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // Last resort: a crash of this process must not orphan MCP servers.
+  process.once("exit", () => {
+    for (const c of live) killTree(c);
+  });
+}
+
+/** How many MCP children are running now (tests assert it returns to zero). */
+export function liveChildCount(): number {
+  return live.size;
+}
+
+/** The pids of live children (for tests checking the OS process table). */
+export function livePids(): number[] {
+  return [...live].flatMap((c) => (c.pid === undefined ? [] : [c.pid]));
+}
+
+export interface ProcessTransportOptions {
+  command: string;
+  args: string[];
+  /** The whole environment of the child (nothing else is inherited but PATH/HOME-like basics). */
+  env: Record<string, string>;
+  cwd?: string;
+  /** Added to the child's nice value (0–19); 0 = same priority as this process. */
+  niceness?: number;
+}
+
+const INHERITED = process.platform === "win32" ? ["APPDATA", "PATH", "SYSTEMROOT", "TEMP", "USERPROFILE"] : ["HOME", "LOGNAME", "PATH", "SHELL", "TERM", "USER", "TMPDIR"];
+
+export class ProcessTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  private child: ChildProcess | undefined;
+  private readonly buffer = new ReadBuffer();
+  private stderrTail = "";
+  private exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  private closed = false;
+  private stopped = false;
+
+  constructor(private readonly options: ProcessTransportOptions) {}
+
+  /** The last 2 KB the child wrote to stderr. */
+  get stderr(): string {
+    return this.stderrTail;
+  }
+
+  get exitInfo(): { code: number | null; signal: NodeJS.Signals | null } | null {
+    return this.exit;
+  }
+
+  async start(): Promise<void> {
+    installExitHook();
+    await spawnTurn();
+    // Closed while waiting for its turn (a timeout or shutdown): never spawn.
+    if (this.stopped) throw new Error("closed before it started");
+    const base: Record<string, string> = {};
+    for (const k of INHERITED) {
+      const v = process.env[k];
+      if (v !== undefined && !v.startsWith("()")) base[k] = v;
+    }
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.options.command, this.options.args, {
+        env: { ...base, ...this.options.env },
+        cwd: this.options.cwd,
+        stdio: ["pipe", "pipe", "pipe"],
+        detached: process.platform !== "win32",
+        windowsHide: true,
+        shell: false,
+      });
+      this.child = child;
+      live.add(child);
+      // Health checks run beside the API: lower the child's CPU priority so a sweep of many
+      // servers never starves the API process (its own children inherit the niceness).
+      if (child.pid !== undefined && this.options.niceness) {
+        try {
+          setPriority(child.pid, this.options.niceness);
+        } catch {
+          // not permitted here; run at normal priority
+        }
+      }
+      child.once("error", (err) => {
+        live.delete(child);
+        reject(err);
+        this.onerror?.(err);
+      });
+      child.once("spawn", () => resolve());
+      child.once("exit", (code, signal) => {
+        this.exit = { code, signal };
+      });
+      child.once("close", () => {
+        live.delete(child);
+        // The group may still hold grandchildren after the leader exits.
+        killTree(child);
+        if (!this.closed) {
+          this.closed = true;
+          this.onclose?.();
+        }
+      });
+      child.stdin?.on("error", (err) => this.onerror?.(err));
+      child.stdout?.on("data", (chunk: Buffer) => {
+        this.buffer.append(chunk);
+        for (;;) {
+          let message: JSONRPCMessage | null;
+          try {
+            message = this.buffer.readMessage();
+          } catch (err) {
+            this.onerror?.(err instanceof Error ? err : new Error(String(err)));
+            continue;
+          }
+          if (message === null) break;
+          this.onmessage?.(message);
+        }
+      });
+      child.stderr?.on("data", (chunk: Buffer) => {
+        this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-2048);
+      });
+    });
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const stdin = this.child?.stdin;
+      if (!stdin || this.closed) return reject(new Error("Not connected"));
+      if (stdin.write(serializeMessage(message))) resolve();
+      else stdin.once("drain", resolve);
+    });
+  }
+
+  /** Kills the child's whole process group and waits until the child is reaped. */
+  async close(): Promise<void> {
+    this.stopped = true;
+    const child = this.child;
+    if (!child) return;
+    if (child.exitCode === null && child.signalCode === null) {
+      const reaped = new Promise<void>((resolve) => child.once("close", () => resolve()));
+      killTree(child);
+      await Promise.race([reaped, new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())]);
+    } else {
+      killTree(child);
+    }
+    live.delete(child);
+    this.buffer.clear();
+    if (!this.closed) {
+      this.closed = true;
+      this.onclose?.();
+    }
+  }
+}

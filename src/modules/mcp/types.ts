@@ -1,0 +1,271 @@
+// GraphQL types of the MCP module: McpServer (server.json's shape), its env, deployments, health.
+import { builder } from "../../graphql/builder.js";
+import { McpHealthStatus } from "../../generated/prisma/enums.js";
+import type { McpHealth as McpHealthRow } from "../../generated/prisma/client.js";
+import { declaredInputs, launchTarget, missingEnv } from "./launch.js";
+import { documentOf, effectiveStatus, parseRecentErrors, type HealthError } from "./service.js";
+import { shortName, type McpArgument, type McpKeyValue, type McpPackage, type McpRemote } from "./server-json.js";
+
+export const McpHealthStatusEnum = builder.enumType(McpHealthStatus, {
+  name: "McpHealthStatus",
+  description:
+    "HEALTHY: answered the handshake and tools/list in time. DEGRADED: answered, but slowly or tools/list failed. UNHEALTHY: did not start, crashed, refused or timed out. UNKNOWN: deployed, not checked yet. NOT_DEPLOYED: deployed nowhere and not checked.",
+});
+
+export const McpRegistryTypeEnum = builder.enumType("McpRegistryType", {
+  description: "Where a package is published.",
+  values: { NPM: { value: "npm" }, PYPI: { value: "pypi" }, OCI: { value: "oci" }, NUGET: { value: "nuget" }, MCPB: { value: "mcpb" } } as const,
+});
+export const McpTransportTypeEnum = builder.enumType("McpTransportType", {
+  values: { STDIO: { value: "stdio" }, STREAMABLE_HTTP: { value: "streamable-http" }, SSE: { value: "sse" } } as const,
+});
+export const McpRemoteTypeEnum = builder.enumType("McpRemoteType", {
+  values: { STREAMABLE_HTTP: { value: "streamable-http" }, SSE: { value: "sse" } } as const,
+});
+export const McpArgumentTypeEnum = builder.enumType("McpArgumentType", {
+  values: { POSITIONAL: { value: "positional" }, NAMED: { value: "named" } } as const,
+});
+
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer X> ? X : never;
+type InputLike = { description?: string; isRequired?: boolean; isSecret?: boolean; format?: string; value?: string; default?: string; choices?: string[] };
+const inputFields = <T extends InputLike>(t: PothosSchemaTypes.ObjectFieldBuilder<Types, T>) => ({
+  description: t.string({ nullable: true, resolve: (v) => v.description ?? null }),
+  isRequired: t.boolean({ resolve: (v) => v.isRequired ?? false }),
+  isSecret: t.boolean({ resolve: (v) => v.isSecret ?? false }),
+  format: t.string({ nullable: true, description: "string, number, boolean or filepath", resolve: (v) => v.format ?? null }),
+  value: t.string({ nullable: true, description: "A fixed value (may hold {placeholders}); never a secret.", resolve: (v) => v.value ?? null }),
+  default: t.string({ nullable: true, resolve: (v) => v.default ?? null }),
+  choices: t.stringList({ nullable: true, resolve: (v) => v.choices ?? null }),
+});
+
+export const McpKeyValueRef = builder.objectRef<McpKeyValue>("McpKeyValue").implement({
+  description: "A named input: an environment variable of a package, or a header of a remote.",
+  fields: (t) => ({ name: t.string({ resolve: (v) => v.name }), ...inputFields(t) }),
+});
+
+export const McpArgumentRef = builder.objectRef<McpArgument>("McpArgument").implement({
+  description: "A command-line argument: positional (a value) or named (--flag value).",
+  fields: (t) => ({
+    type: t.field({ type: McpArgumentTypeEnum, resolve: (a) => a.type }),
+    name: t.string({ nullable: true, resolve: (a) => a.name ?? null }),
+    valueHint: t.string({ nullable: true, resolve: (a) => a.valueHint ?? null }),
+    isRepeated: t.boolean({ resolve: (a) => a.isRepeated ?? false }),
+    ...inputFields(t),
+  }),
+});
+
+type Transport = McpPackage["transport"];
+export const McpTransportRef = builder.objectRef<Transport>("McpTransport").implement({
+  fields: (t) => ({
+    type: t.field({ type: McpTransportTypeEnum, resolve: (x) => x.type }),
+    url: t.string({ nullable: true, resolve: (x) => (x.type === "stdio" ? null : x.url) }),
+    headers: t.field({ type: [McpKeyValueRef], resolve: (x) => (x.type === "stdio" ? [] : (x.headers ?? [])) }),
+  }),
+});
+
+export const McpPackageRef = builder.objectRef<McpPackage>("McpPackage").implement({
+  description: "A way to install and run the server locally.",
+  fields: (t) => ({
+    registryType: t.field({ type: McpRegistryTypeEnum, resolve: (p) => p.registryType }),
+    registryBaseUrl: t.string({ nullable: true, resolve: (p) => p.registryBaseUrl ?? null }),
+    identifier: t.string({ resolve: (p) => p.identifier }),
+    version: t.string({ nullable: true, resolve: (p) => p.version ?? null }),
+    fileSha256: t.string({ nullable: true, resolve: (p) => p.fileSha256 ?? null }),
+    runtimeHint: t.string({ nullable: true, description: "The command that runs it (npx, uvx, docker, dnx, …).", resolve: (p) => p.runtimeHint ?? null }),
+    transport: t.field({ type: McpTransportRef, resolve: (p) => p.transport }),
+    runtimeArguments: t.field({ type: [McpArgumentRef], resolve: (p) => p.runtimeArguments ?? [] }),
+    packageArguments: t.field({ type: [McpArgumentRef], resolve: (p) => p.packageArguments ?? [] }),
+    environmentVariables: t.field({ type: [McpKeyValueRef], resolve: (p) => p.environmentVariables ?? [] }),
+  }),
+});
+
+export const McpRemoteRef = builder.objectRef<McpRemote>("McpRemote").implement({
+  description: "A hosted endpoint of the server.",
+  fields: (t) => ({
+    type: t.field({ type: McpRemoteTypeEnum, resolve: (r) => r.type }),
+    url: t.string({ resolve: (r) => r.url }),
+    headers: t.field({ type: [McpKeyValueRef], resolve: (r) => r.headers ?? [] }),
+  }),
+});
+
+export const McpRepositoryRef = builder.simpleObject("McpRepository", {
+  fields: (t) => ({
+    url: t.string(),
+    source: t.string({ description: "e.g. github" }),
+    id: t.string({ nullable: true }),
+    subfolder: t.string({ nullable: true }),
+  }),
+});
+
+export interface EnvVariableView {
+  name: string;
+  declared: boolean;
+  description: string | null;
+  isRequired: boolean;
+  isSecret: boolean;
+  isSet: boolean;
+  value: string | null;
+  default: string | null;
+}
+
+export const McpEnvVariableRef = builder.objectRef<EnvVariableView>("McpEnvVariable").implement({
+  description: "An environment value of the server: declared by its package (or a remote header) and/or set. A secret's value is never returned.",
+  fields: (t) => ({
+    name: t.exposeString("name"),
+    declared: t.exposeBoolean("declared", { description: "Declared by the server.json (else set only)." }),
+    description: t.exposeString("description", { nullable: true }),
+    isRequired: t.exposeBoolean("isRequired"),
+    isSecret: t.exposeBoolean("isSecret", { description: "Write-only: stored encrypted; the API says whether it is set, never what it is." }),
+    isSet: t.exposeBoolean("isSet"),
+    value: t.exposeString("value", { nullable: true, description: "The stored value; null for secrets and unset variables." }),
+    default: t.exposeString("default", { nullable: true }),
+  }),
+});
+
+export const McpServerInfoRef = builder.simpleObject("McpServerInfo", {
+  description: "What the server said about itself in the handshake.",
+  fields: (t) => ({ name: t.string(), version: t.string() }),
+});
+
+export const McpHealthErrorRef = builder.simpleObject("McpHealthError", {
+  fields: (t) => ({ at: t.field({ type: "DateTime" }), message: t.string({ description: "Secrets are masked as ****." }) }),
+});
+
+export interface HealthView {
+  serverId: string;
+  status: McpHealthStatus;
+  row: McpHealthRow | null;
+}
+
+export const McpHealthRef = builder.objectRef<HealthView>("McpHealth").implement({
+  description: "The server's health: the last check, or UNKNOWN / NOT_DEPLOYED before any.",
+  fields: (t) => ({
+    status: t.field({ type: McpHealthStatusEnum, resolve: (h) => h.status }),
+    latencyMs: t.int({ nullable: true, description: "Handshake plus tools/list, in ms.", resolve: (h) => h.row?.latencyMs ?? null }),
+    toolCount: t.int({ nullable: true, resolve: (h) => h.row?.toolCount ?? null }),
+    serverInfo: t.field({
+      type: McpServerInfoRef,
+      nullable: true,
+      resolve: (h) => (h.row?.serverName != null ? { name: h.row.serverName, version: h.row.serverVersion ?? "" } : null),
+    }),
+    protocolVersion: t.string({ nullable: true, resolve: (h) => h.row?.protocolVersion ?? null }),
+    checkedAt: t.field({ type: "DateTime", nullable: true, resolve: (h) => h.row?.checkedAt ?? null }),
+    lastSeen: t.field({ type: "DateTime", nullable: true, description: "When it last answered the handshake.", resolve: (h) => h.row?.lastSeen ?? null }),
+    errorCount: t.int({ description: "Failed checks in a row.", resolve: (h) => h.row?.errorCount ?? 0 }),
+    recentErrors: t.field({
+      type: [McpHealthErrorRef],
+      description: "The last 10 errors, newest first.",
+      resolve: (h) => parseRecentErrors(h.row?.recentErrors).map((e: HealthError) => ({ at: new Date(e.at), message: e.message })),
+    }),
+  }),
+});
+
+builder.prismaObject("McpDeployment", {
+  description: "An entry of the server in a client settings file.",
+  fields: (t) => ({
+    settingsPath: t.exposeString("settingsPath"),
+    entryName: t.exposeString("entryName", { description: "The key under mcpServers." }),
+    deployedAt: t.expose("deployedAt", { type: "DateTime" }),
+  }),
+});
+
+builder.prismaObject("McpHealthCheck", {
+  description: "One health check, as history.",
+  fields: (t) => ({
+    status: t.expose("status", { type: McpHealthStatusEnum }),
+    latencyMs: t.exposeInt("latencyMs", { nullable: true }),
+    toolCount: t.exposeInt("toolCount", { nullable: true }),
+    error: t.exposeString("error", { nullable: true, description: "Secrets are masked as ****." }),
+    checkedAt: t.expose("checkedAt", { type: "DateTime" }),
+  }),
+});
+
+export const McpServerRef = builder.prismaNode("McpServer", {
+  id: { field: "id" },
+  // node(id) of a deleted or unknown record is null, not an error.
+  nullable: true,
+  authScopes: { read: true },
+  description: "An MCP server, shaped like the official registry's server.json (2025-09-29).",
+  fields: (t) => ({
+    name: t.exposeString("name", { description: "Reverse-DNS name, e.g. io.github.owner/server." }),
+    shortName: t.string({ description: "The last part of the name: its key in a client's mcpServers.", resolve: (s) => shortName(s.name) }),
+    title: t.exposeString("title", { nullable: true }),
+    description: t.exposeString("description"),
+    version: t.exposeString("version"),
+    websiteUrl: t.string({ nullable: true, resolve: (s) => documentOf(s).websiteUrl ?? null }),
+    repository: t.field({
+      type: McpRepositoryRef,
+      nullable: true,
+      resolve: (s) => {
+        const r = documentOf(s).repository;
+        return r ? { url: r.url, source: r.source, id: r.id ?? null, subfolder: r.subfolder ?? null } : null;
+      },
+    }),
+    packages: t.field({ type: [McpPackageRef], resolve: (s) => documentOf(s).packages ?? [] }),
+    remotes: t.field({ type: [McpRemoteRef], resolve: (s) => documentOf(s).remotes ?? [] }),
+    serverJson: t.field({ type: "JSON", description: "The server.json document, as registered (it never holds secret values).", resolve: (s) => s.document }),
+    env: t.field({
+      type: [McpEnvVariableRef],
+      description: "Declared variables (of the package it runs, or the remote's headers), then any others that are set.",
+      select: { env: { select: { name: true, isSecret: true, value: true }, orderBy: { name: "asc" } } },
+      resolve: (s) => {
+        const set = new Map(s.env.map((e) => [e.name, e]));
+        const declared = declaredInputs(launchTarget(documentOf(s)));
+        const views: EnvVariableView[] = declared.map((d) => {
+          const row = set.get(d.name);
+          const isSecret = d.isSecret === true || row?.isSecret === true;
+          return {
+            name: d.name,
+            declared: true,
+            description: d.description ?? null,
+            isRequired: d.isRequired ?? false,
+            isSecret,
+            isSet: row !== undefined,
+            value: isSecret ? null : (row?.value ?? null),
+            default: d.default ?? null,
+          };
+        });
+        const names = new Set(declared.map((d) => d.name));
+        for (const row of s.env) {
+          if (names.has(row.name)) continue;
+          views.push({ name: row.name, declared: false, description: null, isRequired: false, isSecret: row.isSecret, isSet: true, value: row.isSecret ? null : row.value, default: null });
+        }
+        return views;
+      },
+    }),
+    missingEnv: t.stringList({
+      description: "Required variables that are not set and have no default: deploy and health checks refuse until they are.",
+      select: { env: { select: { name: true } } },
+      resolve: (s) => missingEnv(documentOf(s), new Set(s.env.map((e) => e.name))),
+    }),
+    deployments: t.relation("deployments", { query: { orderBy: { deployedAt: "asc" } } }),
+    health: t.loadable({
+      type: McpHealthRef,
+      description: "Current health (batched across a list).",
+      // Batch, but never cache: a subscription keeps one context (and its loaders) for its whole
+      // life, and health is exactly what changes between its events.
+      loaderOptions: { cache: false },
+      load: async (ids: string[], ctx) => {
+        const rows = await ctx.db.mcpServer.findMany({
+          where: { id: { in: ids } },
+          select: { id: true, health: true, _count: { select: { deployments: true } } },
+        });
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        return ids.map((id): HealthView => {
+          const r = byId.get(id);
+          const row = r?.health ?? null;
+          return { serverId: id, row, status: effectiveStatus(row?.status, (r?._count.deployments ?? 0) > 0) };
+        });
+      },
+      resolve: (s) => s.id,
+    }),
+    healthHistory: t.relatedConnection("checks", {
+      cursor: "id",
+      description: "Past checks, newest first.",
+      totalCount: true,
+      query: () => ({ orderBy: [{ checkedAt: "desc" }, { id: "desc" }] }),
+    }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+  }),
+});

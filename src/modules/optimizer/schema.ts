@@ -1,0 +1,198 @@
+// Optimizer planning (recommendOptimizer) and training examples in GraphQL.
+import { z } from "zod";
+import { builder } from "../../graphql/builder.js";
+import { InvalidInputError, NotFoundError } from "../../lib/errors.js";
+import { recommendOptimizer, type OptimizerKind } from "./selector.js";
+
+const OPTIMIZERS = ["REFLECTION_METRICS", "GEPA", "MIPROV2", "BOOTSTRAP_FEW_SHOT", "BOOTSTRAP_FINETUNE"] as const satisfies readonly OptimizerKind[];
+
+const OptimizerKindEnum = builder.enumType("OptimizerKind", {
+  description: "A prompt optimizer (DSPy): reflection metrics, GEPA, MIPROv2, BootstrapFewShot, BootstrapFinetune.",
+  values: OPTIMIZERS,
+});
+const IntensityEnum = builder.enumType("OptimizerIntensity", { values: { LIGHT: { value: "light" }, MEDIUM: { value: "medium" }, HEAVY: { value: "heavy" } } as const });
+
+const unit = z.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1");
+
+const OptimizerRunInput = builder.inputType("OptimizerRunInput", {
+  description: "A past optimization run; matching runs (same domain and optimizer) that reached 0.8 raise the confidence.",
+  fields: (t) => ({
+    domain: t.string({ required: true, validate: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters") }),
+    optimizer: t.field({ type: OptimizerKindEnum, required: true }),
+    quality: t.float({ required: true, validate: unit }),
+  }),
+});
+
+const RecommendOptimizerInput = builder.inputType("RecommendOptimizerInput", {
+  fields: (t) => ({
+    trainsetSize: t.int({ required: true, description: "Training examples available.", validate: z.number().int().min(0, "must be 0 or more").max(10_000_000, "must be at most 10000000") }),
+    budgetUsd: t.float({ required: true, description: "Most to spend, in US dollars.", validate: z.number().min(0, "must be 0 or more").max(1_000_000, "must be at most 1000000") }),
+    qualityTarget: t.float({ defaultValue: 0.85, description: "0–1.", validate: unit }),
+    complexityScore: t.float({ defaultValue: 0.5, description: "0–1, higher = harder.", validate: unit }),
+    domain: t.string({ defaultValue: "general", validate: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters") }),
+    timeConstraintMinutes: t.int({ description: "The most time allowed, if any.", validate: z.number().int().min(0, "must be 0 or more") }),
+    previousOptimizer: t.field({ type: OptimizerKindEnum }),
+    history: t.field({ type: [OptimizerRunInput], validate: z.array(z.unknown()).max(1000, "must list at most 1000 runs") }),
+  }),
+});
+
+const OptimizerConfigurationType = builder.simpleObject("OptimizerConfiguration", {
+  fields: (t) => ({
+    auto: t.field({ type: IntensityEnum, description: "MIPROv2's search intensity." }),
+    maxBootstrappedDemos: t.int(),
+    maxLabeledDemos: t.int(),
+    numThreads: t.int(),
+    numCandidates: t.int({ description: "GEPA candidates." }),
+    numIters: t.int({ description: "GEPA iterations." }),
+  }),
+});
+
+const OptimizerAlternativeType = builder.simpleObject("OptimizerAlternative", {
+  fields: (t) => ({
+    optimizer: t.field({ type: OptimizerKindEnum }),
+    estimatedCostUsd: t.float(),
+    estimatedMinutes: t.int(),
+    qualityRisk: t.float({ description: "Expected quality loss against the recommendation (negative: a gain)." }),
+    note: t.string(),
+  }),
+});
+
+const OptimizerRecommendationType = builder.simpleObject("OptimizerRecommendation", {
+  fields: (t) => ({
+    optimizer: t.field({ type: OptimizerKindEnum }),
+    configuration: t.field({ type: OptimizerConfigurationType }),
+    estimatedCostUsd: t.float({ description: "Per 100 examples: few-shot $0.10, reflection $0.05, GEPA $0.50, MIPROv2 $2.50 (×0.5 light, ×1 medium, ×2.5 heavy), finetune $20." }),
+    estimatedMinutes: t.int({ description: "Per 100 examples: 1, 1, 5, 15 (MIPROv2, scaled like its cost), 60; at least 1." }),
+    confidence: t.float({ description: "0.75, up to 0.95 with matching successful history; ×0.8 under 20 examples." }),
+    reasoning: t.string(),
+    alternatives: t.field({ type: [OptimizerAlternativeType], description: "Up to 3." }),
+  }),
+});
+
+export const TrainingExampleRef = builder.prismaNode("TrainingExample", {
+  id: { field: "id" },
+  // node(id) of a deleted or unknown record is null, not an error.
+  nullable: true,
+  authScopes: { read: true },
+  description: "An example an optimizer can train on, with how it has performed.",
+  fields: (t) => ({
+    taskDescription: t.exposeString("taskDescription"),
+    category: t.exposeString("category"),
+    qualityScore: t.exposeFloat("qualityScore", { description: "0–1; each outcome moves it to 0.8·old + 0.2·new." }),
+    humanRating: t.exposeFloat("humanRating", { nullable: true, description: "1–5 when a person rated it." }),
+    successRate: t.exposeFloat("successRate", { description: "0–1; each outcome moves it to 0.9·old + 0.1·passed." }),
+    usageCount: t.exposeInt("usageCount"),
+    lastUsedAt: t.expose("lastUsedAt", { type: "DateTime", nullable: true }),
+    tags: t.stringList({ resolve: (e) => (Array.isArray(e.tags) ? e.tags.filter((x): x is string => typeof x === "string") : []) }),
+    input: t.expose("input", { type: "JSON", nullable: true }),
+    expectedOutput: t.expose("expectedOutput", { type: "JSON", nullable: true }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+  }),
+});
+
+const SelectedTrainingExample = builder.simpleObject("SelectedTrainingExample", {
+  fields: (t) => ({
+    example: t.field({ type: TrainingExampleRef }),
+    score: t.float({ description: "0.6·quality + 0.4·success." }),
+  }),
+});
+
+const CountByLabel = builder.simpleObject("QualityBucket", { fields: (t) => ({ range: t.string(), count: t.int() }) });
+const CategoryCount = builder.simpleObject("CategoryCount", { fields: (t) => ({ category: t.string(), count: t.int() }) });
+
+const TrainingAnalyticsType = builder.simpleObject("TrainingAnalytics", {
+  fields: (t) => ({
+    total: t.int(),
+    averageQuality: t.float(),
+    qualityDistribution: t.field({ type: [CountByLabel], description: "Counts in five quality ranges of 0.2." }),
+    categories: t.field({ type: [CategoryCount] }),
+    underRepresentedCategories: t.stringList({ description: "Categories with fewer than half the mean count per category." }),
+    topPerformers: t.field({ type: [TrainingExampleRef], description: "The 5 best by 0.6·quality + 0.4·success." }),
+    recommendations: t.stringList({ description: "When more than 30% score below 0.5, or there are fewer than 3 categories." }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  recommendOptimizer: t.field({
+    type: OptimizerRecommendationType,
+    description:
+      "Which optimizer to run, by rules in order: time under 2 min → reflection metrics; budget under $1 → reflection metrics; under 100 examples and under $5 → GEPA; " +
+      "under 500 and under $20 → MIPROv2 light; 500 or more and $20–100 → MIPROv2 medium; $100 or more → BootstrapFinetune at a quality target ≥ 0.95, else MIPROv2 heavy; otherwise BootstrapFewShot.",
+    args: { input: t.arg({ type: RecommendOptimizerInput, required: true }) },
+    resolve: (_r, { input }) =>
+      recommendOptimizer(
+        {
+          trainsetSize: input.trainsetSize,
+          budgetUsd: input.budgetUsd,
+          qualityTarget: input.qualityTarget ?? 0.85,
+          complexityScore: input.complexityScore ?? 0.5,
+          domain: input.domain ?? "general",
+          timeConstraintMinutes: input.timeConstraintMinutes,
+          previousOptimizer: input.previousOptimizer,
+        },
+        input.history ?? [],
+      ),
+  }),
+  selectTrainingExamples: t.field({
+    type: [SelectedTrainingExample],
+    description: "The best examples with quality ≥ minQuality, by 0.6·quality + 0.4·success.",
+    args: {
+      limit: t.arg.int({ defaultValue: 10, validate: z.number().int().min(1, "must be at least 1").max(100, "must be at most 100") }),
+      minQuality: t.arg.float({ defaultValue: 0, validate: unit }),
+      category: t.arg.string({ validate: z.string().max(64, "must be at most 64 characters") }),
+    },
+    resolve: async (_r, args, ctx) =>
+      (await ctx.services.training.select(args.limit ?? 10, args.minQuality ?? 0, args.category)).map(({ score, ...example }) => ({ example, score })),
+  }),
+  trainingAnalytics: t.field({
+    type: TrainingAnalyticsType,
+    description: "The training set at a glance: quality spread, categories, best examples, what to improve.",
+    resolve: async (_r, _a, ctx) => {
+      const a = await ctx.services.training.analytics();
+      const top = await ctx.db.trainingExample.findMany({ where: { id: { in: a.topPerformerIds } } });
+      const byId = new Map(top.map((e) => [e.id, e]));
+      return { ...a, topPerformers: a.topPerformerIds.flatMap((id) => byId.get(id) ?? []) };
+    },
+  }),
+}));
+
+const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+
+const AddTrainingExampleInput = builder.inputType("AddTrainingExampleInput", {
+  fields: (t) => ({
+    taskDescription: t.string({ required: true, validate: text(5000) }),
+    category: t.string({ required: true, validate: text(64) }),
+    qualityScore: t.float({ required: true, validate: unit }),
+    humanRating: t.float({ validate: z.number().min(1, "must be between 1 and 5").max(5, "must be between 1 and 5") }),
+    tags: t.stringList({ validate: z.array(text(64)).max(50, "must list at most 50 tags") }),
+    input: t.field({ type: "JSON" }),
+    expectedOutput: t.field({ type: "JSON" }),
+  }),
+});
+
+const RecordTrainingOutcomeInput = builder.inputType("RecordTrainingOutcomeInput", {
+  fields: (t) => ({
+    id: t.globalID({ required: true, for: TrainingExampleRef }),
+    quality: t.float({ required: true, description: "The quality this use reached, 0–1.", validate: unit }),
+    passed: t.boolean({ required: true }),
+  }),
+});
+
+const TrainingExamplePayload = builder.simpleObject("TrainingExamplePayload", { fields: (t) => ({ example: t.field({ type: TrainingExampleRef }) }) });
+
+builder.mutationFields((t) => ({
+  addTrainingExample: t.field({
+    type: TrainingExamplePayload,
+    errors: { types: [InvalidInputError], directResult: true },
+    args: { input: t.arg({ type: AddTrainingExampleInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => ({ example: await ctx.services.training.add(input) }),
+  }),
+  recordTrainingOutcome: t.field({
+    type: TrainingExamplePayload,
+    description: "Records one use: quality = 0.8·old + 0.2·quality, success = 0.9·old + 0.1·passed, usageCount + 1.",
+    errors: { types: [NotFoundError, InvalidInputError], directResult: true },
+    args: { input: t.arg({ type: RecordTrainingOutcomeInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => ({ example: await ctx.services.training.recordOutcome(input.id.id, { quality: input.quality, passed: input.passed }) }),
+  }),
+}));

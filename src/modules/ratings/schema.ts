@@ -1,0 +1,141 @@
+// Ratings: queries and mutations (rating, community scores, match history, recompute).
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import { GraphQLError } from "graphql";
+import { builder } from "../../graphql/builder.js";
+import { writeErrors } from "../../graphql/errors.js";
+import type { Context } from "../../graphql/context.js";
+import { ForbiddenError, NotFoundError, RateLimitExceededError } from "../../lib/errors.js";
+import { ArtifactMatchRef, ArtifactScoresType, RatingRef, SharedRatingRef } from "./types.js";
+import { ConfirmMatchInput, ImportCommunityScoresInput, RateArtifactInput, RecordMatchInput, UpdateRatingInput } from "./inputs.js";
+import { raterOf } from "./service.js";
+import { JobRef } from "../jobs/schema.js";
+
+function rater(ctx: Context): string {
+  const id = raterOf(ctx.viewer);
+  // Unreachable through the API (writes need a token); a guard, not a rule.
+  if (!id) throw new GraphQLError("Rating needs an API token.", { extensions: { code: "UNAUTHENTICATED" } });
+  return id;
+}
+
+builder.queryFields((t) => ({
+  ratingsExport: t.prismaConnection({
+    type: SharedRatingRef,
+    cursor: "id",
+    description:
+      "Ratings as they would be shared with the community, oldest first, without who rated. " +
+      "sharedOnly: false (every rating, shared or not) needs the admin scope.",
+    args: { sharedOnly: t.arg.boolean({ defaultValue: true }) },
+    authScopes: (_root, args) => (args.sharedOnly === false ? { admin: true } : { read: true }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.rating.findMany({
+        ...query,
+        where: args.sharedOnly === false ? {} : { shareWithCommunity: true },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      }),
+  }),
+}));
+
+const RateArtifactPayload = builder.simpleObject("RateArtifactPayload", {
+  description: "The new rating and the artifact's scores after it.",
+  fields: (t) => ({ rating: t.field({ type: RatingRef }), scores: t.field({ type: ArtifactScoresType }) }),
+});
+const UpdateRatingPayload = builder.simpleObject("UpdateRatingPayload", {
+  fields: (t) => ({ rating: t.field({ type: RatingRef }), scores: t.field({ type: ArtifactScoresType }) }),
+});
+const DeleteRatingPayload = builder.simpleObject("DeleteRatingPayload", {
+  fields: (t) => ({
+    deletedRatingId: t.id({ description: "Global ID of the rating that was deleted." }),
+    scores: t.field({ type: ArtifactScoresType, description: "The artifact's scores after the deletion." }),
+  }),
+});
+const ImportCommunityScoresPayload = builder.simpleObject("ImportCommunityScoresPayload", {
+  fields: (t) => ({
+    imported: t.int({ description: "Rows inserted or updated." }),
+    artifactCount: t.int({ description: "Distinct artifacts the rows touched." }),
+  }),
+});
+const RecordMatchPayload = builder.simpleObject("RecordMatchPayload", {
+  fields: (t) => ({ match: t.field({ type: ArtifactMatchRef }) }),
+});
+const ConfirmMatchPayload = builder.simpleObject("ConfirmMatchPayload", {
+  fields: (t) => ({ match: t.field({ type: ArtifactMatchRef }), scores: t.field({ type: ArtifactScoresType }) }),
+});
+builder.mutationFields((t) => ({
+  rateArtifact: t.field({
+    type: RateArtifactPayload,
+    description:
+      "Rates an artifact 1–5. Each viewer may rate the same artifact at most 5 times in any rolling 24 hours " +
+      "(deleting a rating does not give the attempt back); the sixth returns RateLimitExceededError and writes nothing.",
+    errors: { types: [...writeErrors, RateLimitExceededError], directResult: true },
+    args: { input: t.arg({ type: RateArtifactInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      ctx.services.ratings.rate(rater(ctx), {
+        artifactId: input.artifactId.id,
+        rating: input.rating,
+        feedback: input.feedback,
+        shareWithCommunity: input.shareWithCommunity,
+      }),
+  }),
+  updateRating: t.field({
+    type: UpdateRatingPayload,
+    description: "Changes one of the viewer's own ratings (ForbiddenError for anyone else's).",
+    errors: { types: [...writeErrors, ForbiddenError], directResult: true },
+    args: { input: t.arg({ type: UpdateRatingInput, required: true }) },
+    resolve: (_root, { input }, ctx) => {
+      const { id, ...patch } = input;
+      return ctx.services.ratings.updateRating(rater(ctx), id.id, patch);
+    },
+  }),
+  deleteRating: t.field({
+    type: DeleteRatingPayload,
+    description: "Deletes one of the viewer's own ratings (ForbiddenError for anyone else's).",
+    errors: { types: [NotFoundError, ForbiddenError], directResult: true },
+    args: { id: t.arg.globalID({ required: true, for: RatingRef }) },
+    resolve: async (_root, args, ctx) => {
+      const { rating, scores } = await ctx.services.ratings.deleteRating(rater(ctx), args.id.id);
+      return { deletedRatingId: encodeGlobalID("Rating", rating.id), scores };
+    },
+  }),
+  importCommunityScores: t.field({
+    type: ImportCommunityScoresPayload,
+    description:
+      "Admin: upserts community scores, one per (artifact, source), in one transaction (up to 10,000 rows; all or nothing). " +
+      "Signals decay 5% per month since lastUpdated, never below 0.4 of the original.",
+    authScopes: { admin: true },
+    errors: { types: writeErrors, directResult: true },
+    args: { input: t.arg({ type: ImportCommunityScoresInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      ctx.services.ratings.importCommunityScores(
+        input.rows.map((r) => ({ artifactId: r.artifactId.id, source: r.source.trim(), score: r.score, lastUpdated: r.lastUpdated })),
+        input.importedFrom.trim(),
+      ),
+  }),
+  recordMatch: t.field({
+    type: RecordMatchPayload,
+    description: "Records that a search query matched an artifact with a confidence (0–1); confirm it later with confirmMatch.",
+    errors: { types: writeErrors, directResult: true },
+    args: { input: t.arg({ type: RecordMatchInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({
+      match: await ctx.services.ratings.recordMatch(ctx.viewer.name, {
+        query: input.query,
+        artifactId: input.artifactId.id,
+        confidence: input.confidence,
+      }),
+    }),
+  }),
+  confirmMatch: t.field({
+    type: ConfirmMatchPayload,
+    description: "Confirms (true) or rejects (false) a recorded match; may be called again to change the answer.",
+    errors: { types: writeErrors, directResult: true },
+    args: { input: t.arg({ type: ConfirmMatchInput, required: true }) },
+    resolve: (_root, { input }, ctx) => ctx.services.ratings.confirmMatch(input.id.id, input.confirmed),
+  }),
+  recomputeScores: t.field({
+    type: JobRef,
+    description:
+      "Admin: starts a scores.recompute job that rebuilds every artifact's score aggregate and quality sort key from the " +
+      "ratings and matches, and prunes expired rate-limit entries. Watch it with jobUpdated; its result is { artifactCount, ratingCount }.",
+    authScopes: { admin: true },
+    resolve: (_root, _args, ctx) => ctx.services.jobs.enqueue("scores.recompute", {}, { name: ctx.viewer.name, admin: true }),
+  }),
+}));

@@ -1,0 +1,165 @@
+// GraphQL types of the ratings domain: Rating, ArtifactMatch, ArtifactScores and the fields they
+// add to Artifact. Scores come from a per-request loader: one statement for any number of artifacts.
+import { createContextCache } from "@pothos/core";
+import DataLoader from "dataloader";
+import { builder } from "../../graphql/builder.js";
+import type { Context } from "../../graphql/context.js";
+import { artifactKey } from "../artifacts/names.js";
+import { raterOf, type ArtifactScores, type ScoreData } from "./service.js";
+import { CONFIDENCE_WEIGHTS, PRIOR_WEIGHT, TRUST_PRIORS, WEIGHTS } from "./scoring.js";
+
+/** Per-request: batches the score inputs of every artifact resolved in one tick. */
+const scoreLoader = createContextCache(
+  // The batch limit keeps one statement's parameters far below SQLite's and PostgreSQL's caps.
+  (ctx: Context) => new DataLoader<string, ScoreData>((ids) => ctx.services.ratings.scoreData(ids), { maxBatchSize: 5000 }),
+);
+
+export const TrustTierEnum = builder.enumType("TrustTier", {
+  description: `Where trust starts before any rating: official ${TRUST_PRIORS.official}, verified ${TRUST_PRIORS.verified}, GitHub ${TRUST_PRIORS.github}, local ${TRUST_PRIORS.local}, unknown ${TRUST_PRIORS.unknown}.`,
+  values: {
+    OFFICIAL: { value: "official", description: "From an official publisher (GitHub owner anthropics)." },
+    VERIFIED: { value: "verified", description: "A verified marketplace listing." },
+    GITHUB: { value: "github", description: "From a GitHub repository." },
+    LOCAL: { value: "local", description: "Made locally." },
+    UNKNOWN: { value: "unknown", description: "Anything else (e.g. an unverified marketplace listing)." },
+  } as const,
+});
+
+const ScoreComponentNameEnum = builder.enumType("ScoreComponentName", {
+  values: {
+    USER_RATING: { value: "userRating", description: `Bayesian average of the ratings, weight ${WEIGHTS.userRating}.` },
+    COMMUNITY: { value: "community", description: `Mean of the decayed community signals, weight ${WEIGHTS.community}.` },
+    MAINTENANCE: { value: "maintenance", description: `Maintenance signal, weight ${WEIGHTS.maintenance} (prior 50 until a signal exists).` },
+    COMPATIBILITY: { value: "compatibility", description: `Compatibility signal, weight ${WEIGHTS.compatibility} (prior 50 until a signal exists).` },
+  } as const,
+});
+
+export const ScoreComponentType = builder.simpleObject("ScoreComponent", {
+  description: "One weighted part of the quality score.",
+  fields: (t) => ({
+    name: t.field({ type: ScoreComponentNameEnum }),
+    weight: t.float({ description: "Its share of the quality score (the weights add up to 1)." }),
+    value: t.float({ description: "0–100." }),
+    isPrior: t.boolean({ description: "True when there is no data yet and the value is the prior." }),
+  }),
+});
+
+export const UserRatingSummaryType = builder.simpleObject("UserRatingSummary", {
+  fields: (t) => ({
+    average: t.float({ nullable: true, description: "Plain mean of the 1–5 ratings; null when there are none." }),
+    count: t.int({ description: "How many ratings there are." }),
+    bayesian: t.float({
+      description: `The 0–100 value used in the quality score: (${PRIOR_WEIGHT}·50 + Σ (r − 1)·25) / (${PRIOR_WEIGHT} + count).`,
+    }),
+  }),
+});
+
+export const ArtifactScoresType = builder.objectRef<ArtifactScores>("ArtifactScores").implement({
+  description:
+    "How much to trust an artifact, served from aggregates kept on every write. Every score is 0–100; " +
+    "missing data uses priors, never zeros.",
+  fields: (t) => ({
+    qualityScore: t.exposeFloat("qualityScore", {
+      description:
+        `${WEIGHTS.userRating}·userRating + ${WEIGHTS.community}·community + ${WEIGHTS.maintenance}·maintenance + ${WEIGHTS.compatibility}·compatibility ` +
+        "(see components). No data at all gives 50.",
+    }),
+    trustScore: t.exposeFloat("trustScore", {
+      description: `Trust prior P by origin (see trustTier) moved by the ratings: (${PRIOR_WEIGHT}·P + Σ (r − 1)·25) / (${PRIOR_WEIGHT} + count).`,
+    }),
+    trustTier: t.expose("trustTier", { type: TrustTierEnum, description: "Which trust prior applies." }),
+    confidence: t.exposeFloat("confidence", {
+      description:
+        `${CONFIDENCE_WEIGHTS.withMatch.trust}·trust + ${CONFIDENCE_WEIGHTS.withMatch.quality}·quality + ${CONFIDENCE_WEIGHTS.withMatch.match}·match; ` +
+        `without a match score ${CONFIDENCE_WEIGHTS.withoutMatch.trust}·trust + ${CONFIDENCE_WEIGHTS.withoutMatch.quality}·quality.`,
+    }),
+    matchScore: t.exposeFloat("matchScore", {
+      nullable: true,
+      description: "100 × (sum of the confidence of confirmed matches) / (matches confirmed or rejected); null when none is resolved.",
+    }),
+    userRating: t.field({ type: UserRatingSummaryType, resolve: (s) => s.userRating }),
+    communityScore: t.exposeFloat("communityScore", {
+      description: "Mean over sources of score × max(0.4, 0.95^months since lastUpdated), months of 30 days; 50 with no source.",
+    }),
+    maintenanceScore: t.exposeFloat("maintenanceScore", { description: "50 (prior) until a maintenance signal exists." }),
+    compatibilityScore: t.exposeFloat("compatibilityScore", { description: "50 (prior) until a compatibility signal exists." }),
+    components: t.field({ type: [ScoreComponentType], resolve: (s) => s.components }),
+    schemaVersion: t.exposeString("schemaVersion", { description: 'Version of these formulas: "1".' }),
+    lastUpdated: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "When a rating, match or community signal last changed; null when nothing was ever recorded.",
+      resolve: (s) => s.lastUpdated,
+    }),
+  }),
+});
+
+export const RatingRef = builder.prismaNode("Rating", {
+  id: { field: "id" },
+  // node(id) of a deleted or unknown record is null, not an error.
+  nullable: true,
+  authScopes: { read: true },
+  description: "One viewer's 1–5 rating of an artifact. Who rated is never shown; `mine` says whether it is the viewer's.",
+  fields: (t) => ({
+    rating: t.exposeInt("rating", { description: "1–5." }),
+    feedback: t.exposeString("feedback", { nullable: true }),
+    shareWithCommunity: t.exposeBoolean("shareWithCommunity", { description: "Included in ratingsExport (without who rated)." }),
+    mine: t.boolean({ description: "True when the viewer gave this rating.", resolve: (r, _args, ctx) => r.raterId === raterOf(ctx.viewer) }),
+    artifact: t.relation("artifact"),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+  }),
+});
+
+export const SharedRatingRef = builder.prismaObject("Rating", {
+  variant: "SharedRating",
+  authScopes: { read: true },
+  description: "A rating as shared with the community: no id of the rater, no link back to them.",
+  fields: (t) => ({
+    artifactKey: t.string({
+      description: "type:name of the rated artifact.",
+      select: { artifact: { select: { type: true, name: true } } },
+      resolve: (r) => artifactKey(r.artifact.type, r.artifact.name),
+    }),
+    artifact: t.relation("artifact"),
+    rating: t.exposeInt("rating"),
+    feedback: t.exposeString("feedback", { nullable: true }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+  }),
+});
+
+export const ArtifactMatchRef = builder.prismaNode("ArtifactMatch", {
+  id: { field: "id" },
+  // node(id) of a deleted or unknown record is null, not an error.
+  nullable: true,
+  authScopes: { read: true },
+  description: "A search query matched to an artifact; confirming or rejecting it feeds the artifact's match score.",
+  fields: (t) => ({
+    query: t.exposeString("query"),
+    confidence: t.exposeFloat("confidence", { description: "The matcher's confidence, 0–1." }),
+    confirmed: t.exposeBoolean("confirmed", { nullable: true, description: "Null until confirmed (true) or rejected (false)." }),
+    artifact: t.relation("artifact"),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    confirmedAt: t.expose("confirmedAt", { type: "DateTime", nullable: true }),
+  }),
+});
+
+builder.prismaObjectFields("Artifact", (t) => ({
+  scores: t.field({
+    type: ArtifactScoresType,
+    description: "Quality, trust and confidence, with the breakdown. Served from aggregates; batched across lists.",
+    select: { id: true, origin: true, sourceOwner: true },
+    resolve: async (a, _args, ctx) => ctx.services.ratings.compute(a, await scoreLoader(ctx).load(a.id)),
+  }),
+  ratings: t.relatedConnection("ratings", {
+    cursor: "id",
+    description: "Ratings of the artifact, newest first.",
+    query: { orderBy: [{ createdAt: "desc" }, { id: "desc" }] },
+    totalCount: true,
+  }),
+  matches: t.relatedConnection("matches", {
+    cursor: "id",
+    description: "Recorded matches of search queries to the artifact, newest first.",
+    query: { orderBy: [{ createdAt: "desc" }, { id: "desc" }] },
+  }),
+}));

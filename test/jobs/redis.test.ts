@@ -1,0 +1,89 @@
+// Two app instances on one database and one Redis: a job run by instance A is seen live by a
+// subscriber on instance B, which runs no worker and reads the database only once per subscription.
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../../src/app.js";
+import { SYSTEM_ACTOR } from "../../src/modules/jobs/service.js";
+import { useTestApp } from "../helpers/app.js";
+import { fastJobs, openApp } from "./helpers.js";
+
+const redisUrl = process.env.REDIS_URL;
+
+interface Update {
+  id: string;
+  status: string;
+  progress: number;
+  eventSequence: number;
+}
+
+async function readSse(app: App, query: string, variables: unknown, token: string | null, until: (events: Update[]) => boolean): Promise<Update[]> {
+  const headers: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await app.yoga.fetch("http://b.test/graphql", { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+  const reader = response.body?.getReader();
+  if (!reader) throw new Error("no body");
+  const decoder = new TextDecoder();
+  const events: Update[] = [];
+  let buffer = "";
+  while (!until(events)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value);
+    const lines = buffer.split("\n");
+    buffer = lines.pop() ?? "";
+    for (const l of lines) {
+      if (!l.startsWith("data:") || !l.includes('"data"')) continue;
+      const data = (JSON.parse(l.slice(5)) as { data: Record<string, Update> }).data;
+      const first = Object.values(data)[0];
+      if (first) events.push(first);
+    }
+  }
+  await reader.cancel().catch(() => {});
+  return events;
+}
+
+describe.skipIf(!redisUrl)("job events across instances over Redis (skipped unless REDIS_URL is set; CI sets redis://127.0.0.1:6379)", () => {
+  const t = useTestApp({ env: { ...fastJobs, ...(redisUrl ? { REDIS_URL: redisUrl } : {}) } });
+  let b: App;
+
+  beforeAll(async () => {
+    await t().app.startBackground();
+    b = await openApp(t().app.config.databaseUrl, { REDIS_URL: redisUrl ?? "", SKILLGRAPH_WORKER_CONCURRENCY: "0" });
+    expect(b.background.some((task) => task.name === "job-worker")).toBe(false);
+  });
+  afterAll(async () => {
+    await b.stop();
+  });
+
+  it("a job run by instance A is seen live by subscribers on instance B", async () => {
+    // On SQLite, B stays read-only (anonymous public read): a token would make it write lastUsedAt.
+    const token = b.database.provider === "postgresql" ? t().tokens.read : null;
+    const dashboard = readSse(
+      b,
+      `subscription($filter: JobFilter) { jobsUpdated(filter: $filter) { id status progress eventSequence } }`,
+      { filter: { kind: "system.demo" } },
+      token,
+      (ev) => ev.some((e) => e.status === "SUCCEEDED"),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const job = await t().app.services.jobs.enqueue("system.demo", { steps: 10, stepMs: 40 }, SYSTEM_ACTOR);
+    const gid = encodeGlobalID("Job", job.id);
+    const one = await readSse(
+      b,
+      `subscription($id: ID!) { jobUpdated(id: $id) { id status progress eventSequence } }`,
+      { id: gid },
+      token,
+      (ev) => ev.some((e) => e.status === "SUCCEEDED"),
+    );
+    expect(one[0]?.progress).toBeLessThan(100);
+    expect(one.at(-1)).toMatchObject({ id: gid, status: "SUCCEEDED", progress: 100 });
+    const seqs = one.map((e) => e.eventSequence);
+    expect(seqs.length, JSON.stringify(one)).toBeGreaterThan(3);
+    expect(seqs, JSON.stringify(one)).toEqual([...seqs].sort((x, y) => x - y));
+    expect((seqs.at(-1) ?? 0) - (seqs[0] ?? 0) + 1, JSON.stringify(one)).toBe(seqs.length);
+
+    const all = await dashboard;
+    expect(all.map((e) => e.eventSequence)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
+    expect(all.every((e) => e.id === gid)).toBe(true);
+  });
+});

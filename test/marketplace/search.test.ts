@@ -1,0 +1,195 @@
+import type { ResultOf } from "@graphql-typed-document-node/core";
+import { beforeEach, describe, expect, it } from "vitest";
+import { graphql } from "../gql/index.js";
+import { useTestApp } from "../helpers/app.js";
+import { seedListings } from "./seed.js";
+
+const Listings = graphql(`
+  query Listings($query: String, $filter: ListingFilter, $orderBy: ListingOrder, $first: Int, $after: String) {
+    listings(query: $query, filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { cursor node { name } }
+    }
+  }
+`);
+
+const ListingsDeep = graphql(`
+  query ListingsDeep($first: Int) {
+    listings(first: $first, orderBy: NEWEST) {
+      edges { node { id name tags artifactCount broker { name } artifacts { key name type } } }
+    }
+  }
+`);
+
+const Facets = graphql(`
+  query Facets($query: String, $filter: ListingFilter) {
+    listingFacets(query: $query, filter: $filter) {
+      total
+      tags { value count }
+      licenses { value count }
+      publishers { value count }
+    }
+  }
+`);
+
+describe("listing search", () => {
+  const t = useTestApp();
+  beforeEach(() => t().clear());
+  const db = () => t().app.database.prisma;
+
+  it("ranks an exact name above a description match, and name above description", async () => {
+    await seedListings(db(), "local", [
+      { name: "helper-kit", description: "Includes a formatter among many other things.", downloads: 1000 },
+      { name: "formatter", description: "Formats code.", downloads: 1 },
+      { name: "formatter-pro", description: "A better tool.", downloads: 50 },
+      { name: "unrelated", description: "Nothing to see.", tags: ["misc"] },
+    ]);
+    const res = (await t().execute(Listings, { query: "formatter" })).expectNoErrors();
+    expect(res.listings.edges.map((e) => e.node.name)).toEqual(["formatter", "formatter-pro", "helper-kit"]);
+    expect(res.listings.totalCount).toBe(3);
+    // Prefix matching, every word must match, tags are searched.
+    expect((await t().execute(Listings, { query: "form" })).expectNoErrors().listings.totalCount).toBe(3);
+    expect((await t().execute(Listings, { query: "formatter pro" })).expectNoErrors().listings.edges.map((e) => e.node.name)).toEqual(["formatter-pro"]);
+    expect((await t().execute(Listings, { query: "misc" })).expectNoErrors().listings.edges.map((e) => e.node.name)).toEqual(["unrelated"]);
+    // Punctuation is not query syntax.
+    expect((await t().execute(Listings, { query: `"formatter*" (` })).expectNoErrors().listings.totalCount).toBe(3);
+  });
+
+  it("stays in step with writes: renamed, retagged and withdrawn listings", async () => {
+    const [id] = await seedListings(db(), "local", [{ name: "alpha", description: "first", tags: ["one"] }]);
+    await seedListings(db(), "local", [{ name: "alpha", description: "renamed body", tags: ["two"] }]);
+    expect((await t().execute(Listings, { query: "one" })).expectNoErrors().listings.totalCount).toBe(0);
+    expect((await t().execute(Listings, { query: "two renamed" })).expectNoErrors().listings.totalCount).toBe(1);
+    await db().marketplaceListing.update({ where: { id }, data: { status: "WITHDRAWN" } });
+    expect((await t().execute(Listings, { query: "alpha" })).expectNoErrors().listings.totalCount).toBe(0);
+    await db().marketplaceListing.delete({ where: { id } });
+    expect((await t().execute(Listings, {})).expectNoErrors().listings.totalCount).toBe(0);
+  });
+
+  it("filters, and facets agree with the filtered search", async () => {
+    await seedListings(db(), "local", [
+      { name: "pdf-reader", description: "pdf", tags: ["pdf", "docs"], license: "MIT", publisher: "acme" },
+      { name: "pdf-writer", description: "pdf", tags: ["pdf"], license: "Apache-2.0", publisher: "acme", priceCents: 500 },
+      { name: "pdf-signer", description: "pdf", tags: ["pdf", "docs", "security"], license: "MIT", publisher: "globex" },
+    ]);
+    await seedListings(db(), "partner", [{ name: "pdf-ocr", description: "pdf", tags: ["ocr"], license: "GPL-3.0-only", publisher: "initech" }]);
+
+    const names = async (filter: Record<string, unknown>) =>
+      (await t().execute(Listings, { query: "pdf", filter, orderBy: "DOWNLOADS" })).expectNoErrors().listings.edges.map((e) => e.node.name).sort();
+    expect(await names({ tags: ["pdf", "docs"] })).toEqual(["pdf-reader", "pdf-signer"]);
+    expect(await names({ license: "MIT" })).toEqual(["pdf-reader", "pdf-signer"]);
+    expect(await names({ publisher: "acme" })).toEqual(["pdf-reader", "pdf-writer"]);
+    expect(await names({ broker: "partner" })).toEqual(["pdf-ocr"]);
+    expect(await names({ free: false })).toEqual(["pdf-writer"]);
+    expect(await names({ free: true, license: "MIT", tags: ["security"] })).toEqual(["pdf-signer"]);
+
+    const facets = (await t().execute(Facets, { query: "pdf", filter: { free: true } })).expectNoErrors().listingFacets;
+    expect(facets.total).toBe(3);
+    expect(facets.tags).toEqual([
+      { value: "docs", count: 2 },
+      { value: "pdf", count: 2 },
+      { value: "ocr", count: 1 },
+      { value: "security", count: 1 },
+    ]);
+    expect(facets.licenses).toEqual([{ value: "MIT", count: 2 }, { value: "GPL-3.0-only", count: 1 }]);
+    // Every facet count is what the same search with that value as a filter finds.
+    for (const f of facets.licenses) expect((await names({ free: true, license: f.value })).length).toBe(f.count);
+    for (const f of facets.publishers) expect((await names({ free: true, publisher: f.value })).length).toBe(f.count);
+    for (const f of facets.tags) expect((await names({ free: true, tags: [f.value] })).length).toBe(f.count);
+  });
+
+  it("pages are stable: every listing once, in order, for each ordering, while listings are added", async () => {
+    await seedListings(
+      db(),
+      "local",
+      Array.from({ length: 23 }, (_, i) => ({
+        name: `kit-${String(i).padStart(2, "0")}`,
+        description: i % 2 ? "tool kit" : "kit",
+        downloads: i % 5,
+        rating: (i % 3) + 1,
+      })),
+    );
+    for (const orderBy of ["RELEVANCE", "DOWNLOADS", "RATING", "NEWEST"] as const) {
+      const all = (await t().execute(Listings, { query: "kit", orderBy, first: 100 })).expectNoErrors().listings.edges.map((e) => e.node.name);
+      expect(all.length).toBeGreaterThanOrEqual(23);
+      const paged: string[] = [];
+      let after: string | null | undefined = null;
+      for (let i = 0; i < 10; i++) {
+        const res: ResultOf<typeof Listings> = (await t().execute(Listings, { query: "kit", orderBy, first: 5, after })).expectNoErrors();
+        const page = res.listings;
+        paged.push(...page.edges.map((e) => e.node.name));
+        // A listing added mid-way (not for RELEVANCE: bm25 scores depend on the whole corpus, so
+        // an insert may legitimately reorder relevance results).
+        if (i === 0 && orderBy !== "RELEVANCE") {
+          await seedListings(db(), "local", [{ name: `zz-kit-new-${orderBy.toLowerCase()}`, description: "kit", downloads: 0, rating: 0 }]);
+        }
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
+      }
+      // Nothing repeated, nothing from the first snapshot missing, order kept.
+      expect(new Set(paged).size, orderBy).toBe(paged.length);
+      expect(paged.filter((n) => all.includes(n)), orderBy).toEqual(all);
+    }
+    const bad = await t().execute(Listings, { query: "kit", orderBy: "RATING", after: "bm90LWEtY3Vyc29y" });
+    expect(bad.expectErrors()[0]?.message).toMatch(/after: is not a cursor from this search and order/);
+    const tooBig = await t().execute(Listings, { first: 101 });
+    expect(tooBig.expectErrors()[0]?.message).toMatch(/first: must be at most 100/);
+  });
+
+  it("lists listings with their artifacts, tags and broker in a constant number of statements", async () => {
+    const many = Array.from({ length: 12 }, (_, i) => ({
+      name: `bundle-${i}`,
+      tags: [`t${i}`, "shared"],
+      artifacts: [
+        { type: "SKILL" as const, name: `s${i}` },
+        { type: "COMMAND" as const, name: `c${i}` },
+      ],
+    }));
+    await seedListings(db(), "local", many.slice(0, 3));
+    const few = await t().countStatements(() => t().execute(ListingsDeep, { first: 50 }));
+    await seedListings(db(), "local", many.slice(3));
+    let data: unknown;
+    const lots = await t().countStatements(async () => {
+      data = (await t().execute(ListingsDeep, { first: 50 })).expectNoErrors();
+    });
+    expect(lots.count).toBe(few.count);
+    expect(lots.count).toBeLessThanOrEqual(6);
+    const edges = (data as { listings: { edges: { node: { name: string; tags: string[]; artifactCount: number; artifacts: { key: string }[] } }[] } }).listings.edges;
+    expect(edges).toHaveLength(12);
+    const b7 = edges.find((e) => e.node.name === "bundle-7")?.node;
+    expect(b7).toMatchObject({ tags: ["shared", "t7"], artifactCount: 2, artifacts: [{ key: "skill:s7" }, { key: "command:c7" }] });
+  });
+
+  it("answers GET queries with an ETag and 304 until a listing changes", async () => {
+    await seedListings(db(), "local", [{ name: "cached", description: "cache me" }]);
+    const first = await t().execute(Listings, { query: "cached" }, { method: "GET" });
+    const etag = first.headers.get("etag");
+    expect(first.status).toBe(200);
+    expect(etag).toMatch(/^".+"$/);
+
+    const again = await t().app.yoga.fetch(
+      `http://skillgraph.test/graphql?${new URLSearchParams({ query: `query { listings(query: "cached") { totalCount } }` })}`,
+      { headers: { accept: "application/json" } },
+    );
+    const etag2 = again.headers.get("etag") ?? "";
+    const notModified = await t().app.yoga.fetch(
+      `http://skillgraph.test/graphql?${new URLSearchParams({ query: `query { listings(query: "cached") { totalCount } }` })}`,
+      { headers: { accept: "application/json", "if-none-match": etag2 } },
+    );
+    expect(notModified.status).toBe(304);
+    expect(await notModified.text()).toBe("");
+
+    await seedListings(db(), "local", [{ name: "cached-two", description: "cache me too" }]);
+    const changed = await t().app.yoga.fetch(
+      `http://skillgraph.test/graphql?${new URLSearchParams({ query: `query { listings(query: "cached") { totalCount } }` })}`,
+      { headers: { accept: "application/json", "if-none-match": etag2 } },
+    );
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get("etag")).not.toBe(etag2);
+    expect(await changed.json()).toEqual({ data: { listings: { totalCount: 2 } } });
+    // POST is never cached.
+    const post = await t().execute(Listings, { query: "cached" });
+    expect(post.headers.get("etag")).toBeNull();
+  });
+});

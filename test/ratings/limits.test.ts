@@ -1,0 +1,78 @@
+// The rate limit: the rolling 24-hour window (injected clock) and concurrent calls.
+import { beforeEach, describe, expect, it } from "vitest";
+import { RateLimitExceededError } from "../../src/lib/errors.js";
+import { RatingService } from "../../src/modules/ratings/service.js";
+import { useTestApp } from "../helpers/app.js";
+import { RateArtifact } from "./documents.js";
+import { makeArtifact } from "./fixtures.js";
+
+const HOUR = 3_600_000;
+
+describe("rating rate limit", () => {
+  const t = useTestApp();
+  beforeEach(() => t().clear());
+
+  it("allows 5 ratings in any rolling 24 hours, and the sixth again once the oldest leaves the window", async () => {
+    const a = await makeArtifact(t(), "windowed");
+    const t0 = new Date("2026-11-20T10:00:00.000Z").getTime();
+    let now = t0;
+    const service = new RatingService(t().app.database.prisma, () => new Date(now));
+    const rate = () => service.rate("token:clock", { artifactId: a.id, rating: 4 });
+
+    for (let i = 0; i < 5; i++) {
+      now = t0 + i * HOUR;
+      await rate();
+    }
+    // one millisecond before the first leaves the window
+    now = t0 + 24 * HOUR - 1;
+    const err = await rate().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitExceededError);
+    expect((err as RateLimitExceededError).retryAfterSeconds).toBe(1);
+    // the refusal wrote nothing
+    expect(await t().app.database.prisma.rating.count()).toBe(5);
+    expect(await t().app.database.prisma.ratingEvent.count()).toBe(5);
+
+    // exactly 24 hours after the first, it has left the window
+    now = t0 + 24 * HOUR;
+    await rate();
+    // and now the window is full again until the second leaves it, an hour later
+    const again = await rate().catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(RateLimitExceededError);
+    expect((again as RateLimitExceededError).retryAfterSeconds).toBe(3600);
+
+    // another viewer and another artifact have their own limits
+    await service.rate("token:someone-else", { artifactId: a.id, rating: 2 });
+    const b = await makeArtifact(t(), "other");
+    await service.rate("token:clock", { artifactId: b.id, rating: 2 });
+
+    const scores = await service.scoresOf({ id: a.id, origin: "LOCAL", sourceOwner: null });
+    expect(scores.userRating).toMatchObject({ count: 7, average: 26 / 7 });
+  });
+
+  it("does not give an attempt back when a rating is deleted", async () => {
+    const a = await makeArtifact(t(), "no-refund");
+    const service = new RatingService(t().app.database.prisma);
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push((await service.rate("token:del", { artifactId: a.id, rating: 3 })).rating.id);
+    for (const id of ids) await service.deleteRating("token:del", id);
+    await expect(service.rate("token:del", { artifactId: a.id, rating: 3 })).rejects.toBeInstanceOf(RateLimitExceededError);
+    const scores = await service.scoresOf({ id: a.id, origin: "LOCAL", sourceOwner: null });
+    expect(scores.userRating.count).toBe(0);
+    expect(scores.qualityScore).toBe(50);
+  });
+
+  it("lets exactly 5 of 10 concurrent rateArtifact calls for one viewer and artifact succeed", async () => {
+    const a = await makeArtifact(t(), "contended");
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => t().execute(RateArtifact, { input: { artifactId: a.gid, rating: (i % 5) + 1 } }, { token: "write" })),
+    );
+    const kinds = results.map((r) => r.expectNoErrors().rateArtifact.__typename);
+    expect(kinds.filter((k) => k === "RateArtifactPayload")).toHaveLength(5);
+    expect(kinds.filter((k) => k === "RateLimitExceededError")).toHaveLength(5);
+    const db = t().app.database.prisma;
+    expect(await db.rating.count({ where: { artifactId: a.id } })).toBe(5);
+    const aggregate = await db.artifactScore.findUnique({ where: { artifactId: a.id } });
+    const sum = await db.rating.aggregate({ where: { artifactId: a.id }, _sum: { rating: true } });
+    expect(aggregate).toMatchObject({ ratingCount: 5, ratingSum: sum._sum.rating });
+  });
+});
