@@ -13,7 +13,7 @@ import { registerMcpCommands } from "./modules/mcp/cli.js";
 import { registerMarketplaceCommands } from "./modules/marketplace/cli.js";
 import { registerRatingCommands } from "./modules/ratings/cli.js";
 
-import { config } from "./cli/context.js";
+import { config, stopOnSignals } from "./cli/context.js";
 
 const program = new Command()
   .name("skillgraph")
@@ -30,21 +30,7 @@ program
     const app = await createApp(config({ PORT: opts.port, HOST: opts.host, SKILLGRAPH_WORKER_CONCURRENCY: opts.worker ? undefined : "0" }));
     const url = await app.start();
     app.logger.info("skillgraph listening", { graphql: `${url}/graphql`, database: app.database.provider });
-    let signalled = false;
-    const shutdown = (signal: string) => {
-      if (signalled) return;
-      signalled = true;
-      app.logger.info("shutting down", { signal });
-      app.stop().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          app.logger.error("shutdown failed", { error: String(err) });
-          process.exit(1);
-        },
-      );
-    };
-    process.on("SIGTERM", () => shutdown("SIGTERM"));
-    process.on("SIGINT", () => shutdown("SIGINT"));
+    stopOnSignals(app);
   });
 
 const db = program.command("db").description("Database: create, migrate, inspect, reset");

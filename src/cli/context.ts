@@ -1,4 +1,5 @@
 // Shared by the CLI commands of every module.
+import type { App } from "../app.js";
 import { loadConfig, type Config } from "../config.js";
 import { openDatabase, type Database } from "../db/client.js";
 import { migrate } from "../db/migrator.js";
@@ -18,4 +19,23 @@ export async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise
   } finally {
     await db.close();
   }
+}
+
+/** SIGTERM/SIGINT stop the app gracefully (once), then exit 0; a failed stop exits 1. */
+export function stopOnSignals(app: App): void {
+  let signalled = false;
+  const shutdown = (signal: string) => {
+    if (signalled) return;
+    signalled = true;
+    app.logger.info("shutting down", { signal });
+    app.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.logger.error("shutdown failed", { error: String(err) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
 }

@@ -3,7 +3,7 @@ import { decodeGlobalID } from "@pothos/plugin-relay";
 import type { Command } from "commander";
 import { Option } from "commander";
 import { createApp } from "../../app.js";
-import { config, withDatabase } from "../../cli/context.js";
+import { config, stopOnSignals, withDatabase } from "../../cli/context.js";
 import type { Database } from "../../db/client.js";
 import { JobStatus } from "../../generated/prisma/enums.js";
 import { createEventBus } from "../../graphql/pubsub.js";
@@ -44,21 +44,7 @@ export function registerJobCommands(program: Command): void {
       if (app.config.jobs.concurrency === 0) throw new InvalidInputError("--concurrency", "must be at least 1 for a worker");
       await app.startBackground();
       app.logger.info("skillgraph worker running", { database: app.database.provider, concurrency: app.config.jobs.concurrency });
-      let signalled = false;
-      const shutdown = (signal: string) => {
-        if (signalled) return;
-        signalled = true;
-        app.logger.info("shutting down", { signal });
-        app.stop().then(
-          () => process.exit(0),
-          (err: unknown) => {
-            app.logger.error("shutdown failed", { error: String(err) });
-            process.exit(1);
-          },
-        );
-      };
-      process.on("SIGTERM", () => shutdown("SIGTERM"));
-      process.on("SIGINT", () => shutdown("SIGINT"));
+      stopOnSignals(app);
     });
 
   const jobs = program.command("jobs").description("Jobs: list, show, cancel");
