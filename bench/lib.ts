@@ -51,3 +51,19 @@ export function report(title: string, rows: Stats[], notes: string[] = []): stri
   console.log(text);
   return text;
 }
+
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so every run seeds the same data. */
+export function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A DateTime as Prisma's SQLite adapter stores it, for seeding with raw SQL. */
+export function sqliteDate(d: Date): string {
+  return d.toISOString().replace("Z", "+00:00");
+}

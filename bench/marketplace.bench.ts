@@ -11,7 +11,7 @@ import { loadConfig } from "../src/config.js";
 import { migrate } from "../src/db/migrator.js";
 import { sqlitePath } from "../src/db/sqlite-path.js";
 import { createLogger } from "../src/lib/logger.js";
-import { measure, report } from "./lib.js";
+import { measure, report, rng, sqliteDate } from "./lib.js";
 
 const LISTINGS = 100_000;
 const WORDS = ["pdf", "review", "deploy", "lint", "test", "docs", "sql", "search", "image", "audio", "chat", "agent", "format", "git", "cloud", "security", "data", "graph", "cache", "queue", "mail", "calendar", "note", "code", "shell"];
@@ -20,16 +20,7 @@ const TAGS = Array.from({ length: 60 }, (_, i) => `tag-${i}`);
 const LICENSES = ["MIT", "Apache-2.0", "GPL-3.0-only", "BSD-3-Clause", "MPL-2.0", "ISC"];
 const PUBLISHERS = Array.from({ length: 500 }, (_, i) => `publisher-${i}`);
 
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const iso = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
+const iso = (ms: number) => sqliteDate(new Date(ms));
 
 function seed(url: string): number {
   const t0 = performance.now();

@@ -13,7 +13,7 @@ import { migrate } from "../src/db/migrator.js";
 import { createLogger } from "../src/lib/logger.js";
 import { inOrder, medallionInclude } from "../src/modules/medallions/service.js";
 import { matchSql, pageSql, scopeKey } from "../src/modules/medallions/scope.js";
-import { measure, percentile, report, type Stats } from "./lib.js";
+import { measure, percentile, report, type Stats, rng, sqliteDate } from "./lib.js";
 
 const TOTAL = Number(process.env.BENCH_MEDALLIONS ?? 100_000);
 const DIRS = 2_000;
@@ -21,20 +21,10 @@ const FILES_PER_DIR = 50;
 const TAGS = 200;
 const BATCH = 10_000;
 
-/** A small deterministic PRNG (mulberry32), so every run seeds the same data. */
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = rng(42);
 const pick = (n: number) => Math.floor(random() * n);
 /** Prisma's SQLite DateTime text format. */
-const sqlDate = (d: Date) => d.toISOString().replace("Z", "+00:00");
+const sqlDate = sqliteDate;
 
 function seed(file: string) {
   const db = new Database(file);

@@ -13,25 +13,14 @@ import { loadConfig } from "../src/config.js";
 import { migrate } from "../src/db/migrator.js";
 import { sqlitePath } from "../src/db/sqlite-path.js";
 import { createLogger } from "../src/lib/logger.js";
-import { measure, report } from "./lib.js";
+import { measure, report, rng, sqliteDate } from "./lib.js";
 
 const ARTIFACTS = 10_000;
 const RATINGS = 1_000_000;
 const RATERS = 20_000;
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run seeds the same data. */
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-/** Prisma's SQLite DateTime text format. */
-const iso = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
+const iso = (ms: number) => sqliteDate(new Date(ms));
 
 function seed(url: string): number {
   const t0 = performance.now();
