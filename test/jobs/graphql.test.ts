@@ -10,6 +10,7 @@ import { SYSTEM_ACTOR } from "../../src/modules/jobs/service.js";
 import type { JobWorker } from "../../src/modules/jobs/worker.js";
 import { graphql } from "../gql/index.js";
 import { useTestApp } from "../helpers/app.js";
+import { openSse } from "../helpers/sse.js";
 import { clearJobs, fastJobs, waitFor, waitForStatus } from "./helpers.js";
 
 const EnqueueJob = graphql(`
@@ -95,26 +96,9 @@ interface JobUpdate {
 }
 
 async function sse<T>(t: ReturnType<ReturnType<typeof useTestApp>>, query: string, variables: unknown, token: string): Promise<{ events: T[]; completed: boolean }> {
-  const response = await t.app.yoga.fetch("http://skillgraph.test/graphql", {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const reader = response.body?.getReader();
-  if (!reader) throw new Error("no body");
-  const decoder = new TextDecoder();
-  let text = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value);
-    if (text.includes("event: complete")) break;
-  }
-  const events = text
-    .split("\n")
-    .filter((l) => l.startsWith("data:") && l.length > 6 && l.includes('"data"'))
-    .map((l) => (JSON.parse(l.slice(5)) as { data: T }).data);
-  return { events, completed: text.includes("event: complete") };
+  const stream = await openSse(t.app, query, variables, token);
+  await stream.readUntil(() => stream.completed);
+  return { events: stream.events as T[], completed: stream.completed };
 }
 
 describe("jobs over GraphQL", () => {

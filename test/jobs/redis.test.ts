@@ -6,6 +6,7 @@ import type { App } from "../../src/app.js";
 import { SYSTEM_ACTOR } from "../../src/modules/jobs/service.js";
 import { useTestApp } from "../helpers/app.js";
 import { fastJobs, openApp } from "./helpers.js";
+import { openSse } from "../helpers/sse.js";
 
 const redisUrl = process.env.REDIS_URL;
 
@@ -17,29 +18,12 @@ interface Update {
 }
 
 async function readSse(app: App, query: string, variables: unknown, token: string | null, until: (events: Update[]) => boolean): Promise<Update[]> {
-  const headers: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream" };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const response = await app.yoga.fetch("http://b.test/graphql", { method: "POST", headers, body: JSON.stringify({ query, variables }) });
-  const reader = response.body?.getReader();
-  if (!reader) throw new Error("no body");
-  const decoder = new TextDecoder();
-  const events: Update[] = [];
-  let buffer = "";
-  while (!until(events)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value);
-    const lines = buffer.split("\n");
-    buffer = lines.pop() ?? "";
-    for (const l of lines) {
-      if (!l.startsWith("data:") || !l.includes('"data"')) continue;
-      const data = (JSON.parse(l.slice(5)) as { data: Record<string, Update> }).data;
-      const first = Object.values(data)[0];
-      if (first) events.push(first);
-    }
-  }
-  await reader.cancel().catch(() => {});
-  return events;
+  const stream = await openSse(app, query, variables, token, "http://b.test/graphql");
+  // Each result's one root field is the update.
+  const updates = () => stream.events.flatMap((data) => Object.values(data).slice(0, 1) as Update[]);
+  await stream.readUntil(() => until(updates()));
+  await stream.close();
+  return updates();
 }
 
 describe.skipIf(!redisUrl)("job events across instances over Redis (skipped unless REDIS_URL is set; CI sets redis://127.0.0.1:6379)", () => {

@@ -8,6 +8,7 @@ import { print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../src/lib/logger.js";
 import { createTestApp, type TestApp } from "../helpers/app.js";
+import { openSse } from "../helpers/sse.js";
 import {
   CheckMcpServerHealth,
   DeployMcpServer,
@@ -79,20 +80,11 @@ describe("secrets never appear in responses, logs or errors", () => {
     await run(McpServerByName, { name: "io.github.skillgraph-tests/secretive" }, "read");
 
     // The subscription stream (SSE) sees the change events.
-    const sse = await t.app.yoga.fetch("http://skillgraph.test/graphql", {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${t.tokens.read}` },
-      body: JSON.stringify({ query: print(McpHealthChanged), variables: { serverId: id } }),
-    });
-    const reader = sse.body?.getReader();
+    const sse = await openSse(t.app, print(McpHealthChanged), { serverId: id }, t.tokens.read);
     setTimeout(() => void run(UpdateMcpServer, { id, input: stdioServer("healthy", "secretive") }).then(() => run(CheckMcpServerHealth, { id })), 100);
-    let stream = "";
-    while (reader && !stream.includes("HEALTHY")) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      stream += new TextDecoder().decode(value);
-    }
-    await reader?.cancel();
+    await sse.readUntil(() => sse.text.includes("HEALTHY"));
+    await sse.close();
+    const stream = sse.text;
     expect(stream).toContain("HEALTHY");
 
     await run(UndeployMcpServer, { id, input: {} });

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { liveChildCount } from "../../src/modules/mcp/process-transport.js";
 import { useTestApp } from "../helpers/app.js";
+import { openSse } from "../helpers/sse.js";
 import { CheckMcpServerHealth, DeployMcpServer, HealthStatus, McpHealthChanged, SetMcpServerEnv, UpdateMcpServer } from "./documents.js";
 import { registerServer, stdioServer } from "./fixtures.js";
 
@@ -134,24 +135,12 @@ describe("live MCP health over graphql-ws and SSE", () => {
   it("delivers mcpHealthChanged over server-sent events", async () => {
     const id = await registerServer(t(), stdioServer("healthy", "sse"));
     (await t().execute(SetMcpServerEnv, { id, values: [{ name: "API_KEY", value: "sk-live-1111bbbb" }] }, { token: "write" })).expectNoErrors();
-    const response = await t().app.yoga.fetch("http://skillgraph.test/graphql", {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${t().tokens.read}` },
-      body: JSON.stringify({ query: print(McpHealthChanged), variables: { serverId: id } }),
-    });
-    expect(response.headers.get("content-type")).toMatch(/text\/event-stream/);
-    const reader = response.body?.getReader();
-    if (!reader) throw new Error("no body");
+    const stream = await openSse(t().app, print(McpHealthChanged), { serverId: id }, t().tokens.read);
+    expect(stream.response.headers.get("content-type")).toMatch(/text\/event-stream/);
     setTimeout(() => void t().execute(CheckMcpServerHealth, { id }, { token: "write" }), 150);
-    let text = "";
-    const decoder = new TextDecoder();
-    while (!text.includes('"status":"HEALTHY"')) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value);
-    }
-    await reader.cancel();
-    const line = text.split("\n").find((l) => l.startsWith("data:") && l.includes("HEALTHY"));
+    await stream.readUntil(() => stream.text.includes('"status":"HEALTHY"'));
+    await stream.close();
+    const line = stream.text.split("\n").find((l) => l.startsWith("data:") && l.includes("HEALTHY"));
     expect(JSON.parse(line?.slice(5) ?? "null")).toMatchObject({
       data: { mcpHealthChanged: { name: "io.github.skillgraph-tests/sse", previousStatus: "NOT_DEPLOYED", status: "HEALTHY" } },
     });

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { graphql } from "../gql/index.js";
 import { useTestApp } from "../helpers/app.js";
+import { openSse } from "../helpers/sse.js";
 
 const AddSkill = graphql(`
   mutation AddSkill($name: String!) {
@@ -68,25 +69,13 @@ describe("one port, every transport", () => {
   });
 
   it("delivers subscriptions over server-sent events", async () => {
-    const response = await t().app.yoga.fetch("http://skillgraph.test/graphql", {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "text/event-stream" },
-      body: JSON.stringify({ query: ArtifactChanged }),
-    });
-    expect(response.status).toBe(200);
-    expect(response.headers.get("content-type")).toMatch(/text\/event-stream/);
-    const reader = response.body?.getReader();
-    if (!reader) throw new Error("no body");
+    const stream = await openSse(t().app, ArtifactChanged);
+    expect(stream.response.status).toBe(200);
+    expect(stream.response.headers.get("content-type")).toMatch(/text\/event-stream/);
     setTimeout(() => void t().execute(AddSkill, { name: "sse-seen" }, { token: "write" }), 150);
-    let text = "";
-    const decoder = new TextDecoder();
-    while (!text.includes("sse-seen")) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value);
-    }
-    await reader.cancel();
-    const dataLine = text.split("\n").find((l) => l.startsWith("data:") && l.includes("sse-seen"));
+    await stream.readUntil(() => stream.text.includes("sse-seen"));
+    await stream.close();
+    const dataLine = stream.text.split("\n").find((l) => l.startsWith("data:") && l.includes("sse-seen"));
     expect(JSON.parse(dataLine?.slice(5) ?? "null")).toEqual({
       data: { artifactChanged: { kind: "ADDED", key: "skill:sse-seen", artifact: { name: "sse-seen" } } },
     });
