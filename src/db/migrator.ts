@@ -90,6 +90,11 @@ async function connect(url: string): Promise<Conn> {
   if (providerOf(url) === "sqlite") {
     const db = new Sqlite(ensureSqliteDir(url), { timeout: 10_000 });
     db.pragma("journal_mode = WAL");
+    // Prisma's SQLite scripts rebuild a table by copy, drop and rename, and turn foreign keys off
+    // to do it; that PRAGMA is ignored inside a transaction, and better-sqlite3 turns them on, so
+    // dropping a parent would run its ON DELETE actions on the children. Off for this connection,
+    // and checked before each migration commits.
+    db.pragma("foreign_keys = OFF");
     return {
       async rows(sql) {
         return db.prepare(sql).all() as Row[];
@@ -105,6 +110,8 @@ async function connect(url: string): Promise<Conn> {
           if (done) return;
           const started = new Date().toISOString();
           db.exec(file.sql);
+          const broken = db.pragma("foreign_key_check") as { table: string; parent: string }[];
+          if (broken.length > 0) throw new Error(`${file.name} leaves ${broken.length} row(s) violating foreign keys, e.g. ${broken[0]?.table} → ${broken[0]?.parent}`);
           db.prepare(
             `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?)`,
           ).run(randomUUID(), file.checksum, new Date().toISOString(), file.name, started, count(file.sql));
