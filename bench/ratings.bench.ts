@@ -147,10 +147,10 @@ try {
     );
 
     report(`Ratings: ${RATINGS.toLocaleString("en")} ratings over ${ARTIFACTS.toLocaleString("en")} artifacts (SQLite, WAL)`, [baseline, one, list, sorted, rate, rateService], [
-      `\`artifacts(first: 10) { scores }\`: ${s10} SQL statements; \`artifacts(first: 100) { scores }\`: ${s100} SQL statements (token lookup, the page, one batched read of the aggregates).`,
+      `\`artifacts(first: 10) { scores }\`: ${s10} SQL statements; \`artifacts(first: 100) { scores }\`: ${s100} SQL statements (the token check, the page, one batched read of the aggregates).`,
       `Targets: \`artifact { scores }\` p95 < 2 ms → ${one.p95 < 2 ? "met" : "NOT met"} (${one.p95.toFixed(3)} ms); \`rateArtifact\` p95 < 5 ms → ${rate.p95 < 5 ? "met" : "NOT met"} (${rate.p95.toFixed(3)} ms).`,
       `Seed (raw SQL, 100,000-row transactions, rating indexes rebuilt after): ${(seedMs / 1000).toFixed(1)} s; \`recomputeAll()\` over all of it: ${(recomputeMs / 1000).toFixed(2)} s.`,
-      "Timings include yoga's HTTP handling, parsing, validation, auth (token lookup) and serialisation, in-process (no network).",
+      "Timings include yoga's HTTP handling, parsing, validation, auth (the token check; on SQLite a known token is not read again unless the database changed elsewhere) and serialisation, in-process (no network).",
       `Load average when the run ended: ${loadavg().map((l) => l.toFixed(2)).join(", ")} (other processes share the machine; compare with the baseline row).`,
     ]);
   } finally {

@@ -26,7 +26,12 @@ const op = fc.oneof(
 describe("score aggregates", () => {
   const t = useTestApp();
 
-  it("equal a from-scratch recomputation after a random sequence of writes", async () => {
+  // rate() runs on SQLite straight on Prisma's connection, and through Prisma on PostgreSQL or
+  // while a Prisma transaction is open: both paths keep the same aggregates.
+  it.each([
+    { path: "rate on Prisma's SQLite connection where there is one", direct: true },
+    { path: "rate through Prisma transactions", direct: false },
+  ])("equal a from-scratch recomputation after a random sequence of writes ($path)", async ({ direct }) => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40 }), async (ops) => {
         await t().clear();
@@ -37,7 +42,7 @@ describe("score aggregates", () => {
           await makeArtifact(t(), "p2", "MARKETPLACE"),
         ];
         let now = Date.parse("2026-11-01T00:00:00.000Z");
-        const service = new RatingService(db, () => new Date(now));
+        const service = new RatingService(db, () => new Date(now), () => (direct ? t().app.database.sqlite : null));
         const ratings: { id: string; rater: string }[] = [];
         const matches: string[] = [];
         for (const o of ops) {

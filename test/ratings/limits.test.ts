@@ -12,11 +12,14 @@ describe("rating rate limit", () => {
   const t = useTestApp();
   beforeEach(() => t().clear());
 
-  it("allows 5 ratings in any rolling 24 hours, and the sixth again once the oldest leaves the window", async () => {
+  it.each([
+    { path: "on Prisma's SQLite connection where there is one", direct: true },
+    { path: "through a Prisma transaction", direct: false },
+  ])("allows 5 ratings in any rolling 24 hours, and the sixth again once the oldest leaves the window ($path)", async ({ direct }) => {
     const a = await makeArtifact(t(), "windowed");
     const t0 = new Date("2026-11-20T10:00:00.000Z").getTime();
     let now = t0;
-    const service = new RatingService(t().app.database.prisma, () => new Date(now));
+    const service = new RatingService(t().app.database.prisma, () => new Date(now), () => (direct ? t().app.database.sqlite : null));
     const rate = () => service.rate("token:clock", { artifactId: a.id, rating: 4 });
 
     for (let i = 0; i < 5; i++) {
@@ -51,7 +54,7 @@ describe("rating rate limit", () => {
 
   it("does not give an attempt back when a rating is deleted", async () => {
     const a = await makeArtifact(t(), "no-refund");
-    const service = new RatingService(t().app.database.prisma);
+    const service = t().app.services.ratings;
     const ids = [];
     for (let i = 0; i < 5; i++) ids.push((await service.rate("token:del", { artifactId: a.id, rating: 3 })).rating.id);
     for (const id of ids) await service.deleteRating("token:del", id);
@@ -71,6 +74,34 @@ describe("rating rate limit", () => {
     expect(kinds.filter((k) => k === "RateLimitExceededError")).toHaveLength(5);
     const db = t().app.database.prisma;
     expect(await db.rating.count({ where: { artifactId: a.id } })).toBe(5);
+    const aggregate = await db.artifactScore.findUnique({ where: { artifactId: a.id } });
+    const sum = await db.rating.aggregate({ where: { artifactId: a.id }, _sum: { rating: true } });
+    expect(aggregate).toMatchObject({ ratingCount: 5, ratingSum: sum._sum.rating });
+  });
+
+  it("still lets exactly 5 of 10 through when they arrive while another Prisma transaction is open", async () => {
+    const a = await makeArtifact(t(), "behind-a-transaction");
+    const db = t().app.database.prisma;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let opened: () => void = () => {};
+    const open = new Promise<void>((resolve) => (opened = resolve));
+    // Holds a transaction open on the connection (on SQLite, Prisma's only one) while the rates arrive.
+    const holder = db.$transaction(async (tx) => {
+      await tx.artifact.findUnique({ where: { id: a.id } });
+      opened();
+      await gate;
+    });
+    await open;
+    const rates = Array.from({ length: 10 }, (_, i) => t().execute(RateArtifact, { input: { artifactId: a.gid, rating: (i % 5) + 1 } }, { token: "write" }));
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    await holder;
+    const kinds = (await Promise.all(rates)).map((r) => r.expectNoErrors().rateArtifact.__typename);
+    expect(kinds.filter((k) => k === "RateArtifactPayload")).toHaveLength(5);
+    expect(kinds.filter((k) => k === "RateLimitExceededError")).toHaveLength(5);
+    expect(await db.rating.count({ where: { artifactId: a.id } })).toBe(5);
+    expect(await db.ratingEvent.count({ where: { artifactId: a.id } })).toBe(5);
     const aggregate = await db.artifactScore.findUnique({ where: { artifactId: a.id } });
     const sum = await db.rating.aggregate({ where: { artifactId: a.id }, _sum: { rating: true } });
     expect(aggregate).toMatchObject({ ratingCount: 5, ratingSum: sum._sum.rating });

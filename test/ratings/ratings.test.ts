@@ -317,7 +317,7 @@ describe("ratings", () => {
     const ten = await count(10);
     const hundred = await count(100);
     expect(hundred).toBe(ten);
-    // the token lookup, the page and one batched read of the aggregates
+    // the token check, the page and one batched read of the aggregates
     expect(hundred).toBeLessThanOrEqual(3);
   });
 

@@ -48,10 +48,7 @@ builder.queryFields((t) => ({
     resolve: (query, _root, args, ctx) => {
       const parsed = parseArtifactKey(args.key);
       if (!parsed) return null;
-      return ctx.db.artifact.findFirst({
-        ...query,
-        where: { type: parsed.type, name: parsed.name, collection: { name: args.collection ?? "default" } },
-      });
+      return ctx.services.artifacts.findByKey(parsed, args.collection, query);
     },
   }),
 }));

@@ -1,6 +1,8 @@
 // Artifacts and the collections that hold them.
 import type { Db } from "../../db/client.js";
 import { Prisma } from "../../db/client.js";
+import { modelRowDecoder } from "../../db/model-row.js";
+import type { SqliteDirect } from "../../db/sqlite-direct.js";
 import type { ArtifactOrigin, ArtifactType } from "../../generated/prisma/enums.js";
 import type { Artifact, Collection } from "../../generated/prisma/client.js";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
@@ -116,10 +118,15 @@ export async function ensureDefaultCollection(db: Db): Promise<void> {
   }
 }
 
+/** The artifact of a key in a collection (named), every column, for the direct SQLite read. */
+const ARTIFACT_BY_KEY = `SELECT a.* FROM "Artifact" a JOIN "Collection" c ON c."id" = a."collectionId" WHERE a."type" = ? AND a."name" = ? AND c."name" = ?`;
+
 export class ArtifactService {
   constructor(
     private readonly db: Db,
     private readonly events: EventPublisher,
+    /** Prisma's SQLite connection, for findByKey; null on PostgreSQL (see db/sqlite-direct.ts). */
+    private readonly sqlite: () => SqliteDirect | null = () => null,
   ) {}
 
   async createCollection(input: { name: string; version?: string | null; description?: string | null }): Promise<Collection> {
@@ -237,11 +244,31 @@ export class ArtifactService {
   async byKey(key: string, collection?: string | null): Promise<Artifact> {
     const parsed = parseArtifactKey(key);
     if (!parsed) throw new InvalidInputError("key", `"${key}" is not type:name (types: skill, command, agent, hook, mcp, workflow, composite)`);
-    const a = await this.db.artifact.findFirst({
-      where: { type: parsed.type, name: parsed.name, collection: { name: collection ?? DEFAULT_COLLECTION } },
-    });
+    const a = await this.findByKey(parsed, collection);
     if (!a) throw new NotFoundError("Artifact", key);
     return a;
+  }
+
+  /**
+   * The artifact of a parsed key in a collection (the default one when none is named), or null,
+   * with `query`'s relations (Pothos' selection). Without relations, on SQLite, it is one read
+   * on Prisma's connection: the `artifact(key)` query's whole cost otherwise.
+   */
+  async findByKey<Q extends Omit<Prisma.ArtifactFindFirstArgs, "where">>(
+    key: { type: ArtifactType; name: string },
+    collection?: string | null,
+    query?: Q,
+  ): Promise<Artifact | null> {
+    const decode = modelRowDecoder<Artifact>("Artifact");
+    const sqlite = this.sqlite();
+    if (sqlite && decode && (!query || Object.keys(query).length === 0)) {
+      const [row] = sqlite.read<Record<string, unknown>>(ARTIFACT_BY_KEY, key.type, key.name, collection ?? DEFAULT_COLLECTION);
+      return row ? decode(row) : null;
+    }
+    return this.db.artifact.findFirst({
+      ...query,
+      where: { type: key.type, name: key.name, collection: { name: collection ?? DEFAULT_COLLECTION } },
+    });
   }
 
   private changed(kind: ArtifactChangeKind, a: Artifact): void {

@@ -1,4 +1,9 @@
 // API tokens: created with a random secret shown once; only sha256(secret) is stored.
+// Every request with a token authenticates it, so valid tokens are kept in memory (by hash) while
+// the database says nothing could have changed them: revoke() in this process drops them at once,
+// and a commit by any other connection (another instance, the CLI) is seen by the next request
+// through a change counter (SQLite's PRAGMA data_version, which costs no table read). Without such
+// a counter (PostgreSQL) every request reads its token.
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "../../db/client.js";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
@@ -20,8 +25,32 @@ export interface TokenInfo {
   revokedAt: Date | null;
 }
 
+/**
+ * A number that changes whenever another connection may have changed the database (never for
+ * this process's own writes); null when there is no such signal, and then nothing is cached.
+ */
+export type ChangeCounter = () => number | null;
+
+interface CachedToken {
+  viewer: Viewer;
+  id: string;
+  /** When lastUsedAt was last written (ms), to write it at most once a minute. */
+  lastUsedAt: number;
+}
+
+const LAST_USED_EVERY_MS = 60_000;
+
 export class TokenService {
-  constructor(private readonly db: Db) {}
+  private readonly valid = new Map<string, CachedToken>();
+  /** The change counter when the cache was last known to be current. */
+  private seen: number | undefined;
+  /** Bumped by every revoke in this process, so a lookup that raced it is not cached. */
+  private generation = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly changes: ChangeCounter = () => null,
+  ) {}
 
   /** Creates a token; the returned secret is never stored and cannot be shown again. */
   async create(name: string, scopes: Scope[] | string): Promise<{ token: TokenInfo; secret: string }> {
@@ -50,18 +79,52 @@ export class TokenService {
     const row = await this.db.apiToken.findFirst({ where: { OR: [{ name: nameOrId }, { id: nameOrId }] } });
     if (!row) throw new NotFoundError("Token", nameOrId);
     if (row.revokedAt) return toInfo(row);
-    return toInfo(await this.db.apiToken.update({ where: { id: row.id }, data: { revokedAt: new Date() } }));
+    try {
+      return toInfo(await this.db.apiToken.update({ where: { id: row.id }, data: { revokedAt: new Date() } }));
+    } finally {
+      this.forget();
+    }
+  }
+
+  /** Drops every remembered token, so the next request of each reads its row again. */
+  private forget(): void {
+    this.valid.clear();
+    this.generation++;
   }
 
   /** The viewer for a bearer secret, or null when it is unknown or revoked. */
   async authenticate(secret: string): Promise<Viewer | null> {
-    const row = await this.db.apiToken.findUnique({ where: { tokenHash: hashToken(secret) } });
-    if (!row || row.revokedAt) return null;
-    // lastUsedAt is advisory: record it at most once a minute per token, off the request path.
-    if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
-      void this.db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => {});
+    const hash = hashToken(secret);
+    const counter = this.changes();
+    if (counter !== null) {
+      if (counter !== this.seen) {
+        this.forget();
+        this.seen = counter;
+      }
+      const hit = this.valid.get(hash);
+      if (hit) {
+        this.touch(hit);
+        return hit.viewer;
+      }
     }
-    return { anonymous: false, tokenId: row.id, name: row.name, scopes: effectiveScopes(parseScopes(row.scopes)) };
+    const generation = this.generation;
+    const seen = this.seen;
+    const row = await this.db.apiToken.findUnique({ where: { tokenHash: hash } });
+    if (!row || row.revokedAt) return null;
+    const viewer: Viewer = Object.freeze({ anonymous: false, tokenId: row.id, name: row.name, scopes: effectiveScopes(parseScopes(row.scopes)) });
+    const entry: CachedToken = { viewer, id: row.id, lastUsedAt: row.lastUsedAt?.getTime() ?? 0 };
+    // Remembered only when nothing was revoked here and no other commit was seen while it was read.
+    if (counter !== null && generation === this.generation && seen === this.seen) this.valid.set(hash, entry);
+    this.touch(entry);
+    return viewer;
+  }
+
+  /** lastUsedAt is advisory: recorded at most once a minute per token, off the request path. */
+  private touch(entry: CachedToken): void {
+    const now = Date.now();
+    if (now - entry.lastUsedAt <= LAST_USED_EVERY_MS) return;
+    entry.lastUsedAt = now;
+    void this.db.apiToken.update({ where: { id: entry.id }, data: { lastUsedAt: new Date(now) } }).catch(() => {});
   }
 }
 

@@ -1,10 +1,13 @@
 // Ratings, community scores and match history. Every write updates the artifact's aggregate row
 // (ArtifactScore) and its quality-score sort key in the same transaction, so reads never scan
 // ratings. Writers to one artifact are serialised: on SQLite by the adapter's single connection
-// (one transaction at a time), on PostgreSQL by a transaction-scoped advisory lock per artifact.
+// (one transaction at a time; rate() runs synchronously on it, never beside a Prisma transaction,
+// and takes the write lock first with BEGIN IMMEDIATE), on PostgreSQL by a transaction-scoped
+// advisory lock per artifact.
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client.js";
 import { Prisma } from "../../db/client.js";
+import type { SqliteDirect, SqlRunner } from "../../db/sqlite-direct.js";
 import type { ArtifactMatch, ArtifactScore, CommunityScore, Rating } from "../../generated/prisma/client.js";
 import { ForbiddenError, InvalidInputError, NotFoundError, RateLimitExceededError } from "../../lib/errors.js";
 import { isPostgres } from "../artifacts/service.js";
@@ -21,6 +24,18 @@ const FUTURE_SKEW_MS = 5 * 60 * 1000;
 const CHUNK = 500;
 
 type Tx = Prisma.TransactionClient;
+
+const SELECT_AGGREGATES = `SELECT "artifactId", "ratingCount", "ratingSum", "matchResolvedCount", "matchConfirmedConfidence", "communitySignals", "updatedAt" FROM "ArtifactScore"`;
+
+/** Adds a delta to an artifact's aggregate row, creating it; shared by the Prisma and SQLite paths. */
+const UPSERT_AGGREGATE = `INSERT INTO "ArtifactScore" ("artifactId", "ratingCount", "ratingSum", "matchResolvedCount", "matchConfirmedConfidence", "updatedAt")`;
+const ADD_TO_AGGREGATE = `ON CONFLICT ("artifactId") DO UPDATE SET
+  "ratingCount" = "ArtifactScore"."ratingCount" + excluded."ratingCount",
+  "ratingSum" = "ArtifactScore"."ratingSum" + excluded."ratingSum",
+  "matchResolvedCount" = "ArtifactScore"."matchResolvedCount" + excluded."matchResolvedCount",
+  "matchConfirmedConfidence" = "ArtifactScore"."matchConfirmedConfidence" + excluded."matchConfirmedConfidence",
+  "updatedAt" = excluded."updatedAt"
+RETURNING "artifactId", "ratingCount", "ratingSum", "matchResolvedCount", "matchConfirmedConfidence", "communitySignals", "updatedAt"`;
 
 /** The rater identity of a viewer: "token:<id>"; null for anonymous viewers. */
 export function raterOf(viewer: Viewer): string | null {
@@ -106,6 +121,30 @@ function checkRating(rating: number, field: string): void {
   if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw new InvalidInputError(field, "must be a whole number from 1 to 5");
 }
 
+/** Refuses a rating when the rater's window already holds RATE_LIMIT (recent: oldest first). */
+function checkRateLimit(recent: readonly { createdAt: Date | string }[], now: Date): void {
+  const oldest = recent[0] ? new Date(recent[0].createdAt) : undefined;
+  if (recent.length < RATE_LIMIT || !oldest) return;
+  const retryAfterSeconds = Math.max(1, Math.ceil((oldest.getTime() + RATE_WINDOW_MS - now.getTime()) / 1000));
+  throw new RateLimitExceededError(
+    retryAfterSeconds,
+    `You have rated this artifact ${RATE_LIMIT} times in the last 24 hours; try again in ${retryAfterSeconds} seconds.`,
+  );
+}
+
+function newRating(artifactId: string, raterId: string, input: RateInput, now: Date): Rating {
+  return {
+    id: randomUUID(),
+    artifactId,
+    raterId,
+    rating: input.rating,
+    feedback: input.feedback ?? null,
+    shareWithCommunity: input.shareWithCommunity ?? false,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 function checkFeedback(feedback: string | null | undefined, field: string): void {
   if (feedback != null && feedback.length > MAX_FEEDBACK) throw new InvalidInputError(field, `must be at most ${MAX_FEEDBACK} characters`);
 }
@@ -152,6 +191,8 @@ export class RatingService {
     private readonly db: Db,
     /** Injectable for tests of the 24-hour window and decay. */
     private readonly now: () => Date = () => new Date(),
+    /** Prisma's SQLite connection, for rate() and scoreData(); null on PostgreSQL (see db/sqlite-direct.ts). */
+    private readonly sqlite: () => SqliteDirect | null = () => null,
   ) {}
 
   // ---- reads
@@ -160,10 +201,12 @@ export class RatingService {
   async scoreData(artifactIds: readonly string[], db: Db | Tx = this.db): Promise<ScoreData[]> {
     const ids = [...new Set(artifactIds)];
     if (ids.length === 0) return [];
-    // Raw SQL: the hottest read in the API, and about 3× cheaper than a model query.
-    const rows = await db.$queryRaw<RawAggregate[]>`
-      SELECT "artifactId", "ratingCount", "ratingSum", "matchResolvedCount", "matchConfirmedConfidence", "communitySignals", "updatedAt"
-      FROM "ArtifactScore" WHERE "artifactId" IN (${Prisma.join(ids)})`;
+    // The hottest read in the API: on SQLite straight from Prisma's connection (one statement
+    // text for any number of ids), else raw SQL, about 3× cheaper than a model query.
+    const sqlite = db === this.db ? this.sqlite() : null;
+    const rows = sqlite
+      ? sqlite.read<RawAggregate>(`${SELECT_AGGREGATES} WHERE "artifactId" IN (SELECT "value" FROM json_each(?))`, JSON.stringify(ids))
+      : await db.$queryRaw<RawAggregate[]>`${Prisma.raw(SELECT_AGGREGATES)} WHERE "artifactId" IN (${Prisma.join(ids)})`;
     const byId = new Map(rows.map((r) => [r.artifactId, fromRawAggregate(r)]));
     return artifactIds.map((id) => ({ aggregate: byId.get(id) ?? null }));
   }
@@ -190,6 +233,11 @@ export class RatingService {
   async rate(raterId: string, input: RateInput): Promise<{ rating: Rating; scores: ArtifactScores }> {
     checkRating(input.rating, "input.rating");
     checkFeedback(input.feedback, "input.feedback");
+    // SQLite: one synchronous transaction on Prisma's connection, about ten times cheaper than the
+    // same statements through an interactive Prisma transaction. It does not run while a Prisma
+    // transaction is open on the connection; then the Prisma path below queues behind it.
+    const direct = this.sqlite()?.transaction((sql) => this.rateOn(sql, raterId, input, this.now()));
+    if (direct?.ran) return direct.value;
     return this.db.$transaction(async (tx) => {
       const now = this.now();
       await this.lock(tx, [input.artifactId]);
@@ -201,24 +249,8 @@ export class RatingService {
         SELECT "createdAt" FROM "RatingEvent"
         WHERE "raterId" = ${raterId} AND "artifactId" = ${artifact.id} AND "createdAt" > ${since}
         ORDER BY "createdAt" ASC LIMIT ${RATE_LIMIT}`;
-      const oldest = recent[0] ? new Date(recent[0].createdAt) : undefined;
-      if (recent.length >= RATE_LIMIT && oldest) {
-        const retryAfterSeconds = Math.max(1, Math.ceil((oldest.getTime() + RATE_WINDOW_MS - now.getTime()) / 1000));
-        throw new RateLimitExceededError(
-          retryAfterSeconds,
-          `You have rated this artifact ${RATE_LIMIT} times in the last 24 hours; try again in ${retryAfterSeconds} seconds.`,
-        );
-      }
-      const rating: Rating = {
-        id: randomUUID(),
-        artifactId: artifact.id,
-        raterId,
-        rating: input.rating,
-        feedback: input.feedback ?? null,
-        shareWithCommunity: input.shareWithCommunity ?? false,
-        createdAt: now,
-        updatedAt: now,
-      };
+      checkRateLimit(recent, now);
+      const rating = newRating(artifact.id, raterId, input, now);
       await tx.$executeRaw`
         INSERT INTO "Rating" ("id", "artifactId", "raterId", "rating", "feedback", "shareWithCommunity", "createdAt", "updatedAt")
         VALUES (${rating.id}, ${rating.artifactId}, ${raterId}, ${rating.rating}, ${rating.feedback}, ${rating.shareWithCommunity}, ${now}, ${now})`;
@@ -227,6 +259,42 @@ export class RatingService {
       const scores = await this.bumpAggregate(tx, artifact, { ratingCount: 1, ratingSum: input.rating }, now);
       return { rating, scores };
     });
+  }
+
+  /** rate() on SQLite, inside SqliteDirect.transaction: the same statements as the Prisma path. */
+  private rateOn(sql: SqlRunner, raterId: string, input: RateInput, now: Date): { rating: Rating; scores: ArtifactScores } {
+    const found = sql.get<{ id: string; origin: string; sourceOwner: string | null }>(
+      `SELECT "id", "origin", "sourceOwner" FROM "Artifact" WHERE "id" = ?`,
+      input.artifactId,
+    );
+    if (!found) throw new NotFoundError("Artifact", input.artifactId);
+    const artifact: ArtifactTrust = { id: found.id, origin: toOrigin(found.origin), sourceOwner: found.sourceOwner };
+    const recent = sql.all<{ createdAt: string }>(
+      `SELECT "createdAt" FROM "RatingEvent" WHERE "raterId" = ? AND "artifactId" = ? AND "createdAt" > ? ORDER BY "createdAt" ASC LIMIT ?`,
+      raterId,
+      artifact.id,
+      new Date(now.getTime() - RATE_WINDOW_MS),
+      RATE_LIMIT,
+    );
+    checkRateLimit(recent, now);
+    const rating = newRating(artifact.id, raterId, input, now);
+    sql.run(
+      `INSERT INTO "Rating" ("id", "artifactId", "raterId", "rating", "feedback", "shareWithCommunity", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      rating.id,
+      rating.artifactId,
+      raterId,
+      rating.rating,
+      rating.feedback,
+      rating.shareWithCommunity,
+      now,
+      now,
+    );
+    sql.run(`INSERT INTO "RatingEvent" ("id", "raterId", "artifactId", "createdAt") VALUES (?, ?, ?, ?)`, randomUUID(), raterId, artifact.id, now);
+    const row = sql.get<RawAggregate>(`${UPSERT_AGGREGATE} VALUES (?, ?, ?, ?, ?, ?) ${ADD_TO_AGGREGATE}`, artifact.id, 1, input.rating, 0, 0, now);
+    if (!row) throw new Error(`ArtifactScore upsert for ${artifact.id} returned no row`);
+    const scores = scoresFrom(artifact, { aggregate: fromRawAggregate(row) }, now);
+    sql.run(`UPDATE "Artifact" SET "qualityScore" = ? WHERE "id" = ?`, scores.qualityScore, artifact.id);
+    return { rating, scores };
   }
 
   /** Changes one's own rating. */
@@ -468,15 +536,9 @@ export class RatingService {
     now: Date,
   ): Promise<ArtifactScores> {
     const [row] = await tx.$queryRaw<RawAggregate[]>`
-      INSERT INTO "ArtifactScore" ("artifactId", "ratingCount", "ratingSum", "matchResolvedCount", "matchConfirmedConfidence", "updatedAt")
+      ${Prisma.raw(UPSERT_AGGREGATE)}
       VALUES (${artifact.id}, ${delta.ratingCount ?? 0}, ${delta.ratingSum ?? 0}, ${delta.matchResolvedCount ?? 0}, ${delta.matchConfirmedConfidence ?? 0}, ${now})
-      ON CONFLICT ("artifactId") DO UPDATE SET
-        "ratingCount" = "ArtifactScore"."ratingCount" + excluded."ratingCount",
-        "ratingSum" = "ArtifactScore"."ratingSum" + excluded."ratingSum",
-        "matchResolvedCount" = "ArtifactScore"."matchResolvedCount" + excluded."matchResolvedCount",
-        "matchConfirmedConfidence" = "ArtifactScore"."matchConfirmedConfidence" + excluded."matchConfirmedConfidence",
-        "updatedAt" = excluded."updatedAt"
-      RETURNING "artifactId", "ratingCount", "ratingSum", "matchResolvedCount", "matchConfirmedConfidence", "communitySignals", "updatedAt"`;
+      ${Prisma.raw(ADD_TO_AGGREGATE)}`;
     if (!row) throw new Error(`ArtifactScore upsert for ${artifact.id} returned no row`);
     const scores = scoresFrom(artifact, { aggregate: fromRawAggregate(row) }, now);
     // Raw, so the artifact's own updatedAt does not move: a rating is not an edit of the artifact.
