@@ -11,8 +11,9 @@ import { createApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { migrate } from "../src/db/migrator.js";
 import { createLogger } from "../src/lib/logger.js";
-import { inOrder, medallionInclude } from "../src/modules/medallions/service.js";
+import { inOrder, toDocument } from "../src/modules/medallions/service.js";
 import { matchSql, pageSql, scopeKey } from "../src/modules/medallions/scope.js";
+import { selectByIds } from "../src/modules/medallions/store.js";
 import { measure, percentile, report, type Stats, rng, sqliteDate } from "./lib.js";
 
 const TOTAL = Number(process.env.BENCH_MEDALLIONS ?? 100_000);
@@ -31,13 +32,12 @@ function seed(file: string) {
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = OFF");
   const insM = db.prepare(
-    `INSERT INTO "Medallion" (id, schemaVersion, model, status, scopeKey, activeScopeKey, revision, highLevel, subsystems, affordances, knowledgeMinTs, knowledgeMaxTs, createdAt, updatedAt)
-     VALUES (?, 'medallion.v1', 'bench', ?, ?, ?, 0, ?, '[]', '{"recommendedEntryPoints":[],"avoidRepeating":[],"invariants":[]}', ?, ?, ?, ?)`,
+    `INSERT INTO "Medallion" (id, schemaVersion, model, status, scopeKey, activeScopeKey, revision, scope, highLevel, subsystems, decisions, openQuestions, affordances, knowledgeMinTs, knowledgeMaxTs, createdAt, updatedAt)
+     VALUES (?, 'medallion.v1', 'bench', ?, ?, ?, 0, ?, ?, '[]', ?, ?, '{"recommendedEntryPoints":[],"avoidRepeating":[],"invariants":[]}', ?, ?, ?, ?)`,
   );
-  const insN = db.prepare(`INSERT INTO "MedallionGraphNode" (medallionId, node) VALUES (?, ?)`);
-  const insT = db.prepare(`INSERT INTO "MedallionTag" (medallionId, tag) VALUES (?, ?)`);
-  const insD = db.prepare(`INSERT INTO "MedallionDecision" (medallionId, key, position, statement, rationale, confidence) VALUES (?, ?, ?, ?, '', 0.5)`);
-  const insQ = db.prepare(`INSERT INTO "MedallionQuestion" (medallionId, key, position, question, blockedOn, priority) VALUES (?, ?, ?, ?, '[]', 'MEDIUM')`);
+  // The node and tag index rows carry the medallion's status and updatedAt, as the service writes them.
+  const insN = db.prepare(`INSERT INTO "MedallionGraphNode" (medallionId, node, status, updatedAt) VALUES (?, ?, ?, ?)`);
+  const insT = db.prepare(`INSERT INTO "MedallionTag" (medallionId, tag, status, updatedAt) VALUES (?, ?, ?, ?)`);
   const active = new Set<string>();
   const start = Date.UTC(2025, 0, 1);
   const batch = db.transaction((from: number, to: number) => {
@@ -58,13 +58,12 @@ function seed(file: string) {
       if (status === "ACTIVE") active.add(key);
       const created = new Date(start + i * 60_000);
       const updated = new Date(created.getTime() + pick(30) * 86_400_000);
-      insM.run(id, status, key, status === "ACTIVE" ? key : null, `Session ${i} on ${scope.graphNodes[0] ?? ""}`, sqlDate(created), sqlDate(updated), sqlDate(created), sqlDate(updated));
-      for (const n of scope.graphNodes) insN.run(id, n);
-      for (const t of scope.tags) insT.run(id, t);
-      const decisions = pick(4);
-      for (let d = 0; d < decisions; d++) insD.run(id, `D-${d}`, d, `decision ${d} of ${i}`);
-      const questions = pick(3);
-      for (let q = 0; q < questions; q++) insQ.run(id, `Q-${q}`, q, `question ${q} of ${i}`);
+      const decisions = Array.from({ length: pick(4) }, (_, d) => ({ decisionId: `D-${d}`, statement: `decision ${d} of ${i}`, rationale: "", confidence: 0.5 }));
+      const questions = Array.from({ length: pick(3) }, (_, q) => ({ questionId: `Q-${q}`, question: `question ${q} of ${i}`, blockedOn: [], priority: "MEDIUM" }));
+      const at = sqlDate(updated);
+      insM.run(id, status, key, status === "ACTIVE" ? key : null, JSON.stringify(scope), `Session ${i} on ${scope.graphNodes[0] ?? ""}`, JSON.stringify(decisions), JSON.stringify(questions), sqlDate(created), sqlDate(updated), sqlDate(created), at);
+      for (const n of scope.graphNodes) insN.run(id, n, status, at);
+      for (const t of scope.tags) insT.run(id, t, status, at);
     }
   });
   for (let from = 0; from < TOTAL; from += BATCH) batch(from, Math.min(TOTAL, from + BATCH));
@@ -93,10 +92,11 @@ try {
   const service = app.services.medallions;
   const { secret } = await app.services.tokens.create("bench", ["write"]);
 
-  // The resolver's path: the page's ids from the scope SQL, then the rows with their nested parts.
+  // The resolver's path: the page's ids from the scope SQL, then the rows with their nested parts
+  // (JSON columns of the row), read back into whole medallion.v1 documents.
   const page = async (scope: { graphNodes?: string[]; tags?: string[] }) => {
     const ids = await service.pageIds(scope, null, { take: 21 });
-    return inOrder(ids, await db.medallion.findMany({ where: { id: { in: ids } }, include: medallionInclude }));
+    return inOrder(ids, await selectByIds(db, ids)).map(toDocument);
   };
 
   // Wall time on a shared 2-core machine includes waiting for a core; the CPU time this process
@@ -197,7 +197,7 @@ try {
   report(`Medallions: ${TOTAL.toLocaleString("en")} on SQLite`, rows, [
     `Seeded with bulk SQL in ${BATCH.toLocaleString("en")}-row transactions in ${seedSeconds.toFixed(1)} s: ${DIRS} directories × ${FILES_PER_DIR} files as graph nodes (1 directory + 0–3 files per medallion), 1–3 of ${TAGS} tags, 80% ACTIVE / 15% STALE / 5% SUPERSEDED, 0–3 decisions and 0–2 questions each.`,
     `Rows returned per page (mean, of at most 21 = page + 1): directory ${avg("dir")}, subset ${avg("sub")}, node+tag ${avg("tag+node")}, tag only ${avg("tag")}.`,
-    "Scope query and get rows include the nested graph nodes, tags, decisions and questions (one query per relation, as the GraphQL selection does).",
+    "Scope query and get rows include the nested scope, subsystems, decisions, questions and affordances (JSON columns of the medallion row, read back into medallion.v1 documents).",
     "create/update/get go through MedallionService (validation, transaction, re-read) against the same 100k-row database.",
     `SQLite plan, node + tags: ${planNodeTag}.`,
     `SQLite plan, tag only: ${planTag}.`,

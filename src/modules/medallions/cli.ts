@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { withDatabase } from "../../cli/context.js";
 import { InvalidInputError } from "../../lib/errors.js";
 import { MEDALLION_STATUSES, type MedallionStatus } from "./document.js";
-import { MedallionService, toDocument, medallionInclude } from "./service.js";
+import { MedallionService, toDocument } from "./service.js";
 
 /** Evidence files bigger than this are refused rather than read into memory. */
 const MAX_EVIDENCE_BYTES = 16 * 1024 * 1024;
@@ -114,8 +114,7 @@ export function registerMedallionCommands(program: Command): void {
       await withDatabase(async (d) => {
         const service = new MedallionService(d.prisma);
         const { medallion: m, created } = await service.checkpoint({ scope: { graphNodes: opts.node, tags: opts.tag }, evidence });
-        const full = await d.prisma.medallion.findUniqueOrThrow({ where: { id: m.id }, include: medallionInclude });
-        print({ created, medallion: toDocument(full) });
+        print({ created, medallion: toDocument(m) });
       });
     });
 

@@ -5,7 +5,7 @@
 // table takes well under a millisecond.
 import { createHash } from "node:crypto";
 import { Prisma } from "../../db/client.js";
-import type { MedallionStatus, Scope } from "./document.js";
+import { MEDALLION_STATUSES, type MedallionStatus, type Scope } from "./document.js";
 
 /** sha256 over the normalised (sorted, de-duplicated) scope: equal for equal scopes. */
 export function scopeKey(scope: Scope): string {
@@ -35,47 +35,96 @@ export interface PageRequest {
   cursorId?: string | null;
 }
 
+/** A scope query as index "lanes" (see matchSql). */
+export interface Match {
+  /** Each lane reads one index in page order: rows of `from` (alias x) with `where`; `id` is x's medallion id. */
+  lanes: { from: Prisma.Sql; id: Prisma.Sql; where: Prisma.Sql }[];
+  /** Whether lanes can repeat a medallion (several tags): merged with UNION, not UNION ALL. */
+  distinct: boolean;
+}
+
+function statusLiteral(s: MedallionStatus): Prisma.Sql {
+  // Written into the SQL text, so only the known constants ever are.
+  if (!(MEDALLION_STATUSES as readonly string[]).includes(s)) throw new Error(`not a medallion status: ${String(s)}`);
+  return Prisma.raw(`'${s}'`);
+}
+const NODES = Prisma.sql`FROM "MedallionGraphNode" x`;
+const TAGS = Prisma.sql`FROM "MedallionTag" x`;
+const MEDALLIONS = Prisma.sql`FROM "Medallion" x`;
+const MEDALLION_ID = Prisma.raw(`x."medallionId"`);
+
+/** The node to read in index order: the deepest path is usually the rarest. */
+export function drivingNode(nodes: readonly string[]): string {
+  const depth = (n: string) => n.split("/").length;
+  return [...nodes].sort((a, b) => depth(b) - depth(a) || b.length - a.length || (a < b ? -1 : 1))[0] ?? "";
+}
+
 /**
- * scopeMatches as SQL that starts from the indexed tables: the candidates are the medallions
- * holding every wanted node (a GROUP BY … HAVING COUNT over (node, medallionId)), or, for a
- * tag-only scope, those holding a wanted tag; the medallion rows are then reached by id, and
- * the tag overlap is an EXISTS probe on the (medallionId, tag) key. No JSON is scanned, and the
- * database never walks the whole medallion table for a scope. Written for SQLite and PostgreSQL.
+ * scopeMatches as SQL over the indexed node and tag tables, which carry each medallion's status
+ * and updatedAt: one "lane" per (driving node or tag, status) is read from the index
+ * (node|tag, status, updatedAt, medallionId) already in page order and stops after the rows the
+ * page needs; the other wanted nodes and the tag overlap are probes on the (medallionId, …)
+ * primary keys. Lanes (several statuses, or tags in a tag-only scope) are merged by UNION, each
+ * contributing at most skip + take rows, so no step sorts or counts every match. With no scope
+ * the medallion table's (status, updatedAt, id) index is read the same way. Statuses are
+ * validated constants written as literals: a literal compares with PostgreSQL's enum column
+ * and keeps the index usable (a text parameter would need a cast on the column).
  */
-export function matchSql(scope: Scope | null, statuses: readonly MedallionStatus[]): Prisma.Sql {
+export function matchSql(scope: Scope | null, statuses: readonly MedallionStatus[]): Match {
   const nodes = scope?.graphNodes ?? [];
   const tags = scope?.tags ?? [];
-  let from: Prisma.Sql;
-  let tagFilter = Prisma.empty;
-  if (nodes.length > 0) {
-    from = Prisma.sql`FROM (SELECT "medallionId" AS "mid" FROM "MedallionGraphNode" WHERE "node" IN (${Prisma.join(nodes)})
-      GROUP BY "medallionId" HAVING COUNT(*) = ${nodes.length}) s JOIN "Medallion" m ON m."id" = s."mid"`;
-    if (tags.length > 0) {
-      tagFilter = Prisma.sql` AND EXISTS (SELECT 1 FROM "MedallionTag" t WHERE t."medallionId" = m."id" AND t."tag" IN (${Prisma.join(tags)}))`;
+  const lanes: Match["lanes"] = [];
+  for (const status of statuses) {
+    const st = statusLiteral(status);
+    if (nodes.length > 0) {
+      const driver = drivingNode(nodes);
+      const probes = nodes
+        .filter((n) => n !== driver)
+        .map((n) => Prisma.sql` AND EXISTS (SELECT 1 FROM "MedallionGraphNode" o WHERE o."medallionId" = x."medallionId" AND o."node" = ${n})`);
+      if (tags.length > 0) {
+        probes.push(Prisma.sql` AND EXISTS (SELECT 1 FROM "MedallionTag" t WHERE t."medallionId" = x."medallionId" AND t."tag" IN (${Prisma.join(tags)}))`);
+      }
+      lanes.push({ from: NODES, id: MEDALLION_ID, where: Prisma.sql`x."node" = ${driver} AND x."status" = ${st}${probes.length ? Prisma.join(probes, "", "", "") : Prisma.empty}` });
+    } else if (tags.length > 0) {
+      for (const tag of tags) lanes.push({ from: TAGS, id: MEDALLION_ID, where: Prisma.sql`x."tag" = ${tag} AND x."status" = ${st}` });
+    } else {
+      lanes.push({ from: MEDALLIONS, id: Prisma.raw(`x."id"`), where: Prisma.sql`x."status" = ${st}` });
     }
-  } else if (tags.length > 0) {
-    from = Prisma.sql`FROM (SELECT DISTINCT "medallionId" AS "mid" FROM "MedallionTag" WHERE "tag" IN (${Prisma.join(tags)})) s
-      JOIN "Medallion" m ON m."id" = s."mid"`;
-  } else {
-    from = Prisma.sql`FROM "Medallion" m`;
   }
-  // CAST: a text parameter compares with PostgreSQL's enum column without naming the type.
-  return Prisma.sql`${from} WHERE CAST(m."status" AS TEXT) IN (${Prisma.join([...statuses])})${tagFilter}`;
+  return { lanes, distinct: nodes.length === 0 && tags.length > 1 };
 }
 
 /** The ids of one page of matches, newest updatedAt first (id breaking ties), keyset-paged. */
-export function pageSql(match: Prisma.Sql, page: PageRequest): Prisma.Sql {
+export function pageSql(match: Match, page: PageRequest): Prisma.Sql {
   const backward = page.take < 0;
   const limit = Math.abs(page.take);
   const offset = Math.max(0, (page.skip ?? 0) - (page.cursorId ? 1 : 0));
-  const after = page.cursorId
-    ? Prisma.sql` AND (m."updatedAt", m."id") ${backward ? Prisma.raw(">") : Prisma.raw("<")} (SELECT c."updatedAt", c."id" FROM "Medallion" c WHERE c."id" = ${page.cursorId})`
-    : Prisma.empty;
   const dir = Prisma.raw(backward ? "ASC" : "DESC");
-  return Prisma.sql`SELECT m."id" AS "id" ${match}${after} ORDER BY m."updatedAt" ${dir}, m."id" ${dir} LIMIT ${limit} OFFSET ${offset}`;
+  const cmp = Prisma.raw(backward ? ">" : "<");
+  const offsetSql = (n: number) => (n > 0 ? Prisma.sql` OFFSET ${n}` : Prisma.empty);
+  const lane = ({ from, id, where }: Match["lanes"][number], take: number, skip: number) => {
+    const after = page.cursorId
+      ? Prisma.sql` AND (x."updatedAt", ${id}) ${cmp} (SELECT c."updatedAt", c."id" FROM "Medallion" c WHERE c."id" = ${page.cursorId})`
+      : Prisma.empty;
+    return Prisma.sql`SELECT x."updatedAt" AS "u", ${id} AS "id" ${from} WHERE ${where}${after} ORDER BY x."updatedAt" ${dir}, ${id} ${dir} LIMIT ${take}${offsetSql(skip)}`;
+  };
+  const [first, ...more] = match.lanes;
+  if (!first) return Prisma.sql`SELECT NULL AS "id" WHERE 1 = 0`;
+  if (more.length === 0) return lane(first, limit, offset);
+  // Each lane is already in page order; the page is the first rows of their merge.
+  const parts = match.lanes.map((l, i) => Prisma.sql`SELECT * FROM (${lane(l, limit + offset, 0)}) ${Prisma.raw(`l${i}`)}`);
+  const union = match.distinct ? " UNION " : " UNION ALL ";
+  return Prisma.sql`SELECT "u", "id" FROM (${Prisma.join(parts, union, "", "")}) p ORDER BY "u" ${dir}, "id" ${dir} LIMIT ${limit}${offsetSql(offset)}`;
 }
 
-/** How many medallions match. */
-export function countSql(match: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`SELECT COUNT(*) AS "n" ${match}`;
+/** How many medallions match: each lane counted from its index (distinct ids when lanes overlap). */
+export function countSql(match: Match): Prisma.Sql {
+  if (match.lanes.length === 0) return Prisma.sql`SELECT 0 AS "n"`;
+  if (match.distinct) {
+    const parts = match.lanes.map(({ from, id, where }) => Prisma.sql`SELECT ${id} AS "id" ${from} WHERE ${where}`);
+    return Prisma.sql`SELECT COUNT(*) AS "n" FROM (${Prisma.join(parts, " UNION ", "", "")}) p`;
+  }
+  // Lanes of different statuses never share a medallion.
+  const parts = match.lanes.map(({ from, where }) => Prisma.sql`SELECT COUNT(*) AS "n" ${from} WHERE ${where}`);
+  return Prisma.sql`SELECT CAST(SUM("n") AS INTEGER) AS "n" FROM (${Prisma.join(parts, " UNION ALL ", "", "")}) p`;
 }

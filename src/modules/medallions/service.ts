@@ -1,17 +1,19 @@
 // Medallions: create, replace, change status, checkpoint a session, and find by scope. Every write
 // is re-validated here with the schemas the GraphQL edge uses, so the CLI obeys the same rules.
 import { randomBytes } from "node:crypto";
-import type { z } from "zod";
+import { z } from "zod";
 import type { Db } from "../../db/client.js";
 import { Prisma } from "../../db/client.js";
-import type { Medallion, MedallionDecision, MedallionQuestion } from "../../generated/prisma/client.js";
+import type { Medallion } from "../../generated/prisma/client.js";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import {
   checkpointSchema,
   createMedallionSchema,
+  decisionSchema,
   issuePath,
   medallionContentSchema,
   queryScopeSchema,
+  questionSchema,
   SCHEMA_VERSION,
   summarySchema,
   affordancesSchema,
@@ -22,16 +24,9 @@ import {
   type Scope,
 } from "./document.js";
 import { DeterministicGenerator, type MedallionGenerator } from "./generator.js";
-import { countSql, matchSql, pageSql, scopeKey, type PageRequest } from "./scope.js";
-
-/** The relations a full document needs, in their stored order. */
-export const medallionInclude = {
-  graphNodes: { select: { node: true }, orderBy: { node: "asc" } },
-  tags: { select: { tag: true }, orderBy: { tag: "asc" } },
-  decisions: { orderBy: { position: "asc" } },
-  openQuestions: { orderBy: { position: "asc" } },
-} satisfies Prisma.MedallionInclude;
-export type MedallionWithRelations = Prisma.MedallionGetPayload<{ include: typeof medallionInclude }>;
+import { deleteIndexRows, insertIndexRows, syncIndexRows } from "./index-rows.js";
+import { insertRow, selectByActiveScopeKey, selectById, selectByIds, updateContent, updateStatus } from "./store.js";
+import { countSql, matchSql, pageSql, scopeKey, type Match, type PageRequest } from "./scope.js";
 
 export interface ScopeInput {
   graphNodes?: readonly string[] | null;
@@ -46,9 +41,16 @@ export interface CheckpointResult {
 /** Writes retry when they lose a race (unique scope on create, revision on update). */
 const CHECKPOINT_ATTEMPTS = 10;
 
+/** A unique key refused the write: P2002 from a Prisma operation, P2010 with the driver's verdict from raw SQL. */
 function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
+  if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (err.code === "P2002") return true;
+  const cause = (err.meta?.driverAdapterError as { cause?: { kind?: unknown } } | undefined)?.cause;
+  return err.code === "P2010" && cause?.kind === "UniqueConstraintViolation";
 }
+
+/** How long a write waits for SQLite's single writer before giving up (the busy timeout's length). */
+const TRANSACTION_WAIT_MS = 10_000;
 
 /** Parses with a shared schema; the first broken rule becomes an InvalidInputError naming its path. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, prefix: string): z.output<S> {
@@ -68,34 +70,34 @@ function describeScope(scope: Scope): string {
   return [...scope.graphNodes, ...scope.tags.map((t) => `#${t}`)].join(" ");
 }
 
-const SUBSYSTEMS = summarySchema.shape.subsystems;
 type Content = MedallionContent;
 
-/** JSON columns back as values (they were validated when written; anything else reads as empty). */
-export function readSubsystems(json: Prisma.JsonValue): Content["summary"]["subsystems"] {
-  const r = SUBSYSTEMS.safeParse(json);
-  return r.success ? r.data : [];
+// The document's parts are JSON columns of the medallion row, validated when written; reading
+// them back checks the shape again, and a part that does not fit reads as empty.
+const SUBSYSTEMS = summarySchema.shape.subsystems;
+const SCOPE = z.object({ graphNodes: z.array(z.string()), tags: z.array(z.string()) });
+const DECISIONS = z.array(decisionSchema);
+const QUESTIONS = z.array(questionSchema);
+const NO_AFFORDANCES: Content["affordances"] = { recommendedEntryPoints: [], avoidRepeating: [], invariants: [] };
+
+function read<S extends z.ZodType>(schema: S, json: Prisma.JsonValue, empty: z.output<S>): z.output<S> {
+  const r = schema.safeParse(json);
+  return r.success ? r.data : empty;
 }
-export function readAffordances(json: Prisma.JsonValue): Content["affordances"] {
-  const r = affordancesSchema.safeParse(json);
-  return r.success ? r.data : { recommendedEntryPoints: [], avoidRepeating: [], invariants: [] };
-}
-export function decisionOf(d: MedallionDecision): Content["decisions"][number] {
-  return { decisionId: d.key, statement: d.statement, rationale: d.rationale, confidence: d.confidence };
-}
-export function questionOf(q: MedallionQuestion): Content["openQuestions"][number] {
-  const blockedOn = Array.isArray(q.blockedOn) ? q.blockedOn.filter((x): x is string => typeof x === "string") : [];
-  return { questionId: q.key, question: q.question, blockedOn, priority: q.priority };
-}
+export const readScope = (json: Prisma.JsonValue): Scope => read(SCOPE, json, { graphNodes: [], tags: [] });
+export const readSubsystems = (json: Prisma.JsonValue): Content["summary"]["subsystems"] => read(SUBSYSTEMS, json, []);
+export const readDecisions = (json: Prisma.JsonValue): Content["decisions"] => read(DECISIONS, json, []);
+export const readQuestions = (json: Prisma.JsonValue): Content["openQuestions"] => read(QUESTIONS, json, []);
+export const readAffordances = (json: Prisma.JsonValue): Content["affordances"] => read(affordancesSchema, json, NO_AFFORDANCES);
 
 /** The stored row back as content. */
-export function contentOf(m: MedallionWithRelations): MedallionContent {
+export function contentOf(m: Medallion): MedallionContent {
   return {
     model: m.model,
-    scope: { graphNodes: m.graphNodes.map((n) => n.node), tags: m.tags.map((t) => t.tag) },
+    scope: readScope(m.scope),
     summary: { highLevel: m.highLevel, subsystems: readSubsystems(m.subsystems) },
-    decisions: m.decisions.map(decisionOf),
-    openQuestions: m.openQuestions.map(questionOf),
+    decisions: readDecisions(m.decisions),
+    openQuestions: readQuestions(m.openQuestions),
     affordances: readAffordances(m.affordances),
     knowledgeMinTs: m.knowledgeMinTs,
     knowledgeMaxTs: m.knowledgeMaxTs,
@@ -103,7 +105,7 @@ export function contentOf(m: MedallionWithRelations): MedallionContent {
 }
 
 /** The medallion.v1 JSON document. */
-export function toDocument(m: MedallionWithRelations): MedallionDocument {
+export function toDocument(m: Medallion): MedallionDocument {
   const c = contentOf(m);
   return {
     meta: {
@@ -125,35 +127,21 @@ export function toDocument(m: MedallionWithRelations): MedallionDocument {
   };
 }
 
-function childRows(content: MedallionContent) {
-  return {
-    decisions: content.decisions.map((d, position) => ({
-      key: d.decisionId,
-      position,
-      statement: d.statement,
-      rationale: d.rationale,
-      confidence: d.confidence,
-    })),
-    questions: content.openQuestions.map((q, position) => ({
-      key: q.questionId,
-      position,
-      question: q.question,
-      blockedOn: q.blockedOn,
-      priority: q.priority,
-    })),
-  };
-}
-
+/** The row's content columns: the whole document but its meta. */
 function columns(content: MedallionContent) {
   return {
     model: content.model,
+    scope: { graphNodes: content.scope.graphNodes, tags: content.scope.tags },
     highLevel: content.summary.highLevel,
     subsystems: content.summary.subsystems,
+    decisions: content.decisions,
+    openQuestions: content.openQuestions,
     affordances: content.affordances,
     knowledgeMinTs: content.knowledgeMinTs,
     knowledgeMaxTs: content.knowledgeMaxTs,
   };
 }
+
 
 /** Rows fetched by id, put back in the order of `ids`. */
 export function inOrder<T extends { id: string }>(ids: readonly string[], rows: readonly T[]): T[] {
@@ -161,7 +149,6 @@ export function inOrder<T extends { id: string }>(ids: readonly string[], rows: 
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 export class MedallionService {
   constructor(
@@ -171,7 +158,7 @@ export class MedallionService {
   ) {}
 
   /** A scope query's parts, validated; `scope` null lists all, statuses default to ACTIVE. */
-  private criteria(scope: ScopeInput | null | undefined, statuses?: readonly MedallionStatus[] | null): Prisma.Sql {
+  private criteria(scope: ScopeInput | null | undefined, statuses?: readonly MedallionStatus[] | null): Match {
     const parsed = scope == null ? null : parseOrThrow(queryScopeSchema, scope, "scope");
     const wanted = statuses?.length ? [...new Set(statuses)] : (["ACTIVE"] as const);
     for (const s of wanted) {
@@ -198,20 +185,17 @@ export class MedallionService {
     const first = options.first ?? 20;
     if (!Number.isInteger(first) || first < 1 || first > 100) throw new InvalidInputError("first", "must be an integer from 1 to 100");
     const ids = await this.pageIds(scope, options.statuses, { take: first });
-    const rows = await this.db.medallion.findMany({ where: { id: { in: ids } }, include: medallionInclude });
-    return inOrder(ids, rows).map(toDocument);
+    return inOrder(ids, await selectByIds(this.db, ids)).map(toDocument);
   }
 
   async byId(medallionId: string): Promise<Medallion> {
-    const m = await this.db.medallion.findUnique({ where: { id: medallionId } });
+    const m = await selectById(this.db, medallionId);
     if (!m) throw new NotFoundError("Medallion", medallionId);
     return m;
   }
 
   async document(medallionId: string): Promise<MedallionDocument> {
-    const m = await this.db.medallion.findUnique({ where: { id: medallionId }, include: medallionInclude });
-    if (!m) throw new NotFoundError("Medallion", medallionId);
-    return toDocument(m);
+    return toDocument(await this.byId(medallionId));
   }
 
   /** A full document. Fails with AlreadyExistsError when the id, or an ACTIVE medallion of the exact scope, exists. */
@@ -225,7 +209,7 @@ export class MedallionService {
       return await this.insert(id, doc, doc.status ?? "ACTIVE", createdAt, updatedAt);
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
-      if (await this.db.medallion.findUnique({ where: { id }, select: { id: true } })) {
+      if (await selectById(this.db, id)) {
         throw new AlreadyExistsError("Medallion", "medallionId", id);
       }
       throw new AlreadyExistsError("Medallion", "scope", describeScope(doc.scope));
@@ -236,8 +220,7 @@ export class MedallionService {
   async update(medallionId: string, input: unknown): Promise<Medallion> {
     const content = parseOrThrow(medallionContentSchema, input, "input");
     for (let attempt = 0; attempt < CHECKPOINT_ATTEMPTS; attempt++) {
-      const current = await this.db.medallion.findUnique({ where: { id: medallionId }, include: medallionInclude });
-      if (!current) throw new NotFoundError("Medallion", medallionId);
+      const current = await this.byId(medallionId);
       try {
         const updated = await this.replace(current, content, current.revision);
         if (updated) return updated;
@@ -258,20 +241,24 @@ export class MedallionService {
     }
     if (supersededBy === medallionId) throw new InvalidInputError("supersededBy", "must name another medallion, not itself");
     const current = await this.byId(medallionId);
-    if (supersededBy != null && !(await this.db.medallion.findUnique({ where: { id: supersededBy }, select: { id: true } }))) {
+    if (supersededBy != null && !(await selectById(this.db, supersededBy))) {
       throw new NotFoundError("Medallion", supersededBy);
     }
+    const next: Medallion = {
+      ...current,
+      status,
+      activeScopeKey: status === "ACTIVE" ? current.scopeKey : null,
+      supersededById: status === "SUPERSEDED" ? (supersededBy ?? null) : null,
+      updatedAt: this.later(current.createdAt),
+    };
     try {
-      return await this.db.medallion.update({
-        where: { id: medallionId },
-        data: {
-          status,
-          activeScopeKey: status === "ACTIVE" ? current.scopeKey : null,
-          supersededById: status === "SUPERSEDED" ? (supersededBy ?? null) : null,
-          updatedAt: this.later(current.createdAt),
-          revision: { increment: 1 },
-        },
-      });
+      // The row, then its index rows' copy of status and updatedAt, in one transaction.
+      await this.db.$transaction([
+        this.db.$executeRaw(updateStatus(next)),
+        this.db.$executeRaw(syncIndexRows("node", medallionId)),
+        this.db.$executeRaw(syncIndexRows("tag", medallionId)),
+      ]);
+      return await this.byId(medallionId);
     } catch (err) {
       if (isUniqueViolation(err)) {
         const other = await this.db.medallion.findUnique({ where: { activeScopeKey: current.scopeKey }, select: { id: true } });
@@ -291,7 +278,7 @@ export class MedallionService {
     const { scope, evidence } = parseOrThrow(checkpointSchema, input, "input");
     const key = scopeKey(scope);
     for (let attempt = 0; attempt < CHECKPOINT_ATTEMPTS; attempt++) {
-      const existing = await this.db.medallion.findUnique({ where: { activeScopeKey: key }, include: medallionInclude });
+      const existing = await selectByActiveScopeKey(this.db, key);
       const now = this.clock();
       if (!existing) {
         const content = this.checkGenerated(await this.generator.generate(scope, evidence, now));
@@ -322,62 +309,66 @@ export class MedallionService {
     return now.getTime() < createdAt.getTime() ? createdAt : now;
   }
 
-  private insert(id: string, content: MedallionContent, status: MedallionStatus, createdAt: Date, updatedAt: Date): Promise<Medallion> {
+  /** The row, its node rows and its tag rows: one INSERT each, in one transaction. */
+  private async insert(id: string, content: MedallionContent, status: MedallionStatus, createdAt: Date, updatedAt: Date): Promise<Medallion> {
     const key = scopeKey(content.scope);
-    const { decisions, questions } = childRows(content);
-    return this.db.medallion.create({
-      data: {
-        id,
-        schemaVersion: SCHEMA_VERSION,
-        status,
-        scopeKey: key,
-        activeScopeKey: status === "ACTIVE" ? key : null,
-        ...columns(content),
-        createdAt,
-        updatedAt,
-        graphNodes: { createMany: { data: content.scope.graphNodes.map((node) => ({ node })) } },
-        tags: { createMany: { data: content.scope.tags.map((tag) => ({ tag })) } },
-        decisions: { createMany: { data: decisions } },
-        openQuestions: { createMany: { data: questions } },
-      },
-    });
+    const row: Medallion = {
+      id,
+      schemaVersion: SCHEMA_VERSION,
+      status,
+      scopeKey: key,
+      activeScopeKey: status === "ACTIVE" ? key : null,
+      revision: 0,
+      ...columns(content),
+      supersededById: null,
+      createdAt,
+      updatedAt,
+    };
+    await this.db.$transaction([this.db.$executeRaw(insertRow(row)), ...this.indexWrites(id, content.scope)]);
+    return row;
   }
 
-  /** Writes new content if the row is still at `revision`; null when another write got there first. */
-  private async replace(current: MedallionWithRelations, content: MedallionContent, revision: number): Promise<Medallion | null> {
-    const before = contentOf(current);
+  /** Statements that give the medallion `id` index rows for `scope`, copying its status and updatedAt. */
+  private indexWrites(id: string, scope: Scope) {
+    return [insertIndexRows("node", id, scope.graphNodes), insertIndexRows("tag", id, scope.tags)].flatMap((sql) =>
+      sql ? [this.db.$executeRaw(sql)] : [],
+    );
+  }
+
+  /**
+   * Writes new content if the row is still at `revision`, with its index rows, in one
+   * transaction; null when another write got there first (the conditional UPDATE changes no
+   * row, and nothing else is written).
+   */
+  private async replace(current: Medallion, content: MedallionContent, revision: number): Promise<Medallion | null> {
     const key = scopeKey(content.scope);
-    const scopeChanged = key !== current.scopeKey;
-    const { decisions, questions } = childRows(content);
     const id = current.id;
-    return this.db.$transaction(async (tx) => {
-      const { count } = await tx.medallion.updateMany({
-        where: { id, revision },
-        data: {
-          ...columns(content),
-          scopeKey: key,
-          activeScopeKey: current.status === "ACTIVE" ? key : null,
-          updatedAt: this.later(current.createdAt),
-          revision: { increment: 1 },
-        },
-      });
-      if (count === 0) return null;
-      if (scopeChanged) {
-        await tx.medallionGraphNode.deleteMany({ where: { medallionId: id } });
-        await tx.medallionGraphNode.createMany({ data: content.scope.graphNodes.map((node) => ({ medallionId: id, node })) });
-        await tx.medallionTag.deleteMany({ where: { medallionId: id } });
-        await tx.medallionTag.createMany({ data: content.scope.tags.map((tag) => ({ medallionId: id, tag })) });
-      }
-      // Child rows are rewritten only when they changed: most checkpoints touch a few of them.
-      if (!sameJson(before.decisions, content.decisions)) {
-        await tx.medallionDecision.deleteMany({ where: { medallionId: id } });
-        if (decisions.length) await tx.medallionDecision.createMany({ data: decisions.map((d) => ({ ...d, medallionId: id })) });
-      }
-      if (!sameJson(before.openQuestions, content.openQuestions)) {
-        await tx.medallionQuestion.deleteMany({ where: { medallionId: id } });
-        if (questions.length) await tx.medallionQuestion.createMany({ data: questions.map((q) => ({ ...q, medallionId: id })) });
-      }
-      return tx.medallion.findUnique({ where: { id } });
-    });
+    const next: Medallion = {
+      ...current,
+      ...columns(content),
+      scopeKey: key,
+      activeScopeKey: current.status === "ACTIVE" ? key : null,
+      updatedAt: this.later(current.createdAt),
+      revision: revision + 1,
+    };
+    const written = await this.db.$transaction(
+      async (tx) => {
+        if ((await tx.$executeRaw(updateContent(next, revision))) === 0) return false;
+        if (key === current.scopeKey) {
+          // Same scope: the index rows only follow the new updatedAt.
+          await tx.$executeRaw(syncIndexRows("node", id));
+          await tx.$executeRaw(syncIndexRows("tag", id));
+        } else {
+          await tx.$executeRaw(deleteIndexRows("node", id));
+          await tx.$executeRaw(deleteIndexRows("tag", id));
+          for (const sql of [insertIndexRows("node", id, content.scope.graphNodes), insertIndexRows("tag", id, content.scope.tags)]) {
+            if (sql) await tx.$executeRaw(sql);
+          }
+        }
+        return true;
+      },
+      { maxWait: TRANSACTION_WAIT_MS },
+    );
+    return written ? next : null;
   }
 }

@@ -1,9 +1,10 @@
-// GraphQL types of the medallions domain. Nested parts (scope, decisions, open questions) are
-// loaded by selection, so a page of medallions costs a fixed number of queries.
+// GraphQL types of the medallions domain. The nested parts (scope, summary, decisions, open
+// questions, affordances) are JSON columns of the medallion row: a page of medallions is one
+// read of its rows, whatever the selection (plus the successors when asked for).
 import { builder } from "../../graphql/builder.js";
 import { MedallionQuestionPriority, MedallionStatus } from "../../generated/prisma/enums.js";
 import { SUBSYSTEM_STATUSES } from "./document.js";
-import { decisionOf, medallionInclude, questionOf, readAffordances, readSubsystems, toDocument } from "./service.js";
+import { readAffordances, readDecisions, readQuestions, readScope, readSubsystems, toDocument } from "./service.js";
 
 export const MedallionStatusEnum = builder.enumType(MedallionStatus, {
   name: "MedallionStatus",
@@ -105,8 +106,7 @@ export const MedallionRef = builder.prismaNode("Medallion", {
     }),
     scope: t.field({
       type: MedallionScopeType,
-      select: { graphNodes: medallionInclude.graphNodes, tags: medallionInclude.tags },
-      resolve: (m) => ({ graphNodes: m.graphNodes.map((n) => n.node), tags: m.tags.map((x) => x.tag) }),
+      resolve: (m) => readScope(m.scope),
     }),
     summary: t.field({
       type: MedallionSummaryType,
@@ -117,13 +117,11 @@ export const MedallionRef = builder.prismaNode("Medallion", {
     }),
     decisions: t.field({
       type: [MedallionDecisionType],
-      select: { decisions: medallionInclude.decisions },
-      resolve: (m) => m.decisions.map(decisionOf),
+      resolve: (m) => readDecisions(m.decisions),
     }),
     openQuestions: t.field({
       type: [MedallionOpenQuestionType],
-      select: { openQuestions: medallionInclude.openQuestions },
-      resolve: (m) => m.openQuestions.map(questionOf),
+      resolve: (m) => readQuestions(m.openQuestions),
     }),
     affordances: t.field({
       type: MedallionAffordancesType,
@@ -133,7 +131,6 @@ export const MedallionRef = builder.prismaNode("Medallion", {
     document: t.field({
       type: "JSON",
       description: "The whole medallion as medallion.v1 JSON (decisions and questions use `id`), e.g. to hand to an agent.",
-      select: medallionInclude,
       resolve: (m) => toDocument(m),
     }),
   }),
