@@ -99,6 +99,118 @@ describe("listing search", () => {
     for (const f of facets.tags) expect((await names({ free: true, tags: [f.value] })).length).toBe(f.count);
   });
 
+  it("facet counts stay exact as listings are retagged, relicensed, withdrawn, deleted and come back", async () => {
+    type Filter = { license?: string; publisher?: string; tags?: string[]; free?: boolean; broker?: string };
+    const total = async (query: string | null, filter: Filter | null) =>
+      (await t().execute(Listings, { query, filter, first: 1 })).expectNoErrors().listings.totalCount;
+    const facets = async (query: string | null, filter: Filter | null) => (await t().execute(Facets, { query, filter })).expectNoErrors().listingFacets;
+    // Every facet count is what the same search with that value as a filter finds, and every
+    // listing has one licence and one publisher, so those counts add up to the total.
+    const agree = async (query: string | null, filter: Filter | null) => {
+      const f = await facets(query, filter);
+      expect(f.total, `${query} ${JSON.stringify(filter)}`).toBe(await total(query, filter));
+      expect(f.licenses.reduce((n, x) => n + x.count, 0)).toBe(f.total);
+      expect(f.publishers.reduce((n, x) => n + x.count, 0)).toBe(f.total);
+      for (const x of f.licenses) expect(await total(query, { ...filter, license: x.value })).toBe(x.count);
+      for (const x of f.publishers) expect(await total(query, { ...filter, publisher: x.value })).toBe(x.count);
+      for (const x of f.tags) expect(await total(query, { ...filter, tags: [...(filter?.tags ?? []), x.value] })).toBe(x.count);
+    };
+    const searches: [string | null, Filter | null][] = [
+      [null, null],
+      ["kit", null],
+      [null, { license: "MIT" }],
+      ["tool", { tags: ["x"] }],
+      [null, { free: true }],
+      ["kit", { broker: "partner" }],
+    ];
+    const catalogue = async () => {
+      const f = await facets(null, null);
+      for (const [q, filter] of searches) await agree(q, filter);
+      return { total: f.total, tags: f.tags, licenses: f.licenses, publishers: f.publishers };
+    };
+
+    await seedListings(db(), "local", [
+      { name: "kit-alpha", description: "tool", tags: ["x", "y"], license: "MIT", publisher: "acme" },
+      { name: "kit-beta", description: "tool", tags: ["y"], license: "Apache-2.0", publisher: "globex" },
+    ]);
+    await seedListings(db(), "partner", [{ name: "kit-gamma", description: "tool", tags: ["x"], license: "MIT", publisher: "acme", priceCents: 500 }]);
+    expect(await catalogue()).toEqual({
+      total: 3,
+      tags: [{ value: "x", count: 2 }, { value: "y", count: 2 }],
+      licenses: [{ value: "MIT", count: 2 }, { value: "Apache-2.0", count: 1 }],
+      publishers: [{ value: "acme", count: 2 }, { value: "globex", count: 1 }],
+    });
+
+    // Republished with other tags and another licence (as an approval or a sync writes it).
+    await seedListings(db(), "local", [{ name: "kit-alpha", description: "tool", tags: ["z"], license: "ISC", publisher: "acme" }]);
+    expect(await catalogue()).toMatchObject({
+      total: 3,
+      tags: [{ value: "x", count: 1 }, { value: "y", count: 1 }, { value: "z", count: 1 }],
+      licenses: [{ value: "Apache-2.0", count: 1 }, { value: "ISC", count: 1 }, { value: "MIT", count: 1 }],
+    });
+
+    // Withdrawn the way a sync withdraws listings gone from the feed: no longer counted anywhere.
+    await db().marketplaceListing.updateMany({ where: { broker: { name: "partner" } }, data: { status: "WITHDRAWN", withdrawnAt: new Date() } });
+    expect(await catalogue()).toMatchObject({ total: 2, tags: [{ value: "y", count: 1 }, { value: "z", count: 1 }], publishers: [{ value: "acme", count: 1 }, { value: "globex", count: 1 }] });
+    expect(await total("gamma", null)).toBe(0);
+
+    // Deleted, then back in the feed.
+    await db().marketplaceListing.deleteMany({ where: { name: "kit-beta" } });
+    await seedListings(db(), "partner", [{ name: "kit-gamma", description: "tool", tags: ["x"], license: "MIT", publisher: "acme", priceCents: 500 }]);
+    expect(await catalogue()).toEqual({
+      total: 2,
+      tags: [{ value: "x", count: 1 }, { value: "z", count: 1 }],
+      licenses: [{ value: "ISC", count: 1 }, { value: "MIT", count: 1 }],
+      publishers: [{ value: "acme", count: 2 }],
+    });
+
+    // A whole broker removed takes its listings out of the counts.
+    await db().broker.delete({ where: { name: "partner" } });
+    expect(await catalogue()).toMatchObject({ total: 1, tags: [{ value: "z", count: 1 }] });
+    // Filter values nobody has find nothing (and are not errors).
+    expect(await total("kit", { license: "WTFPL" })).toBe(0);
+    expect(await total(null, { broker: "nobody" })).toBe(0);
+    expect((await facets("kit", { tags: ["nope"] })).total).toBe(0);
+  });
+
+  it("facets list the 20 largest values of each kind, ties by name, with a filter or without", async () => {
+    // 25 publishers: p-00 … p-04 with 2 listings each, the rest with 1.
+    const rows = Array.from({ length: 30 }, (_, i) => ({ name: `pack-${String(i).padStart(2, "0")}`, description: "pack", publisher: `p-${String(i % 25).padStart(2, "0")}` }));
+    await seedListings(db(), "local", rows);
+    const expected = [
+      ...["p-00", "p-01", "p-02", "p-03", "p-04"].map((value) => ({ value, count: 2 })),
+      ...Array.from({ length: 15 }, (_, i) => ({ value: `p-${String(i + 5).padStart(2, "0")}`, count: 1 })),
+    ];
+    for (const [query, filter] of [[null, null], ["pack", null], [null, { license: "MIT" }]] as const) {
+      const f = (await t().execute(Facets, { query, filter })).expectNoErrors().listingFacets;
+      expect(f.total).toBe(30);
+      expect(f.publishers).toEqual(expected);
+    }
+  });
+
+  it("ranks an exact name first with a filter too, and pages a filtered ranked search without gaps", async () => {
+    await seedListings(db(), "local", [
+      ...Array.from({ length: 12 }, (_, i) => ({ name: `scan-${String(i).padStart(2, "0")}`, description: "scan scan", tags: ["io"], downloads: i % 4 })),
+      { name: "other", description: "scan", tags: ["io"], downloads: 5 },
+      { name: "scan", description: "the one", tags: ["io"], downloads: 0 },
+      { name: "scan-untagged", description: "scan", downloads: 100 },
+    ]);
+    const all = (await t().execute(Listings, { query: "scan", filter: { tags: ["io"] }, first: 100 })).expectNoErrors().listings;
+    expect(all.totalCount).toBe(14);
+    expect(all.edges[0]?.node.name).toBe("scan");
+    expect(all.edges.at(-1)?.node.name).toBe("other");
+    expect(all.edges.map((e) => e.node.name)).not.toContain("scan-untagged");
+    const paged: string[] = [];
+    let after: string | null | undefined = null;
+    for (let i = 0; i < 10; i++) {
+      const res: ResultOf<typeof Listings> = (await t().execute(Listings, { query: "scan", filter: { tags: ["io"] }, first: 4, after })).expectNoErrors();
+      paged.push(...res.listings.edges.map((e) => e.node.name));
+      if (!res.listings.pageInfo.hasNextPage) break;
+      after = res.listings.pageInfo.endCursor;
+    }
+    expect(paged).toEqual(all.edges.map((e) => e.node.name));
+  });
+
   it("pages are stable: every listing once, in order, for each ordering, while listings are added", async () => {
     await seedListings(
       db(),

@@ -82,13 +82,7 @@ builder.queryFields((t) => ({
     type: ListingFacetsType,
     description: "Counts by tag, licence and publisher of the listings that listings(query, filter) finds.",
     args: { query: t.arg.string({ validate: searchQuery }), filter: t.arg({ type: ListingFilterInput }) },
-    resolve: async (_root, args, ctx) => {
-      const [facets, total] = await Promise.all([
-        ctx.services.marketplace.search.facets(args.query, args.filter),
-        ctx.services.marketplace.search.count(args.query, args.filter),
-      ]);
-      return { ...facets, total };
-    },
+    resolve: (_root, args, ctx) => ctx.services.marketplace.search.facets(args.query, args.filter),
   }),
   brokers: t.prismaConnection({
     type: "Broker",

@@ -41,6 +41,8 @@ export interface ListingFacets {
   tags: FacetCount[];
   licenses: FacetCount[];
   publishers: FacetCount[];
+  /** How many listings the search finds (what count() answers). */
+  total: number;
 }
 
 export interface ListingSearch {
@@ -65,7 +67,22 @@ export class Params {
   }
 }
 
-type Cast = "text" | "int" | "bigint" | "timestamp";
+export type Cast = "text" | "int" | "bigint" | "timestamp";
+
+/** What a source is for: ranking (RELEVANCE with words), a column order, counting, or facets. */
+export type SourceUse = "rank" | "order" | "count" | "facets";
+
+/** The listings a search finds: FROM and WHERE, and how to reach the columns ordering needs. */
+export interface MatchSource {
+  from: string;
+  where: string;
+  /** Relevance, lower is better ("0" without words). */
+  score: string;
+  id: string;
+  downloads: string;
+  /** 0 when the listing's lower-cased name is the phrase (a placeholder), else 1. */
+  exact(phrase: string): string;
+}
 
 export interface Dialect {
   placeholder(n: number, cast?: Cast): string;
@@ -76,6 +93,12 @@ export interface Dialect {
   quantize(expr: string): string;
   /** The statement and its arguments as the driver takes them. */
   finalize(sql: string, values: unknown[]): [string, unknown[]];
+  /**
+   * false: rank a first page with a plain subquery (SQLite flattens it, and its top-n sorter keeps
+   * only the page). Otherwise, and for later pages, whose keyset test repeats the score: a
+   * materialised CTE, so the score is computed once per match.
+   */
+  materializeRanked?: boolean;
   /** Joins and conditions that restrict to listings matching the tokens, and the row's relevance score (lower is better). */
   match(tokens: string[], p: Params): { join: string; where: string; score: string };
 }
@@ -127,8 +150,12 @@ export class SqlListingSearch implements ListingSearch {
     protected readonly dialect: Dialect,
   ) {}
 
-  private base(query: string | null | undefined, filter: ListingFilter | null | undefined, p: Params) {
-    const tokens = queryTokens(query);
+  /**
+   * Where the listings a search finds come from: the listing table with the dialect's text match
+   * and the filters as conditions. A dialect with a better structure for some searches (SQLite's
+   * full-text table with its facet tokens) overrides it.
+   */
+  protected source(tokens: string[], filter: ListingFilter | null | undefined, p: Params, _use: SourceUse): MatchSource {
     const where = [`l."status" = 'ACTIVE'`];
     let join = "";
     let score = "0";
@@ -146,16 +173,27 @@ export class SqlListingSearch implements ListingSearch {
     for (const tag of new Set(filter?.tags ?? [])) {
       where.push(`EXISTS (SELECT 1 FROM "ListingTag" t WHERE t."listingId" = l."id" AND t."tag" = ${p.add(tag, "text")})`);
     }
-    return { tokens, score, from: `"MarketplaceListing" l ${join}`, where: where.join(" AND ") };
+    return {
+      from: `"MarketplaceListing" l ${join}`,
+      where: where.join(" AND "),
+      score,
+      id: `l."id"`,
+      downloads: `l."downloads"`,
+      exact: (phrase) => `CASE WHEN lower(l."name") = ${phrase} THEN 0 ELSE 1 END`,
+    };
   }
 
-  private sortKeys(order: ListingOrder, tokens: string[], score: string, p: Params): SortKey[] {
+  protected params(): Params {
+    return new Params((n, cast) => this.dialect.placeholder(n, cast as Cast | undefined));
+  }
+
+  private sortKeys(order: ListingOrder, tokens: string[], src: MatchSource, p: Params): SortKey[] {
     if (order === "RELEVANCE" && tokens.length) {
       const phrase = tokens.join(" ");
       return [
-        { expr: `CASE WHEN lower(l."name") = ${p.add(phrase, "text")} THEN 0 ELSE 1 END`, dir: "ASC", cast: "int", kind: "number" },
-        { expr: this.dialect.quantize(score), dir: "ASC", cast: "bigint", kind: "number" },
-        { expr: `l."downloads"`, dir: "DESC", cast: "int", kind: "number" },
+        { expr: src.exact(p.add(phrase, "text")), dir: "ASC", cast: "int", kind: "number" },
+        { expr: this.dialect.quantize(src.score), dir: "ASC", cast: "bigint", kind: "number" },
+        { expr: src.downloads, dir: "DESC", cast: "int", kind: "number" },
       ];
     }
     if (order === "RATING") {
@@ -171,15 +209,17 @@ export class SqlListingSearch implements ListingSearch {
 
   async search(params: ListingSearchParams): Promise<ListingSearchPage> {
     const order = params.orderBy ?? "RELEVANCE";
-    const p = new Params((n, cast) => this.dialect.placeholder(n, cast as Cast | undefined));
-    const { tokens, score, from, where } = this.base(params.query, params.filter, p);
-    const keys = this.sortKeys(order, tokens, score, p);
+    const p = this.params();
+    const tokens = queryTokens(params.query);
     // Ranked searches score every match once, in a materialised CTE, and page over its columns
     // (the rank functions need the match context); column orders page over the table itself, so
     // ORDER BY … LIMIT can use its indexes.
     const ranked = order === "RELEVANCE" && tokens.length > 0;
+    const src = this.source(tokens, params.filter, p, ranked ? "rank" : "order");
+    const { from, where } = src;
+    const keys = this.sortKeys(order, tokens, src, p);
     const ref = (i: number) => (ranked ? `r.k${i}` : (keys[i]?.expr ?? ""));
-    const idRef = ranked ? "r.id" : `l."id"`;
+    const idRef = ranked ? "r.id" : src.id;
     const conditions = ranked ? [] : [where];
     if (params.after) {
       const c = decodeCursor(params.after, order, keys);
@@ -198,8 +238,10 @@ export class SqlListingSearch implements ListingSearch {
     const limit = p.add(params.first + 1, "int");
     const filterSql = conditions.length ? `WHERE ${conditions.join(" AND ")}` : "";
     const sql = ranked
-      ? `WITH r AS MATERIALIZED (SELECT l."id" AS id, ${select} FROM ${from} WHERE ${where}) SELECT r.* FROM r ${filterSql} ORDER BY ${orderBy} LIMIT ${limit}`
-      : `SELECT l."id" AS id, ${select} FROM ${from} ${filterSql} ORDER BY ${orderBy} LIMIT ${limit}`;
+      ? this.dialect.materializeRanked === false && !params.after
+        ? `SELECT r.* FROM (SELECT ${src.id} AS id, ${select} FROM ${from} WHERE ${where}) r ${filterSql} ORDER BY ${orderBy} LIMIT ${limit}`
+        : `WITH r AS MATERIALIZED (SELECT ${src.id} AS id, ${select} FROM ${from} WHERE ${where}) SELECT r.* FROM r ${filterSql} ORDER BY ${orderBy} LIMIT ${limit}`
+      : `SELECT ${src.id} AS id, ${select} FROM ${from} ${filterSql} ORDER BY ${orderBy} LIMIT ${limit}`;
     const rows = await this.run<Record<string, unknown>>(sql, p);
     const page = rows.slice(0, params.first);
     return {
@@ -211,7 +253,7 @@ export class SqlListingSearch implements ListingSearch {
     };
   }
 
-  private run<T>(sql: string, p: Params): Promise<T[]> {
+  protected run<T>(sql: string, p: Params): Promise<T[]> {
     const [text, args] = this.dialect.finalize(sql, p.values);
     return this.db.$queryRawUnsafe<T[]>(text, ...args);
   }
@@ -222,24 +264,39 @@ export class SqlListingSearch implements ListingSearch {
   }
 
   async count(query: string | null | undefined, filter: ListingFilter | null | undefined): Promise<number> {
-    const p = new Params((n, cast) => this.dialect.placeholder(n, cast as Cast | undefined));
-    const { from, where } = this.base(query, filter, p);
+    const p = this.params();
+    const { from, where } = this.source(queryTokens(query), filter, p, "count");
     const rows = await this.run<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${from} WHERE ${where}`, p);
     return Number(rows[0]?.n ?? 0);
   }
 
+  /** One statement: the matches are found once, then grouped by tag, licence and publisher. */
   async facets(query: string | null | undefined, filter: ListingFilter | null | undefined, limit = 20): Promise<ListingFacets> {
-    const facet = async (column: "tag" | "license" | "publisher"): Promise<FacetCount[]> => {
-      const p = new Params((n, cast) => this.dialect.placeholder(n, cast as Cast | undefined));
-      const { from, where } = this.base(query, filter, p);
-      const sql =
-        column === "tag"
-          ? `SELECT t."tag" AS value, COUNT(*) AS n FROM "ListingTag" t WHERE t."listingId" IN (SELECT l."id" FROM ${from} WHERE ${where}) GROUP BY t."tag"`
-          : `SELECT l."${column}" AS value, COUNT(*) AS n FROM ${from} WHERE ${where} GROUP BY l."${column}"`;
-      const rows = await this.run<{ value: unknown; n: unknown }>(`${sql} ORDER BY n DESC, value ASC LIMIT ${p.add(limit, "int")}`, p);
-      return rows.map((r) => ({ value: String(r.value), count: Number(r.n) }));
-    };
-    const [tags, licenses, publishers] = await Promise.all([facet("tag"), facet("license"), facet("publisher")]);
-    return { tags, licenses, publishers };
+    const p = this.params();
+    const { from, where, id } = this.source(queryTokens(query), filter, p, "facets");
+    const n = p.add(limit, "int");
+    const top = (kind: string, sql: string) => `SELECT * FROM (SELECT '${kind}' AS kind, value, n FROM (${sql}) g ORDER BY n DESC, value ASC LIMIT ${n}) ${kind}`;
+    const sql = `WITH m AS MATERIALIZED (SELECT ${id} AS id, l."license" AS license, l."publisher" AS publisher FROM ${from} WHERE ${where})
+      ${top("t", `SELECT t."tag" AS value, COUNT(*) AS n FROM m JOIN "ListingTag" t ON t."listingId" = m.id GROUP BY t."tag"`)}
+      UNION ALL ${top("l", `SELECT license AS value, COUNT(*) AS n FROM m GROUP BY license`)}
+      UNION ALL ${top("p", `SELECT publisher AS value, COUNT(*) AS n FROM m GROUP BY publisher`)}
+      UNION ALL SELECT '*' AS kind, '' AS value, COUNT(*) AS n FROM m`;
+    return facetsFromRows(await this.run<{ kind: unknown; value: unknown; n: unknown }>(sql, p));
   }
+}
+
+/** Rows of (kind, value, n), kind t/l/p/* and already in order, as facets. */
+export function facetsFromRows(rows: { kind: unknown; value: unknown; n: unknown }[]): ListingFacets {
+  const out: ListingFacets = { tags: [], licenses: [], publishers: [], total: 0 };
+  for (const r of rows) {
+    const count = Number(r.n);
+    if (r.kind === "*") out.total = count;
+    else facetList(out, String(r.kind))?.push({ value: String(r.value), count });
+  }
+  return out;
+}
+
+/** The list of facets a kind (t, l, p) goes to. */
+export function facetList(f: ListingFacets, kind: string): FacetCount[] | undefined {
+  return kind === "t" ? f.tags : kind === "l" ? f.licenses : kind === "p" ? f.publishers : undefined;
 }

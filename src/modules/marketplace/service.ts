@@ -356,13 +356,21 @@ export async function upsertListing(tx: Prisma.TransactionClient, brokerId: stri
     withdrawnAt: null,
     tagText: tags.join(" "),
   };
-  const children = {
-    tags: { createMany: { data: tags.map((tag) => ({ tag })) } },
-    artifacts: { createMany: { data: d.artifacts.map((a, position) => ({ position, type: a.type, name: a.name, artifactId: a.artifactId ?? null })) } },
-  };
-  const existing = await tx.marketplaceListing.findUnique({ where: { brokerId_listingId: { brokerId, listingId: d.listingId } }, select: { id: true } });
-  if (!existing) return tx.marketplaceListing.create({ data: { brokerId, listingId: d.listingId, ...fields, ...children } });
-  await tx.listingTag.deleteMany({ where: { listingId: existing.id } });
+  const artifacts = { createMany: { data: d.artifacts.map((a, position) => ({ position, type: a.type, name: a.name, artifactId: a.artifactId ?? null })) } };
+  const existing = await tx.marketplaceListing.findUnique({
+    where: { brokerId_listingId: { brokerId, listingId: d.listingId } },
+    select: { id: true, tags: { select: { tag: true } } },
+  });
+  if (!existing) return tx.marketplaceListing.create({ data: { brokerId, listingId: d.listingId, ...fields, tags: { createMany: { data: tags.map((tag) => ({ tag })) } }, artifacts } });
+  // Only the tags that changed are written: each tag row written re-indexes the listing for search
+  // (SQLite triggers), and a sync re-sends mostly unchanged listings.
+  const had = new Set(existing.tags.map((t) => t.tag));
+  const added = tags.filter((t) => !had.has(t));
+  const removed = [...had].filter((t) => !tags.includes(t));
+  if (removed.length) await tx.listingTag.deleteMany({ where: { listingId: existing.id, tag: { in: removed } } });
   await tx.listingArtifact.deleteMany({ where: { listingId: existing.id } });
-  return tx.marketplaceListing.update({ where: { id: existing.id }, data: { ...fields, ...children } });
+  return tx.marketplaceListing.update({
+    where: { id: existing.id },
+    data: { ...fields, artifacts, ...(added.length ? { tags: { createMany: { data: added.map((tag) => ({ tag })) } } } : {}) },
+  });
 }
