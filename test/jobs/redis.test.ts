@@ -1,11 +1,14 @@
 // Two app instances on one database and one Redis: a job run by instance A is seen live by a
 // subscriber on instance B, which runs no worker and reads the database only once per subscription.
+import { setTimeout as sleep } from "node:timers/promises";
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import type { App } from "../../src/app.js";
+import { defineJobKind } from "../../src/modules/jobs/registry.js";
 import { SYSTEM_ACTOR } from "../../src/modules/jobs/service.js";
 import { useTestApp } from "../helpers/app.js";
-import { fastJobs, openApp } from "./helpers.js";
+import { fastJobs, gate, openApp, waitForStatus } from "./helpers.js";
 import { openSse } from "../helpers/sse.js";
 
 const redisUrl = process.env.REDIS_URL;
@@ -69,5 +72,35 @@ describe.skipIf(!redisUrl)("job events across instances over Redis (skipped unle
     const all = await dashboard;
     expect(all.map((e) => e.eventSequence)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
     expect(all.every((e) => e.id === gid)).toBe(true);
+  });
+
+  it("an idle worker starts a job enqueued on another instance at once, not at its next poll", async () => {
+    // Instance C polls once a minute; only it runs test.wake (A's worker does not know the kind).
+    const c = await openApp(t().app.config.databaseUrl, { REDIS_URL: redisUrl ?? "", SKILLGRAPH_JOB_POLL_MS: "60000", SKILLGRAPH_WORKER_CONCURRENCY: "1" });
+    try {
+      const started = gate();
+      const kind = defineJobKind({
+        name: "test.wake",
+        description: "Records that it started.",
+        input: z.object({}),
+        async run() {
+          started.open();
+          return null;
+        },
+      });
+      c.services.jobs.registry.register(kind);
+      b.services.jobs.registry.register(kind);
+      await c.startBackground();
+      // C's first claim pass (at start) is over and it is subscribed; from now on only a wake-up or the poll a minute away.
+      await sleep(500);
+      const t0 = Date.now();
+      const job = await b.services.jobs.enqueue("test.wake", {}, SYSTEM_ACTOR);
+      const timeout = sleep(10_000).then(() => "timeout" as const);
+      expect(await Promise.race([started.wait.then(() => "started" as const), timeout])).toBe("started");
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(await waitForStatus(c, job.id, "SUCCEEDED")).toMatchObject({ attempts: 1 });
+    } finally {
+      await c.stop();
+    }
   });
 });

@@ -6,11 +6,13 @@ import { z } from "zod";
 import { JobEventType, JobStatus } from "../../generated/prisma/enums.js";
 import type { Context } from "../../graphql/context.js";
 import { builder } from "../../graphql/builder.js";
+import { sharedPayload } from "../../graphql/shared-subscription-results.js";
 import { ErrorInterface } from "../../graphql/errors.js";
 import { ForbiddenError, InvalidInputError, JobNotWaitingError, JobStateError, NotFoundError } from "../../lib/errors.js";
 import type { JobUpdatedEvent } from "../../lib/events.js";
+import { jobFeeds, SILENT } from "./feed.js";
 import { jobWhere, type Actor } from "./service.js";
-import { asJobParent, fromSnapshot, isTerminal, jobPublicSelect, type JobView } from "./snapshot.js";
+import { asJobParent, fromSnapshot, isTerminal, jobPublicSelect, type JobSnapshot, type JobView } from "./snapshot.js";
 
 export const JobStatusEnum = builder.enumType(JobStatus, {
   name: "JobStatus",
@@ -221,33 +223,31 @@ builder.subscriptionFields((t) => ({
   }),
 }));
 
-const SILENT = Symbol("silent");
+const views = new WeakMap<JobSnapshot, JobView>();
 
-/** The iterator's next value, or SILENT after `ms` (the timer is cleared either way). */
-async function nextOr<T>(pending: Promise<IteratorResult<T>>, ms: number): Promise<IteratorResult<T> | typeof SILENT> {
-  let timer: NodeJS.Timeout | undefined;
-  const silent = new Promise<typeof SILENT>((resolve) => {
-    timer = setTimeout(() => resolve(SILENT), ms);
-  });
-  try {
-    return await Promise.race([pending, silent]);
-  } finally {
-    clearTimeout(timer);
+/**
+ * The view of a published snapshot, one object per event for every subscriber that receives it
+ * (the pubsub hands each listener the same payload), so their executions can be shared.
+ */
+function eventView(snapshot: JobSnapshot): JobView {
+  let view = views.get(snapshot);
+  if (!view) {
+    view = sharedPayload(fromSnapshot(snapshot));
+    views.set(snapshot, view);
   }
+  return view;
 }
 
 /**
  * One job's stream: its state now, then every stored event in order, ending after a final status.
  * Pub/sub gives no delivery guarantee (a Redis SUBSCRIBE is still in flight when the first events
  * are published; a connection can drop), so gaps are filled from the stored event log, and a
- * stream that has been silent for a while checks the log for events it may have missed.
+ * stream that has been silent for a while checks the log for events it may have missed. Events
+ * come through the job's feed, shared by every stream of the job in this process.
  */
 async function* jobStream(ctx: Context, id: string): AsyncGenerator<JobView> {
-  const source = ctx.pubsub.subscribe("job:updated", id) as AsyncIterable<JobUpdatedEvent> & AsyncIterator<JobUpdatedEvent>;
-  const it = source[Symbol.asyncIterator]();
-  // Asking for the first value starts listening now, before the job is read.
-  let pending = it.next();
-  pending.catch(() => {});
+  // Watching starts now, before the job is read.
+  const watcher = jobFeeds(ctx.pubsub).watch(id);
   const firstCheckMs = ctx.config.jobs.pollMs;
   const idleCheckMs = ctx.config.jobs.pollMs * 30;
   try {
@@ -277,7 +277,7 @@ async function* jobStream(ctx: Context, id: string): AsyncGenerator<JobView> {
     }
 
     for (;;) {
-      const next = await nextOr(pending, checks === 0 ? firstCheckMs : idleCheckMs);
+      const next = await watcher.next(checks === 0 ? firstCheckMs : idleCheckMs);
       if (next === SILENT) {
         checks++;
         yield* catchUp();
@@ -285,20 +285,18 @@ async function* jobStream(ctx: Context, id: string): AsyncGenerator<JobView> {
         continue;
       }
       if (next.done) return;
-      pending = it.next();
-      pending.catch(() => {});
       const event = next.value;
       if (event.sequence <= last.eventSequence) continue;
       if (event.sequence > last.eventSequence + 1) {
         yield* catchUp(event.sequence);
         if (isTerminal(last.status)) return;
       }
-      last = fromSnapshot(event.job);
+      last = eventView(event.job);
       yield last;
       if (isTerminal(last.status)) return;
     }
   } finally {
-    await it.return?.();
+    watcher.close();
   }
 }
 
@@ -306,7 +304,7 @@ async function* jobsStream(ctx: Context, filter: Parameters<typeof matches>[1]):
   const source = ctx.pubsub.subscribe("jobs:updated");
   try {
     for await (const event of source as AsyncIterable<JobUpdatedEvent>) {
-      const job = fromSnapshot(event.job);
+      const job = eventView(event.job);
       if (matches(job, filter)) yield job;
     }
   } finally {

@@ -241,6 +241,13 @@ export class JobService {
     return changed;
   }
 
+  /** Unfinished jobs by status (a dashboard's queue depth): PENDING, RUNNING and PENDING_HITL (waiting). */
+  async queueDepth(): Promise<{ pending: number; running: number; waiting: number }> {
+    const rows = await this.db.job.groupBy({ by: ["status"], where: { status: { in: ["PENDING", "RUNNING", "PENDING_HITL"] } }, _count: { _all: true } });
+    const count = (s: JobStatus) => rows.find((r) => r.status === s)?._count._all ?? 0;
+    return { pending: count("PENDING"), running: count("RUNNING"), waiting: count("PENDING_HITL") };
+  }
+
   /** Fails jobs whose question went unanswered past its deadline. Returns how many. */
   async expireWaits(): Promise<number> {
     let n = 0;

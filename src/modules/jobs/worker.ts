@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Job } from "../../generated/prisma/client.js";
+import type { JobUpdatedEvent } from "../../lib/events.js";
 import type { Logger } from "../../lib/logger.js";
 import type { BackgroundTask } from "../../services.js";
 import type { HitlPrompt, JobContext, JobKind } from "./registry.js";
@@ -34,10 +35,19 @@ interface Running {
   done: Promise<void>;
 }
 
+/**
+ * Where a worker hears of jobs that became claimable on other instances: the event bus when it
+ * spans instances (Redis). Without it, other instances' jobs are found by the poll.
+ */
+export interface JobSignals {
+  subscribe(name: "jobs:updated"): AsyncIterable<JobUpdatedEvent>;
+}
+
 export interface WorkerOptions {
   /** Defaults to host:pid:random. */
   id?: string;
   concurrency?: number;
+  signals?: JobSignals;
 }
 
 export class JobWorker implements BackgroundTask {
@@ -51,6 +61,8 @@ export class JobWorker implements BackgroundTask {
   private pendingWake = false;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: Array<() => void> = [];
+  private readonly signals: JobSignals | undefined;
+  private listening: Promise<void> | undefined;
 
   constructor(
     private readonly jobs: JobService,
@@ -59,6 +71,7 @@ export class JobWorker implements BackgroundTask {
   ) {
     this.id = options.id ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
     this.concurrency = options.concurrency ?? jobs.settings.concurrency;
+    this.signals = options.signals;
   }
 
   /** Jobs this worker is running now (ids). */
@@ -76,6 +89,7 @@ export class JobWorker implements BackgroundTask {
     const beat = Math.max(10, Math.floor(this.jobs.settings.leaseMs / 3));
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), beat);
     this.heartbeatTimer.unref();
+    if (this.signals) this.listening = this.listen(this.signals);
     this.loop = this.run();
     this.logger.info("job worker started", { worker: this.id, concurrency: this.concurrency, kinds: this.jobs.registry.names() });
   }
@@ -88,6 +102,7 @@ export class JobWorker implements BackgroundTask {
     clearInterval(this.heartbeatTimer);
     this.wake();
     await this.loop;
+    await this.listening;
     for (const r of this.active.values()) r.controller.abort(new JobAborted("shutdown"));
     const finished = Promise.all([...this.active.values()].map((r) => r.done));
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, this.jobs.settings.leaseMs).unref());
@@ -101,17 +116,34 @@ export class JobWorker implements BackgroundTask {
     this.wakeUp?.();
   }
 
+  /** Wakes on another instance's job becoming PENDING (enqueued, answered, retried, released). */
+  private async listen(signals: JobSignals): Promise<void> {
+    const it = signals.subscribe("jobs:updated")[Symbol.asyncIterator]();
+    this.unsubscribe.push(() => void it.return?.());
+    try {
+      for (;;) {
+        const next = await it.next();
+        if (next.done || !this.running) return;
+        const job = next.value.job;
+        if (job.status === "PENDING" && this.active.size < this.concurrency && this.jobs.registry.get(job.kind)) this.wake();
+      }
+    } catch (err) {
+      this.logger.warn("job worker stopped listening for other instances' jobs; polling only", { worker: this.id, error: String(err) });
+    }
+  }
+
   private async run(): Promise<void> {
     let lastSweep = 0;
     while (this.running) {
       this.pendingWake = false;
       try {
-        // Timeouts are swept once a poll interval, not on every wake-up (keeps enqueue-to-start short).
+        await this.fill();
+        // Timeouts are swept once a poll interval, not on every wake-up, and after the claim, so
+        // a wake-up goes straight to claiming (keeps enqueue-to-start short).
         if (Date.now() - lastSweep >= this.jobs.settings.pollMs) {
           lastSweep = Date.now();
           await this.jobs.expireWaits();
         }
-        await this.fill();
       } catch (err) {
         this.logger.error("job worker poll failed", { worker: this.id, error: String(err) });
       }
