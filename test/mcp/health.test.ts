@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { liveChildCount } from "../../src/modules/mcp/process-transport.js";
 import { startHttpFixture } from "../fixtures/mcp/http-server.js";
+import { startSseFixture } from "../fixtures/mcp/sse-server.js";
 import { useTestApp } from "../helpers/app.js";
 import { CheckMcpServerHealth, McpServerByName, SetMcpServerEnv } from "./documents.js";
 import { registerServer, stdioServer, type FixtureMode } from "./fixtures.js";
@@ -33,6 +34,11 @@ async function stillRunning(pids: number[]): Promise<number[]> {
     await new Promise((r) => setTimeout(r, 25));
   }
   return pids.filter(running);
+}
+
+async function waitForZero(count: () => number): Promise<void> {
+  for (let i = 0; i < 40 && count() > 0; i++) await new Promise((r) => setTimeout(r, 25));
+  expect(count()).toBe(0);
 }
 
 describe("MCP health checks against real servers", () => {
@@ -102,6 +108,63 @@ describe("MCP health checks against real servers", () => {
       const health = await check(id);
       expect(health).toMatchObject({ status: "HEALTHY", toolCount: 1, serverInfo: { name: "fixture-http", version: "2.0.0" }, errorCount: 0 });
       expect(fixture.seenHeaders.some((h) => h.authorization === `Bearer ${API_KEY}`)).toBe(true);
+    } finally {
+      await fixture.close();
+    }
+  });
+
+  it("a healthy SSE remote (HTTP+SSE transport), with its secret header sent; the stream is closed after", async () => {
+    const fixture = await startSseFixture({ requireToken: API_KEY });
+    try {
+      const id = await registerServer(t(), null, {
+        name: "io.github.skillgraph-tests/sse",
+        description: "Fixture over HTTP+SSE",
+        version: "3.0.0",
+        remotes: [{ type: "sse", url: fixture.url, headers: [{ name: "Authorization", isRequired: true, isSecret: true, value: "Bearer {token}" }] }],
+      });
+      (await t().execute(SetMcpServerEnv, { id, values: [{ name: "token", value: API_KEY }] }, { token: "write" })).expectNoErrors();
+      const health = await check(id);
+      expect(health).toMatchObject({ status: "HEALTHY", toolCount: 2, serverInfo: { name: "fixture-sse", version: "3.0.0" }, errorCount: 0 });
+      expect(health.protocolVersion).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      // SSE straight away: the stream, then the messages posted to the endpoint it named.
+      expect(fixture.requests[0]).toBe("GET /sse");
+      expect(fixture.requests.slice(1).every((r) => r === "POST /messages")).toBe(true);
+      await waitForZero(() => fixture.openStreams());
+    } finally {
+      await fixture.close();
+    }
+  });
+
+  it("a remote declared streamable-http that only speaks SSE: falls back to SSE (405 on POST), HEALTHY", async () => {
+    const fixture = await startSseFixture();
+    try {
+      const id = await registerServer(t(), null, {
+        name: "io.github.skillgraph-tests/sse-fallback",
+        description: "An older server behind a streamable-http declaration",
+        version: "3.0.0",
+        remotes: [{ type: "streamable-http", url: fixture.url }],
+      });
+      const health = await check(id);
+      expect(health).toMatchObject({ status: "HEALTHY", toolCount: 2, serverInfo: { name: "fixture-sse" } });
+      expect(fixture.requests.slice(0, 2)).toEqual(["POST /sse", "GET /sse"]);
+    } finally {
+      await fixture.close();
+    }
+  });
+
+  it("a streamable HTTP remote that refuses (401) is UNHEALTHY, without an SSE retry", async () => {
+    const fixture = await startHttpFixture({ requireToken: "not-what-is-sent" });
+    try {
+      const id = await registerServer(t(), null, {
+        name: "io.github.skillgraph-tests/http-refuses",
+        description: "Refuses every request",
+        version: "2.0.0",
+        remotes: [{ type: "streamable-http", url: fixture.url }],
+      });
+      const health = await check(id);
+      expect(health.status).toBe("UNHEALTHY");
+      expect(fixture.seenHeaders.every((h) => h.accept?.includes("application/json"))).toBe(true);
+      expect(fixture.seenHeaders).toHaveLength(1);
     } finally {
       await fixture.close();
     }

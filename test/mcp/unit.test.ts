@@ -1,10 +1,15 @@
-// Pure logic of the MCP module: server.json rules, command lines, sealing, settings paths.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+// Pure logic of the MCP module: server.json rules, command lines, sealing, settings paths,
+// remote transport selection; and the CPU priority of checked servers.
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { getPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { InvalidInputError } from "../../src/lib/errors.js";
+import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { parseSecretKey } from "../../src/modules/mcp/config.js";
+import { shouldTrySse } from "../../src/modules/mcp/health-check.js";
+import { lowerPriority } from "../../src/modules/mcp/process-transport.js";
 import { launchSpec, missingEnv } from "../../src/modules/mcp/launch.js";
 import { redact, SecretBox } from "../../src/modules/mcp/secrets.js";
 import { serverJsonSchema, versionProblem, type ServerJson } from "../../src/modules/mcp/server-json.js";
@@ -167,5 +172,42 @@ describe("settings paths", () => {
       { kind: "ADDED", path: "x.d", before: null, after: 4 },
     ]);
     expect(diff(undefined, { a: 1 }, "x")).toEqual([{ kind: "ADDED", path: "x", before: null, after: { a: 1 } }]);
+  });
+});
+
+describe("remote transport selection", () => {
+  const remote = (kind: "streamable-http" | "sse") => ({ kind, url: "http://127.0.0.1:1/mcp", headers: {} });
+  it("tries SSE only for a streamable-http remote that answered 400, 404 or 405", () => {
+    for (const code of [400, 404, 405]) expect(shouldTrySse(remote("streamable-http"), new StreamableHTTPError(code, "no"))).toBe(true);
+    for (const code of [401, 403, 500, 503]) expect(shouldTrySse(remote("streamable-http"), new StreamableHTTPError(code, "no"))).toBe(false);
+    expect(shouldTrySse(remote("streamable-http"), new Error("ECONNREFUSED"))).toBe(false);
+    expect(shouldTrySse(remote("sse"), new StreamableHTTPError(405, "no"))).toBe(false);
+  });
+});
+
+describe.skipIf(process.platform !== "linux")("checked servers' CPU priority", () => {
+  it("lowers the child's nice value and its session's autogroup (a detached child leads its own)", async () => {
+    const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 5000)"], { detached: true, stdio: "ignore" });
+    const pid = child.pid;
+    if (pid === undefined) throw new Error("no pid");
+    try {
+      lowerPriority(pid, 15);
+      expect(getPriority(pid)).toBe(15);
+      let autogroup = "";
+      try {
+        autogroup = readFileSync(`/proc/${pid}/autogroup`, "utf8");
+      } catch {
+        return; // a kernel without autogroup: nothing more to lower
+      }
+      for (let i = 0; i < 40 && !/nice 15/.test(autogroup); i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        autogroup = readFileSync(`/proc/${pid}/autogroup`, "utf8");
+      }
+      expect(autogroup).toMatch(/nice 15/);
+      // This process's own group is untouched.
+      expect(readFileSync("/proc/self/autogroup", "utf8")).not.toMatch(/nice 15/);
+    } finally {
+      process.kill(-pid, "SIGKILL");
+    }
   });
 });

@@ -27,6 +27,7 @@ export const mcpEnvSchema = {
   SKILLGRAPH_MCP_HEALTH_TIMEOUT_MS: int(100, 600_000).default(10_000),
   SKILLGRAPH_MCP_HEALTH_SLOW_MS: int(1, 600_000).default(2_000),
   SKILLGRAPH_MCP_HEALTH_CONCURRENCY: int(1, 64).default(4),
+  SKILLGRAPH_MCP_HEALTH_NICE: int(0, 19).default(10),
   SKILLGRAPH_MCP_HEALTH_HISTORY: int(1, 100_000).default(500),
 };
 
@@ -44,7 +45,10 @@ export interface McpConfig {
   healthTimeoutMs: number;
   /** A check slower than this is DEGRADED. */
   healthSlowMs: number;
+  /** Checks at once in a sweep. */
   healthConcurrency: number;
+  /** Nice value (0–19) of the servers a sweep checks, so a sweep does not take the API's CPU. */
+  healthNice: number;
   /** Health checks kept per server. */
   healthHistory: number;
 }
@@ -67,6 +71,7 @@ export function mcpConfig(e: McpEnv): McpConfig {
     healthTimeoutMs: e.SKILLGRAPH_MCP_HEALTH_TIMEOUT_MS,
     healthSlowMs: e.SKILLGRAPH_MCP_HEALTH_SLOW_MS,
     healthConcurrency: e.SKILLGRAPH_MCP_HEALTH_CONCURRENCY,
+    healthNice: e.SKILLGRAPH_MCP_HEALTH_NICE,
     healthHistory: e.SKILLGRAPH_MCP_HEALTH_HISTORY,
   };
 }

@@ -4,7 +4,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { LaunchSpec } from "./launch.js";
@@ -27,13 +27,12 @@ export interface CheckOptions {
   /** Slower than this (handshake + tools/list) is DEGRADED. */
   slowMs: number;
   signal?: AbortSignal;
+  /** Nice value for a spawned server (0 = the same priority as this process, the default). */
+  niceness?: number;
 }
 
 /** One JSON Schema validator for every check: each Client would otherwise build its own Ajv. */
 const validator = new AjvJsonSchemaValidator();
-
-/** Checked servers run at a lower CPU priority than the API (see ProcessTransport). */
-const CHILD_NICENESS = 10;
 
 /** Forwards to a transport and notes the protocol version the client negotiated. */
 class Observed implements Transport {
@@ -63,11 +62,20 @@ class Observed implements Transport {
   }
 }
 
-function transportFor(spec: LaunchSpec): Transport {
-  if (spec.kind === "stdio") return new ProcessTransport({ command: spec.command, args: spec.args, env: spec.env, niceness: CHILD_NICENESS });
+function transportFor(spec: LaunchSpec, niceness: number, kind: LaunchSpec["kind"] = spec.kind): Transport {
+  if (spec.kind === "stdio") return new ProcessTransport({ command: spec.command, args: spec.args, env: spec.env, niceness });
   const requestInit = { headers: spec.headers };
   const url = new URL(spec.url);
-  return spec.kind === "sse" ? new SSEClientTransport(url, { requestInit }) : new StreamableHTTPClientTransport(url, { requestInit });
+  return kind === "sse" ? new SSEClientTransport(url, { requestInit }) : new StreamableHTTPClientTransport(url, { requestInit });
+}
+
+/**
+ * A remote declared streamable-http that answers the first POST with 400, 404 or 405 may be an
+ * older server speaking HTTP+SSE at that URL: the spec's backwards-compatibility rule is to try
+ * SSE then.
+ */
+export function shouldTrySse(spec: LaunchSpec, err: unknown): boolean {
+  return spec.kind === "streamable-http" && err instanceof StreamableHTTPError && (err.code === 400 || err.code === 404 || err.code === 405);
 }
 
 function describe(err: unknown, inner: Transport, timedOut: boolean, timeoutMs: number): string {
@@ -82,6 +90,41 @@ function describe(err: unknown, inner: Transport, timedOut: boolean, timeoutMs: 
   return msg.slice(0, 2000);
 }
 
+interface Answer {
+  serverInfo: { name: string; version: string } | null;
+  protocolVersion: string | null;
+  toolCount: number | null;
+  toolError: string | null;
+}
+
+/** initialize, then tools/list, over one transport; the transport is closed however it ends. */
+async function handshake(inner: Transport, signal: AbortSignal, timeoutMs: number): Promise<Answer> {
+  const transport = new Observed(inner);
+  const client = new Client({ name: "skillgraph-health", version: "1.0.0" }, { capabilities: {}, jsonSchemaValidator: validator });
+  // Abort ends the handshake at once: closing the transport rejects the pending requests.
+  const onAbort = () => void client.close().catch(() => {});
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    await client.connect(transport, { signal, timeout: timeoutMs });
+    const info = client.getServerVersion();
+    let toolCount: number | null = null;
+    let toolError: string | null = null;
+    try {
+      const tools = await client.listTools(undefined, { signal, timeout: timeoutMs });
+      toolCount = tools.tools.length;
+    } catch (err) {
+      if (signal.aborted) throw err;
+      // It answered the handshake, so it is up, but tools/list failed: degraded.
+      toolError = `tools/list failed: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    return { serverInfo: info ? { name: info.name, version: info.version } : null, protocolVersion: transport.protocolVersion, toolCount, toolError };
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+    await client.close().catch(() => {});
+    await inner.close().catch(() => {});
+  }
+}
+
 export async function checkServer(spec: LaunchSpec, options: CheckOptions): Promise<CheckResult> {
   const started = performance.now();
   const timeout = new AbortController();
@@ -91,36 +134,28 @@ export async function checkServer(spec: LaunchSpec, options: CheckOptions): Prom
     timeout.abort(new Error("timed out"));
   }, options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([timeout.signal, options.signal]) : timeout.signal;
-  const inner = transportFor(spec);
-  const transport = new Observed(inner);
-  const client = new Client({ name: "skillgraph-health", version: "1.0.0" }, { capabilities: {}, jsonSchemaValidator: validator });
-  // Abort ends the handshake at once: closing the transport rejects the pending requests.
-  const onAbort = () => void client.close().catch(() => {});
-  signal.addEventListener("abort", onAbort, { once: true });
+  const niceness = options.niceness ?? 0;
   const elapsed = () => Math.round(performance.now() - started);
+  let inner = transportFor(spec, niceness);
   try {
-    if (signal.aborted) throw new Error(options.signal?.aborted ? "cancelled (shutting down)" : "timed out");
-    await client.connect(transport, { signal, timeout: options.timeoutMs });
-    const serverInfo = client.getServerVersion() ?? null;
-    let toolCount: number | null = null;
-    let toolError: string | null = null;
+    if (signal.aborted) throw new Error(options.signal?.aborted ? "cancelled" : "timed out");
+    let answer: Answer;
     try {
-      const tools = await client.listTools(undefined, { signal, timeout: options.timeoutMs });
-      toolCount = tools.tools.length;
+      answer = await handshake(inner, signal, options.timeoutMs);
     } catch (err) {
-      if (signal.aborted) throw err;
-      // It answered the handshake, so it is up, but tools/list failed: degraded.
-      toolError = `tools/list failed: ${err instanceof Error ? err.message : String(err)}`;
+      if (signal.aborted || !shouldTrySse(spec, err)) throw err;
+      inner = transportFor(spec, niceness, "sse");
+      answer = await handshake(inner, signal, options.timeoutMs);
     }
     const latencyMs = elapsed();
     const slow = latencyMs > options.slowMs;
     return {
-      status: toolError || slow ? "DEGRADED" : "HEALTHY",
+      status: answer.toolError || slow ? "DEGRADED" : "HEALTHY",
       latencyMs,
-      toolCount,
-      serverInfo: serverInfo ? { name: serverInfo.name, version: serverInfo.version } : null,
-      protocolVersion: transport.protocolVersion,
-      error: toolError ?? (slow ? `answered in ${latencyMs} ms, slower than ${options.slowMs} ms` : null),
+      toolCount: answer.toolCount,
+      serverInfo: answer.serverInfo,
+      protocolVersion: answer.protocolVersion,
+      error: answer.toolError ?? (slow ? `answered in ${latencyMs} ms, slower than ${options.slowMs} ms` : null),
     };
   } catch (err) {
     const cancelled = options.signal?.aborted === true;
@@ -130,12 +165,10 @@ export async function checkServer(spec: LaunchSpec, options: CheckOptions): Prom
       toolCount: null,
       serverInfo: null,
       protocolVersion: null,
-      error: cancelled ? "cancelled (shutting down)" : describe(err, inner, timedOut, options.timeoutMs),
+      error: cancelled ? "cancelled" : describe(err, inner, timedOut, options.timeoutMs),
     };
   } finally {
     clearTimeout(timer);
-    signal.removeEventListener("abort", onAbort);
-    await client.close().catch(() => {});
     await inner.close().catch(() => {});
   }
 }

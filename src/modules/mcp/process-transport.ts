@@ -3,6 +3,7 @@
 // here the child leads its own process group, and close() kills the whole group at once.
 // Every live child is tracked so shutdown (and process exit) can kill what is left.
 import { spawn, type ChildProcess } from "node:child_process";
+import { writeFile } from "node:fs/promises";
 import { setPriority } from "node:os";
 import { ReadBuffer, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
@@ -28,6 +29,31 @@ function spawnTurn(): Promise<void> {
   const turn = spawnGate.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
   spawnGate = turn;
   return turn;
+}
+
+/**
+ * Lowers a child's CPU priority. The child leads a new session (detached), and Linux with
+ * autogroup scheduling (the default on desktops and VMs; not inside a cpu cgroup) gives every
+ * session an equal share of the CPU whatever its processes' nice values: 50 checked servers
+ * were 50 equal groups against the API's one. So the session's autogroup gets the niceness
+ * too (/proc/<pid>/autogroup). Without CAP_SYS_ADMIN the kernel allows that write about ten
+ * times a second machine-wide (EAGAIN otherwise): it is retried a few times, in the background.
+ */
+export function lowerPriority(pid: number, niceness: number): void {
+  try {
+    setPriority(pid, niceness);
+  } catch {
+    // not permitted here: run at normal priority
+  }
+  if (process.platform !== "linux") return;
+  const path = `/proc/${pid}/autogroup`;
+  const attempt = (left: number) => {
+    writeFile(path, String(niceness)).catch((err: NodeJS.ErrnoException) => {
+      // ENOENT: no autogroup support, or the child is gone; EPERM/EACCES: not allowed.
+      if (err.code === "EAGAIN" && left > 0) setTimeout(() => attempt(left - 1), 110).unref();
+    });
+  };
+  attempt(5);
 }
 
 let exitHookInstalled = false;
@@ -107,14 +133,8 @@ export class ProcessTransport implements Transport {
       this.child = child;
       live.add(child);
       // Health checks run beside the API: lower the child's CPU priority so a sweep of many
-      // servers never starves the API process (its own children inherit the niceness).
-      if (child.pid !== undefined && this.options.niceness) {
-        try {
-          setPriority(child.pid, this.options.niceness);
-        } catch {
-          // not permitted here; run at normal priority
-        }
-      }
+      // servers never starves the API process (its own children inherit it).
+      if (child.pid !== undefined && this.options.niceness) lowerPriority(child.pid, this.options.niceness);
       child.once("error", (err) => {
         live.delete(child);
         reject(err);

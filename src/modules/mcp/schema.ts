@@ -224,6 +224,8 @@ interface SystemHealthView {
   at: Date;
   databaseOk: boolean;
   databaseLatencyMs: number | null;
+  /** null when the database cannot be read. */
+  jobQueue: { pending: number; running: number; waiting: number } | null;
   servers: ServerStatusView[];
 }
 
@@ -240,6 +242,15 @@ const DatabaseHealth = builder.simpleObject("DatabaseHealth", {
   fields: (t) => ({ ok: t.boolean(), latencyMs: t.float({ nullable: true }) }),
 });
 
+const JobQueueCounts = builder.simpleObject("JobQueueCounts", {
+  description: "Unfinished jobs by status.",
+  fields: (t) => ({
+    pending: t.int({ description: "Queued (PENDING), including retries waiting for their backoff." }),
+    running: t.int({ description: "Running on a worker now (RUNNING)." }),
+    waiting: t.int({ description: "Waiting for a person's answer (PENDING_HITL)." }),
+  }),
+});
+
 const SystemHealth = builder.objectRef<SystemHealthView>("SystemHealth").implement({
   description: "The whole picture for a dashboard.",
   fields: (t) => ({
@@ -247,9 +258,10 @@ const SystemHealth = builder.objectRef<SystemHealthView>("SystemHealth").impleme
     database: t.field({ type: DatabaseHealth, resolve: (h) => ({ ok: h.databaseOk, latencyMs: h.databaseLatencyMs }) }),
     jobQueueDepth: t.int({
       nullable: true,
-      description: "Jobs waiting to run; null until the jobs module reports it here.",
-      resolve: () => null,
+      description: "Unfinished jobs: pending + running + waiting for an answer (see jobQueue); null when the database cannot be read.",
+      resolve: (h) => (h.jobQueue ? h.jobQueue.pending + h.jobQueue.running + h.jobQueue.waiting : null),
     }),
+    jobQueue: t.field({ type: JobQueueCounts, nullable: true, description: "The job queue by status; null when the database cannot be read.", resolve: (h) => h.jobQueue }),
     mcpServers: t.field({ type: [McpServerStatus], description: "Every registered server, by name.", resolve: (h) => h.servers }),
   }),
 });
@@ -264,30 +276,55 @@ async function systemHealth(ctx: Context): Promise<SystemHealthView> {
   } catch {
     databaseOk = false;
   }
-  const rows = databaseOk ? await ctx.services.mcp.overview() : [];
+  const [rows, jobQueue] = databaseOk ? await Promise.all([ctx.services.mcp.overview(), ctx.services.jobs.queueDepth()]) : [[], null];
   return {
     at: new Date(),
     databaseOk,
     databaseLatencyMs,
+    jobQueue,
     servers: rows.map((r) => ({ serverId: r.id, name: r.name, status: r.status, checkedAt: r.checkedAt })),
   };
 }
 
 const DATABASE_TICK_MS = 10_000;
 
-/** Snapshots on start, on MCP status changes and on a timer; only the ones that differ are sent. */
+/**
+ * Snapshots on start, on MCP status changes, on job status changes (the queue) and on a timer;
+ * only the ones that differ are sent. Triggers that arrive while a snapshot is being taken fold
+ * into one more snapshot, so a burst of job events costs two snapshots, not one each.
+ */
 async function* healthStream(ctx: Context): AsyncGenerator<SystemHealthView> {
-  const ticks = new Repeater<null>(async (push, stop) => {
-    const timer = setInterval(() => void push(null), DATABASE_TICK_MS);
+  const triggers = new Repeater<null>(async (push, stop) => {
+    let queued = false;
+    const poke = () => {
+      if (queued) return;
+      queued = true;
+      void push(null).then(() => {
+        queued = false;
+      });
+    };
+    poke();
+    const timer = setInterval(poke, DATABASE_TICK_MS);
+    const mcp = ctx.pubsub.subscribe("mcp:health-changed");
+    const jobs = ctx.pubsub.subscribe("jobs:updated");
+    const pumps = [
+      (async () => {
+        for await (const _ of mcp) poke();
+      })(),
+      (async () => {
+        for await (const e of jobs) if (e.type === "STATUS") poke();
+      })(),
+    ];
     await stop;
     clearInterval(timer);
+    await Promise.all([mcp.return(), jobs.return()]);
+    await Promise.allSettled(pumps);
   });
-  const triggers = Repeater.merge([[null], ctx.pubsub.subscribe("mcp:health-changed"), ticks]);
   let last = "";
   try {
     for await (const _ of triggers) {
       const view = await systemHealth(ctx);
-      const key = JSON.stringify([view.databaseOk, view.servers.map((s) => [s.serverId, s.status])]);
+      const key = JSON.stringify([view.databaseOk, view.jobQueue, view.servers.map((s) => [s.serverId, s.status])]);
       if (key === last) continue;
       last = key;
       yield view;
@@ -311,7 +348,7 @@ builder.subscriptionFields((t) => ({
   }),
   healthStatus: t.field({
     type: SystemHealth,
-    description: `The system's health now, then again whenever it changes: on every MCP health status change, and when the database check (every ${DATABASE_TICK_MS / 1000} s) changes.`,
+    description: `The system's health now, then again whenever it changes: on every MCP health status change, when the job queue's counts change, and when the database check (every ${DATABASE_TICK_MS / 1000} s) changes.`,
     subscribe: (_root, _args, ctx) => healthStream(ctx),
     resolve: (view) => view,
   }),

@@ -1,5 +1,6 @@
 // MCP servers: the registry, environment values (secrets sealed), deployment into client
 // settings files, and health checks (recorded with history; status changes published).
+import { setMaxListeners } from "node:events";
 import type { Config } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import { Prisma } from "../../db/client.js";
@@ -9,7 +10,7 @@ import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/
 import type { EventPublisher } from "../../lib/events.js";
 import type { Logger } from "../../lib/logger.js";
 import { MissingEnvError, SecretKeyError } from "./errors.js";
-import { checkServer, type CheckResult } from "./health-check.js";
+import { checkServer, type CheckResult, type CheckStatus } from "./health-check.js";
 import { declaredInputs, launchSpec, launchTarget, missingEnv, type LaunchSpec } from "./launch.js";
 import { loadSecretBox, redact, type SecretBox } from "./secrets.js";
 import { serverJsonSchema, shortName, type ServerJson } from "./server-json.js";
@@ -43,6 +44,31 @@ export type HealthError = { at: string; message: string };
 export interface RecordedCheck extends CheckResult {
   serverId: string;
   checkedAt: Date;
+  /** False when the check was cut short (shutdown, a cancelled sweep) or its server removed. */
+  recorded: boolean;
+}
+
+/** One server checked by a sweep, as its progress reports it. */
+export interface SweptServer {
+  serverId: string;
+  name: string;
+  status: CheckStatus | null;
+  /** Set when the check could not run at all (e.g. the server was removed meanwhile). */
+  error?: string;
+}
+
+export interface SweepOptions {
+  /** Aborting stops the sweep: no new checks start, running ones are killed and not recorded. */
+  signal?: AbortSignal;
+  /** Called after each server's check, one call at a time, in the order they finish. */
+  onChecked?: (done: number, total: number, server: SweptServer) => Promise<void> | void;
+}
+
+export interface SweepResult {
+  total: number;
+  checked: number;
+  byStatus: Record<CheckStatus, number>;
+  cancelled: boolean;
 }
 
 const MASK = "****";
@@ -77,22 +103,32 @@ function isUniqueViolation(err: unknown): boolean {
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
 }
 
-/** Runs fn over items, at most `limit` at a time. */
+/** Runs fn over items, at most `limit` at a time; after a failure no new item starts, and the first failure is thrown once all running ones end. */
 async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) {
+    while (!failed && next < items.length) {
       const item = items[next++];
-      if (item !== undefined) await fn(item);
+      try {
+        if (item !== undefined) await fn(item);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failure) throw failure.reason;
 }
 
 export class McpService {
   private box: SecretBox | null | undefined;
   private readonly inflight = new Set<AbortController>();
-  private sweeping: Promise<void> | null = null;
+  /** Set by shutdown(): no check starts after it. */
+  private closed = false;
+  private readonly sweeps = new Set<Promise<SweepResult>>();
   private readonly checking = new Map<string, Promise<RecordedCheck>>();
 
   constructor(
@@ -313,17 +349,21 @@ export class McpService {
 
   /**
    * Runs one health check now, records it, and publishes a status change. A check of a server
-   * that is already being checked (the sweep and a request at once) joins the running one.
+   * that is already being checked (the sweep and a request at once) joins the running one; if
+   * that one is cancelled (its sweep was), this check runs on its own. A sweep's checks run at
+   * SKILLGRAPH_MCP_HEALTH_NICE; one asked for (someone is waiting for it) at normal priority.
    */
-  checkHealth(id: string): Promise<RecordedCheck> {
+  checkHealth(id: string, options: { signal?: AbortSignal; background?: boolean } = {}): Promise<RecordedCheck> {
+    const { signal } = options;
     const running = this.checking.get(id);
-    if (running) return running;
-    const check = this.runCheck(id).finally(() => this.checking.delete(id));
+    if (running) return running.then((r) => (r.recorded || signal?.aborted ? r : this.checkHealth(id, options)));
+    const niceness = options.background ? this.config.mcp.healthNice : 0;
+    const check = this.runCheck(id, niceness, signal).finally(() => this.checking.delete(id));
     this.checking.set(id, check);
     return check;
   }
 
-  private async runCheck(id: string): Promise<RecordedCheck> {
+  private async runCheck(id: string, niceness: number, signal?: AbortSignal): Promise<RecordedCheck> {
     const server = await this.find(id);
     let result: CheckResult;
     let secrets: string[] = [];
@@ -331,14 +371,23 @@ export class McpService {
       const prepared = await this.spec(server);
       secrets = prepared.secrets;
       const controller = new AbortController();
+      const cancel = () => controller.abort(signal?.reason);
+      if (signal?.aborted || this.closed) cancel();
+      signal?.addEventListener("abort", cancel, { once: true });
       this.inflight.add(controller);
       try {
-        result = await checkServer(prepared.spec, { timeoutMs: this.config.mcp.healthTimeoutMs, slowMs: this.config.mcp.healthSlowMs, signal: controller.signal });
+        result = await checkServer(prepared.spec, {
+          timeoutMs: this.config.mcp.healthTimeoutMs,
+          slowMs: this.config.mcp.healthSlowMs,
+          niceness,
+          signal: controller.signal,
+        });
       } finally {
         this.inflight.delete(controller);
+        signal?.removeEventListener("abort", cancel);
       }
-      // Cut short by shutdown: that says nothing about the server, so it is not recorded.
-      if (controller.signal.aborted) return { ...result, error: result.error, serverId: id, checkedAt: new Date() };
+      // Cut short by shutdown or a cancelled sweep: that says nothing about the server, so it is not recorded.
+      if (controller.signal.aborted) return { ...result, serverId: id, checkedAt: new Date(), recorded: false };
     } catch (err) {
       if (!(err instanceof MissingEnvError || err instanceof InvalidInputError || err instanceof SecretKeyError)) throw err;
       result = { status: "UNHEALTHY", latencyMs: 0, toolCount: null, serverInfo: null, protocolVersion: null, error: err.message };
@@ -383,13 +432,13 @@ export class McpService {
     } catch (err) {
       // The server was removed while it was being checked: nothing to record.
       if (err instanceof Prisma.PrismaClientKnownRequestError && (err.code === "P2003" || err.code === "P2025")) {
-        return { ...result, serverId: server.id, checkedAt };
+        return { ...result, serverId: server.id, checkedAt, recorded: false };
       }
       throw err;
     }
     await this.pruneHistory(server.id);
     this.publish(server, previousStatus, result.status);
-    return { ...result, serverId: server.id, checkedAt };
+    return { ...result, serverId: server.id, checkedAt, recorded: true };
   }
 
   private async pruneHistory(serverId: string): Promise<void> {
@@ -399,28 +448,51 @@ export class McpService {
     if (oldest) await this.db.mcpHealthCheck.deleteMany({ where: { serverId, checkedAt: { lte: oldest.checkedAt } } });
   }
 
-  /** Checks every deployed server, a few at a time; one sweep at a time. */
-  sweep(): Promise<void> {
-    this.sweeping ??= (async () => {
-      try {
-        const rows = await this.db.mcpDeployment.findMany({ distinct: ["serverId"], select: { serverId: true } });
-        await pool(rows, this.config.mcp.healthConcurrency, async (r) => {
-          try {
-            await this.checkHealth(r.serverId);
-          } catch (err) {
-            if (!(err instanceof NotFoundError)) this.logger.error("mcp health check failed", { serverId: r.serverId, error: String(err) });
-          }
-        });
-      } finally {
-        this.sweeping = null;
-      }
-    })();
-    return this.sweeping;
+  /**
+   * Checks every deployed server, SKILLGRAPH_MCP_HEALTH_CONCURRENCY at a time. The scheduler runs
+   * it as the mcp.health-sweep job (health-sweep-job.ts), one at a time; should two sweeps meet
+   * anyway, a server being checked is checked once for both (checkHealth).
+   */
+  sweep(options: SweepOptions = {}): Promise<SweepResult> {
+    const run = this.runSweep(options).finally(() => this.sweeps.delete(run));
+    this.sweeps.add(run);
+    return run;
   }
 
-  /** Cancels running checks (their processes are killed) and waits for a running sweep. */
+  private async runSweep({ signal, onChecked }: SweepOptions): Promise<SweepResult> {
+    // Every running check listens on the sweep's signal (up to the concurrency at once).
+    if (signal) setMaxListeners(this.config.mcp.healthConcurrency + 10, signal);
+    const rows = await this.db.mcpDeployment.findMany({ distinct: ["serverId"], select: { serverId: true, server: { select: { name: true } } }, orderBy: { serverId: "asc" } });
+    const byStatus: Record<CheckStatus, number> = { HEALTHY: 0, DEGRADED: 0, UNHEALTHY: 0 };
+    let done = 0;
+    let reported: Promise<void> = Promise.resolve();
+    await pool(rows, this.config.mcp.healthConcurrency, async (r) => {
+      if (signal?.aborted || this.closed) return;
+      const swept: SweptServer = { serverId: r.serverId, name: r.server.name, status: null };
+      try {
+        const check = await this.checkHealth(r.serverId, { signal, background: true });
+        // Cut short (cancelled, or shutting down): not a result, and not progress.
+        if (!check.recorded && (signal?.aborted || this.closed)) return;
+        swept.status = check.status;
+        byStatus[check.status]++;
+      } catch (err) {
+        swept.error = err instanceof NotFoundError ? "removed while the sweep ran" : "the check failed; see the server log";
+        if (!(err instanceof NotFoundError)) this.logger.error("mcp health check failed", { serverId: r.serverId, error: String(err) });
+      }
+      done++;
+      const n = done;
+      // Progress reports go out one at a time, in order; a failing report (e.g. the job was
+      // cancelled) stops the sweep.
+      reported = reported.then(() => onChecked?.(n, rows.length, swept));
+      await reported;
+    });
+    return { total: rows.length, checked: done, byStatus, cancelled: signal?.aborted === true || this.closed };
+  }
+
+  /** Cancels running checks (their processes are killed), starts no more, and waits for running sweeps. */
   async shutdown(): Promise<void> {
+    this.closed = true;
     for (const c of this.inflight) c.abort(new Error("shutting down"));
-    await this.sweeping?.catch(() => {});
+    await Promise.allSettled([...this.sweeps]);
   }
 }
