@@ -16,6 +16,7 @@ import { migrate, migrationStatus } from "./db/migrator.js";
 import type { Context } from "./graphql/context.js";
 import { createEventBus, type PubSubHandle } from "./graphql/pubsub.js";
 import { getSchema } from "./graphql/schema.js";
+import { useSharedSubscriptionResults } from "./graphql/shared-subscription-results.js";
 import { createLogger, type Logger } from "./lib/logger.js";
 import { anonymousViewer, type Viewer } from "./modules/auth/viewer.js";
 import { useETag } from "./modules/marketplace/etag.js";
@@ -66,7 +67,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   }
   const database = await openDatabase(config.databaseUrl);
   const events = createEventBus(config.redisUrl);
-  const { services, background } = createServices({ db: database.prisma, events: events.pubsub, config, logger });
+  const { services, background } = createServices({ db: database.prisma, events: events.pubsub, config, logger, sqlite: () => database.sqlite });
 
   async function viewerFor(token: string | null): Promise<Viewer> {
     if (token === null) return anonymousViewer(config.publicRead);
@@ -152,6 +153,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       readiness,
       // ETag / If-None-Match → 304 for queries over GET (integrators polling the marketplace).
       useETag<Record<string, unknown>>(),
+      // Subscribers that would get the same answer to an event share one execution (a job's watchers).
+      useSharedSubscriptionResults(),
       EnvelopArmorPlugin({
         // The messages say which limit was hit, never its value.
         maxDepth: { n: config.limits.maxDepth, exposeLimits: false, errorMessage: "Query is nested too deeply." },
