@@ -19,6 +19,21 @@ const ArtifactChanged = `subscription { artifactChanged { kind key artifact { na
 describe("one port, every transport", () => {
   const t = useTestApp();
 
+  /** Adds skills named `${prefix}-N`, one every 50 ms, until `seen` settles; returns their names. */
+  async function addUntil(prefix: string, seen: Promise<unknown>): Promise<string[]> {
+    const names: string[] = [];
+    let settled = false;
+    void seen.finally(() => (settled = true)).catch(() => undefined);
+    while (!settled && names.length < 100) {
+      const name = `${prefix}-${names.length}`;
+      (await t().execute(AddSkill, { name }, { token: "write" })).expectNoErrors();
+      names.push(name);
+      await Promise.race([seen.catch(() => undefined), new Promise((r) => setTimeout(r, 50))]);
+    }
+    await seen;
+    return names;
+  }
+
   it("delivers subscriptions over graphql-ws on a real port, authenticated in connection_init", async () => {
     const base = await t().listen();
     const client = createClient({
@@ -43,11 +58,13 @@ describe("one port, every transport", () => {
           },
         );
       });
-      // Subscribed once the server acknowledges; give the subscription a moment to register.
-      await new Promise((r) => setTimeout(r, 150));
-      (await t().execute(AddSkill, { name: "ws-seen" }, { token: "write" })).expectNoErrors();
-      await done;
-      expect(events).toEqual([{ artifactChanged: { kind: "ADDED", key: "skill:ws-seen", artifact: { name: "ws-seen" } } }]);
+      // The client cannot tell when the server has registered the subscription, so add skills
+      // until one is seen; the first event must be one of them, whole.
+      const added = await addUntil("ws-seen", done);
+      expect(events).toHaveLength(1);
+      const name = (events[0] as { artifactChanged: { artifact: { name: string } } }).artifactChanged.artifact.name;
+      expect(added).toContain(name);
+      expect(events).toEqual([{ artifactChanged: { kind: "ADDED", key: `skill:${name}`, artifact: { name } } }]);
     } finally {
       await client.dispose();
     }
@@ -72,13 +89,14 @@ describe("one port, every transport", () => {
     const stream = await openSse(t().app, ArtifactChanged);
     expect(stream.response.status).toBe(200);
     expect(stream.response.headers.get("content-type")).toMatch(/text\/event-stream/);
-    setTimeout(() => void t().execute(AddSkill, { name: "sse-seen" }, { token: "write" }), 150);
-    await stream.readUntil(() => stream.text.includes("sse-seen"));
+    const seen = stream.readUntil(() => stream.text.includes("sse-seen"));
+    const added = await addUntil("sse-seen", seen);
     await stream.close();
     const dataLine = stream.text.split("\n").find((l) => l.startsWith("data:") && l.includes("sse-seen"));
-    expect(JSON.parse(dataLine?.slice(5) ?? "null")).toEqual({
-      data: { artifactChanged: { kind: "ADDED", key: "skill:sse-seen", artifact: { name: "sse-seen" } } },
-    });
+    const event = JSON.parse(dataLine?.slice(5) ?? "null") as { data: { artifactChanged: { artifact: { name: string } } } };
+    const name = event.data.artifactChanged.artifact.name;
+    expect(added).toContain(name);
+    expect(event).toEqual({ data: { artifactChanged: { kind: "ADDED", key: `skill:${name}`, artifact: { name } } } });
   });
 
   it("answers queries over GET but refuses mutations over GET", async () => {
