@@ -56,8 +56,19 @@ export function subscriptionKey(args: Pick<ExecutionArgs, "document" | "operatio
   return JSON.stringify([documentKey(args.document), args.operationName ?? null, variables, viewerKey(viewer)]);
 }
 
-function executeEvent(args: ExecutionArgs, key: string, payload: unknown): Result {
-  if (typeof payload !== "object" || payload === null || !shareable.has(payload)) return execute({ ...args, rootValue: payload });
+/**
+ * Each event runs with a copy of the subscription's context: the same viewer, services and request
+ * id, but a new identity, so loaders and caches that Pothos keeps per context (dataloaders, the
+ * Prisma plugin's model loaders, auth scope results) start empty for every event instead of
+ * answering a later event with what an earlier one read.
+ */
+function eventArgs(args: ExecutionArgs, payload: unknown): ExecutionArgs {
+  const context = args.contextValue;
+  return { ...args, rootValue: payload, contextValue: typeof context === "object" && context !== null ? { ...context } : context };
+}
+
+function executeEvent(args: ExecutionArgs, key: string | null, payload: unknown): Result {
+  if (key === null || typeof payload !== "object" || payload === null || !shareable.has(payload)) return execute(eventArgs(args, payload));
   let byKey = results.get(payload);
   if (!byKey) {
     byKey = new Map();
@@ -65,7 +76,7 @@ function executeEvent(args: ExecutionArgs, key: string, payload: unknown): Resul
   }
   let result = byKey.get(key);
   if (!result) {
-    result = execute({ ...args, rootValue: payload });
+    result = execute(eventArgs(args, payload));
     byKey.set(key, result);
   }
   return result;
@@ -73,13 +84,13 @@ function executeEvent(args: ExecutionArgs, key: string, payload: unknown): Resul
 
 /**
  * The envelop plugin: subscriptions are run as graphql-js `subscribe` does (source stream, then
- * `execute` per event with the event as root value), with the per-event execution shared as above.
+ * `execute` per event with the event as root value), each event with a fresh copy of the context,
+ * and the per-event execution shared as above where the subscription can share.
  */
 export function useSharedSubscriptionResults(): Plugin<Context> {
   return {
     onSubscribe({ args, setSubscribeFn }) {
       const key = subscriptionKey(args, (args.contextValue as Partial<Context> | undefined)?.viewer);
-      if (key === null) return;
       setSubscribeFn(async (a: ExecutionArgs) => {
         const stream = await createSourceEventStream(a);
         if (!isAsyncIterable(stream)) return stream;

@@ -242,9 +242,6 @@ export const McpServerRef = builder.prismaNode("McpServer", {
     health: t.loadable({
       type: McpHealthRef,
       description: "Current health (batched across a list).",
-      // Batch, but never cache: a subscription keeps one context (and its loaders) for its whole
-      // life, and health is exactly what changes between its events.
-      loaderOptions: { cache: false },
       load: async (ids: string[], ctx) => {
         const rows = await ctx.db.mcpServer.findMany({
           where: { id: { in: ids } },
