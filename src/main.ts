@@ -1,10 +1,10 @@
-// The skillgraph CLI: serve, db, token, schema.
+// The skillgraph CLI: serve, db, token, schema. The app and the GraphQL schema are imported only by
+// the commands that need them, so the commands that agents' session hooks call (medallion, rate,
+// token) start without loading every module's schema.
 import { readFileSync, writeFileSync } from "node:fs";
 import { Command } from "commander";
-import { createApp } from "./app.js";
 import { ConfigError } from "./config.js";
 import { migrate, migrationStatus, resetDatabase } from "./db/migrator.js";
-import { printSdl } from "./graphql/schema.js";
 import { DomainError } from "./lib/errors.js";
 import { registerTokenCommands } from "./modules/auth/cli.js";
 import { registerJobCommands } from "./modules/jobs/cli.js";
@@ -27,6 +27,7 @@ program
   .option("-H, --host <host>", "address to bind (default: HOST or 127.0.0.1)")
   .option("--no-worker", "do not run job workers in this process (run `skillgraph worker` elsewhere)")
   .action(async (opts: { port?: string; host?: string; worker: boolean }) => {
+    const { createApp } = await import("./app.js");
     const app = await createApp(config({ PORT: opts.port, HOST: opts.host, SKILLGRAPH_WORKER_CONCURRENCY: opts.worker ? undefined : "0" }));
     const url = await app.start();
     app.logger.info("skillgraph listening", { graphql: `${url}/graphql`, database: app.database.provider });
@@ -82,7 +83,8 @@ schema
   .description("Print the SDL (sorted), or write it to a file, or check a file against it")
   .option("-o, --output <file>", "write to this file")
   .option("--check <file>", "exit 1 if this file differs from the schema the code builds")
-  .action((opts: { output?: string; check?: string }) => {
+  .action(async (opts: { output?: string; check?: string }) => {
+    const { printSdl } = await import("./graphql/schema.js");
     const sdl = printSdl();
     if (opts.check) {
       let current = "";

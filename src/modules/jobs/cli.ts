@@ -2,11 +2,9 @@
 import { decodeGlobalID } from "@pothos/plugin-relay";
 import type { Command } from "commander";
 import { Option } from "commander";
-import { createApp } from "../../app.js";
 import { config, stopOnSignals, withDatabase } from "../../cli/context.js";
 import type { Database } from "../../db/client.js";
 import { JobStatus } from "../../generated/prisma/enums.js";
-import { createEventBus } from "../../graphql/pubsub.js";
 import { InvalidInputError } from "../../lib/errors.js";
 import { JobService, SYSTEM_ACTOR } from "./service.js";
 
@@ -24,6 +22,8 @@ export function jobIdArg(value: string): string {
 /** Runs fn with a JobService over the migrated database; events reach Redis when REDIS_URL is set. */
 async function withJobs<T>(fn: (jobs: JobService, d: Database) => Promise<T>): Promise<T> {
   const cfg = config();
+  // Loaded here, not at the top: the event bus pulls in yoga and ioredis, which other commands do not need.
+  const { createEventBus } = await import("../../graphql/pubsub.js");
   const bus = createEventBus(cfg.redisUrl);
   try {
     return await withDatabase((d) => fn(new JobService(d.prisma, bus.pubsub, cfg.jobs), d));
@@ -40,6 +40,7 @@ export function registerJobCommands(program: Command): void {
     .description("Run job workers (and other background tasks) without the HTTP server")
     .option("-c, --concurrency <n>", "jobs run at once (default: SKILLGRAPH_WORKER_CONCURRENCY or 2)")
     .action(async (opts: { concurrency?: string }) => {
+      const { createApp } = await import("../../app.js");
       const app = await createApp(config({ SKILLGRAPH_WORKER_CONCURRENCY: opts.concurrency }));
       if (app.config.jobs.concurrency === 0) throw new InvalidInputError("--concurrency", "must be at least 1 for a worker");
       await app.startBackground();

@@ -2,14 +2,15 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { config, withDatabase } from "../../cli/context.js";
-import { createEventBus } from "../../graphql/pubsub.js";
 import { InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import { createLogger } from "../../lib/logger.js";
-import { McpService } from "./service.js";
+import type { McpService } from "./service.js";
 import { serverJsonSchema } from "./server-json.js";
 
 async function withMcp<T>(fn: (mcp: McpService) => Promise<T>): Promise<T> {
   const cfg = config();
+  // Loaded here, not at the top: the event bus and the MCP SDK are heavy, and other commands do not need them.
+  const [{ createEventBus }, { McpService }] = await Promise.all([import("../../graphql/pubsub.js"), import("./service.js")]);
   const bus = createEventBus(cfg.redisUrl);
   try {
     return await withDatabase((d) => fn(new McpService(d.prisma, bus.pubsub, cfg, createLogger(cfg.logLevel))));
