@@ -5,7 +5,22 @@
 import Sqlite from "better-sqlite3";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 
-type Param = string | number | bigint | boolean | Date | null;
+/** A statement parameter: what Prisma.Sql values hold for this project's statements. */
+export type Param = string | number | bigint | boolean | Date | null;
+
+/** The values of a Prisma.Sql, checked to be parameters SqlRunner takes (so one SQL builder serves both paths). */
+export function sqlParams(values: readonly unknown[]): Param[] {
+  return values.map((v) => {
+    const t = typeof v;
+    if (v === null || v instanceof Date || t === "string" || t === "number" || t === "bigint" || t === "boolean") return v as Param;
+    throw new Error(`unsupported SQL parameter of type ${typeof v}`);
+  });
+}
+
+/** better-sqlite3's error for a unique or primary key violation (Prisma's is P2002/P2010). */
+export function isSqliteUniqueViolation(err: unknown): boolean {
+  return err instanceof Sqlite.SqliteError && (err.code === "SQLITE_CONSTRAINT_UNIQUE" || err.code === "SQLITE_CONSTRAINT_PRIMARYKEY");
+}
 
 /** Runs statements inside SqliteDirect.transaction; values are converted as Prisma's adapter stores them. */
 export interface SqlRunner {
@@ -41,12 +56,19 @@ function toSqlite(value: Param): string | number | bigint | null {
   return value;
 }
 
+const STATEMENT_CACHE_SIZE = 1000;
+
 export function sqliteDirect(db: Sqlite.Database, emit: (sql: string) => void): SqliteDirect {
-  // Statements come from a fixed set of SQL texts in the code, so the cache stays small.
+  // Statements come from SQL texts in the code; some vary with a list's length (IN (?, ?, …)),
+  // so the cache is bounded, dropping the least recently prepared text first.
   const statements = new Map<string, Sqlite.Statement>();
   const prepare = (sql: string) => {
     let stmt = statements.get(sql);
     if (!stmt) {
+      if (statements.size >= STATEMENT_CACHE_SIZE) {
+        const oldest = statements.keys().next();
+        if (!oldest.done) statements.delete(oldest.value);
+      }
       stmt = db.prepare(sql);
       // The adapter turns safe integers on for the connection; counts here fit in a double.
       if (stmt.reader) stmt.safeIntegers(false);

@@ -89,7 +89,7 @@ export function registerMedallionCommands(program: Command): void {
         throw new InvalidInputError("--node/--tag", "give at least one --node or --tag (or --all to list every medallion)");
       }
       await withDatabase(async (d) => {
-        const service = new MedallionService(d.prisma);
+        const service = new MedallionService(d.prisma, undefined, undefined, () => d.sqlite);
         const scope = opts.all ? null : { graphNodes: opts.node, tags: opts.tag };
         print({ medallions: await service.find(scope, { statuses, first }) });
       });
@@ -112,7 +112,7 @@ export function registerMedallionCommands(program: Command): void {
       }
       const evidence = opts.summary === undefined ? fromFile : { ...fromFile, sessionSummary: opts.summary };
       await withDatabase(async (d) => {
-        const service = new MedallionService(d.prisma);
+        const service = new MedallionService(d.prisma, undefined, undefined, () => d.sqlite);
         const { medallion: m, created } = await service.checkpoint({ scope: { graphNodes: opts.node, tags: opts.tag }, evidence });
         print({ created, medallion: toDocument(m) });
       });
@@ -123,6 +123,6 @@ export function registerMedallionCommands(program: Command): void {
     .description("Print one medallion (medallion.v1 JSON)")
     .argument("<medallionId>")
     .action(async (id: string) => {
-      await withDatabase(async (d) => print(await new MedallionService(d.prisma).document(id)));
+      await withDatabase(async (d) => print(await new MedallionService(d.prisma, undefined, undefined, () => d.sqlite).document(id)));
     });
 }

@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../../db/client.js";
 import { Prisma } from "../../db/client.js";
+import { isSqliteUniqueViolation, type SqliteDirect } from "../../db/sqlite-direct.js";
 import type { Medallion } from "../../generated/prisma/client.js";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import {
@@ -25,7 +26,7 @@ import {
 } from "./document.js";
 import { DeterministicGenerator, type MedallionGenerator } from "./generator.js";
 import { deleteIndexRows, insertIndexRows, syncIndexRows } from "./index-rows.js";
-import { insertRow, selectByActiveScopeKey, selectById, selectByIds, updateContent, updateStatus } from "./store.js";
+import { insertRow, MedallionStore, updateContent, updateStatus } from "./store.js";
 import { countSql, matchSql, pageSql, scopeKey, type Match, type PageRequest } from "./scope.js";
 
 export interface ScopeInput {
@@ -41,16 +42,17 @@ export interface CheckpointResult {
 /** Writes retry when they lose a race (unique scope on create, revision on update). */
 const CHECKPOINT_ATTEMPTS = 10;
 
-/** A unique key refused the write: P2002 from a Prisma operation, P2010 with the driver's verdict from raw SQL. */
+/**
+ * A unique key refused the write: P2002 from a Prisma operation, P2010 with the driver's verdict
+ * from raw SQL, better-sqlite3's constraint error on the direct SQLite path.
+ */
 function isUniqueViolation(err: unknown): boolean {
+  if (isSqliteUniqueViolation(err)) return true;
   if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return false;
   if (err.code === "P2002") return true;
   const cause = (err.meta?.driverAdapterError as { cause?: { kind?: unknown } } | undefined)?.cause;
   return err.code === "P2010" && cause?.kind === "UniqueConstraintViolation";
 }
-
-/** How long a write waits for SQLite's single writer before giving up (the busy timeout's length). */
-const TRANSACTION_WAIT_MS = 10_000;
 
 /** Parses with a shared schema; the first broken rule becomes an InvalidInputError naming its path. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, prefix: string): z.output<S> {
@@ -143,6 +145,11 @@ function columns(content: MedallionContent) {
 }
 
 
+/** Statements that give the medallion `id` index rows for `scope`, copying its status and updatedAt. */
+function indexInserts(id: string, scope: Scope): Prisma.Sql[] {
+  return [insertIndexRows("node", id, scope.graphNodes), insertIndexRows("tag", id, scope.tags)].flatMap((sql) => (sql ? [sql] : []));
+}
+
 /** Rows fetched by id, put back in the order of `ids`. */
 export function inOrder<T extends { id: string }>(ids: readonly string[], rows: readonly T[]): T[] {
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -151,11 +158,18 @@ export function inOrder<T extends { id: string }>(ids: readonly string[], rows: 
 
 
 export class MedallionService {
+  /** Reads and writes of medallion rows, on Prisma's SQLite connection where there is one. */
+  readonly store: MedallionStore;
+
   constructor(
-    private readonly db: Db,
+    db: Db,
     readonly generator: MedallionGenerator = new DeterministicGenerator(),
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+    /** Prisma's SQLite connection for the reads and writes; null on PostgreSQL (see db/sqlite-direct.ts). */
+    sqlite: () => SqliteDirect | null = () => null,
+  ) {
+    this.store = new MedallionStore(db, sqlite);
+  }
 
   /** A scope query's parts, validated; `scope` null lists all, statuses default to ACTIVE. */
   private criteria(scope: ScopeInput | null | undefined, statuses?: readonly MedallionStatus[] | null): Match {
@@ -169,14 +183,14 @@ export class MedallionService {
 
   /** The ids of one page of matching medallions, newest updatedAt first. */
   async pageIds(scope: ScopeInput | null | undefined, statuses: readonly MedallionStatus[] | null | undefined, page: PageRequest): Promise<string[]> {
-    const rows = await this.db.$queryRaw<{ id: string }[]>(pageSql(this.criteria(scope, statuses), page));
+    const rows = await this.store.read<{ id: string }>(pageSql(this.criteria(scope, statuses), page));
     const ids = rows.map((r) => r.id);
     // Backward pages are read oldest first; results stay newest first.
     return page.take < 0 ? ids.reverse() : ids;
   }
 
   async countMatches(scope: ScopeInput | null | undefined, statuses?: readonly MedallionStatus[] | null): Promise<number> {
-    const [row] = await this.db.$queryRaw<{ n: number | bigint }[]>(countSql(this.criteria(scope, statuses)));
+    const [row] = await this.store.read<{ n: number | bigint }>(countSql(this.criteria(scope, statuses)));
     return Number(row?.n ?? 0);
   }
 
@@ -185,11 +199,11 @@ export class MedallionService {
     const first = options.first ?? 20;
     if (!Number.isInteger(first) || first < 1 || first > 100) throw new InvalidInputError("first", "must be an integer from 1 to 100");
     const ids = await this.pageIds(scope, options.statuses, { take: first });
-    return inOrder(ids, await selectByIds(this.db, ids)).map(toDocument);
+    return inOrder(ids, await this.store.byIds(ids)).map(toDocument);
   }
 
   async byId(medallionId: string): Promise<Medallion> {
-    const m = await selectById(this.db, medallionId);
+    const m = await this.store.byId(medallionId);
     if (!m) throw new NotFoundError("Medallion", medallionId);
     return m;
   }
@@ -209,7 +223,7 @@ export class MedallionService {
       return await this.insert(id, doc, doc.status ?? "ACTIVE", createdAt, updatedAt);
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
-      if (await selectById(this.db, id)) {
+      if (await this.store.byId(id)) {
         throw new AlreadyExistsError("Medallion", "medallionId", id);
       }
       throw new AlreadyExistsError("Medallion", "scope", describeScope(doc.scope));
@@ -241,7 +255,7 @@ export class MedallionService {
     }
     if (supersededBy === medallionId) throw new InvalidInputError("supersededBy", "must name another medallion, not itself");
     const current = await this.byId(medallionId);
-    if (supersededBy != null && !(await selectById(this.db, supersededBy))) {
+    if (supersededBy != null && !(await this.store.byId(supersededBy))) {
       throw new NotFoundError("Medallion", supersededBy);
     }
     const next: Medallion = {
@@ -253,15 +267,11 @@ export class MedallionService {
     };
     try {
       // The row, then its index rows' copy of status and updatedAt, in one transaction.
-      await this.db.$transaction([
-        this.db.$executeRaw(updateStatus(next)),
-        this.db.$executeRaw(syncIndexRows("node", medallionId)),
-        this.db.$executeRaw(syncIndexRows("tag", medallionId)),
-      ]);
+      await this.store.write({ statements: [updateStatus(next), syncIndexRows("node", medallionId), syncIndexRows("tag", medallionId)] });
       return await this.byId(medallionId);
     } catch (err) {
       if (isUniqueViolation(err)) {
-        const other = await this.db.medallion.findUnique({ where: { activeScopeKey: current.scopeKey }, select: { id: true } });
+        const other = await this.store.byActiveScopeKey(current.scopeKey);
         throw new AlreadyExistsError("Medallion", "scope", other ? `active as ${other.id}` : current.scopeKey);
       }
       throw err;
@@ -278,7 +288,7 @@ export class MedallionService {
     const { scope, evidence } = parseOrThrow(checkpointSchema, input, "input");
     const key = scopeKey(scope);
     for (let attempt = 0; attempt < CHECKPOINT_ATTEMPTS; attempt++) {
-      const existing = await selectByActiveScopeKey(this.db, key);
+      const existing = await this.store.byActiveScopeKey(key);
       const now = this.clock();
       if (!existing) {
         const content = this.checkGenerated(await this.generator.generate(scope, evidence, now));
@@ -324,15 +334,8 @@ export class MedallionService {
       createdAt,
       updatedAt,
     };
-    await this.db.$transaction([this.db.$executeRaw(insertRow(row)), ...this.indexWrites(id, content.scope)]);
+    await this.store.write({ statements: [insertRow(row), ...indexInserts(id, content.scope)] });
     return row;
-  }
-
-  /** Statements that give the medallion `id` index rows for `scope`, copying its status and updatedAt. */
-  private indexWrites(id: string, scope: Scope) {
-    return [insertIndexRows("node", id, scope.graphNodes), insertIndexRows("tag", id, scope.tags)].flatMap((sql) =>
-      sql ? [this.db.$executeRaw(sql)] : [],
-    );
   }
 
   /**
@@ -351,24 +354,14 @@ export class MedallionService {
       updatedAt: this.later(current.createdAt),
       revision: revision + 1,
     };
-    const written = await this.db.$transaction(
-      async (tx) => {
-        if ((await tx.$executeRaw(updateContent(next, revision))) === 0) return false;
-        if (key === current.scopeKey) {
-          // Same scope: the index rows only follow the new updatedAt.
-          await tx.$executeRaw(syncIndexRows("node", id));
-          await tx.$executeRaw(syncIndexRows("tag", id));
-        } else {
-          await tx.$executeRaw(deleteIndexRows("node", id));
-          await tx.$executeRaw(deleteIndexRows("tag", id));
-          for (const sql of [insertIndexRows("node", id, content.scope.graphNodes), insertIndexRows("tag", id, content.scope.tags)]) {
-            if (sql) await tx.$executeRaw(sql);
-          }
-        }
-        return true;
-      },
-      { maxWait: TRANSACTION_WAIT_MS },
-    );
+    const written = await this.store.write({
+      guard: updateContent(next, revision),
+      statements:
+        key === current.scopeKey
+          ? // Same scope: the index rows only follow the new updatedAt.
+            [syncIndexRows("node", id), syncIndexRows("tag", id)]
+          : [deleteIndexRows("node", id), deleteIndexRows("tag", id), ...indexInserts(id, content.scope)],
+    });
     return written ? next : null;
   }
 }

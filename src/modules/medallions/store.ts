@@ -1,19 +1,16 @@
 // The medallion row in SQL: read by id, ids or active scope key, insert, the conditional
-// content update and the status update (index rows: index-rows.ts). Raw SQL on the hot paths on purpose: a
+// content update and the status update (index rows: index-rows.ts), and MedallionStore, which
+// runs those statements on either path. Raw SQL on the hot paths on purpose: a
 // Prisma operation costs about 0.5 ms of CPU before it reaches the database (query compilation
 // and result mapping), ten times the statement itself, which is most of the 2 ms a write may
 // take. Portable to SQLite and PostgreSQL: parameters are sent untyped (PostgreSQL casts them
-// to the column's JSONB, enum and timestamp types) and results come back typed by Prisma's raw
-// mapping (dates as Date, JSON parsed); rowOf checks them rather than trusting a cast.
-import { Prisma } from "../../db/client.js";
+// to the column's JSONB, enum and timestamp types). Results come back typed by Prisma's raw
+// mapping (dates as Date, JSON parsed) or, on SQLite's direct path, as stored (ISO text, JSON
+// text); rowOf takes both and checks them rather than trusting a cast.
+import { Prisma, type Db } from "../../db/client.js";
+import { sqlParams, type SqliteDirect } from "../../db/sqlite-direct.js";
 import type { Medallion } from "../../generated/prisma/client.js";
 import { MEDALLION_STATUSES, type MedallionStatus } from "./document.js";
-
-/** What $queryRaw, $executeRaw and $transaction are on both a client and a transaction client. */
-export interface RawRunner {
-  $queryRaw<T = unknown>(query: Prisma.Sql): Prisma.PrismaPromise<T>;
-  $executeRaw(query: Prisma.Sql): Prisma.PrismaPromise<number>;
-}
 
 const COLUMNS = [
   "id",
@@ -97,22 +94,89 @@ export function rowOf(r: RawRow): Medallion {
   };
 }
 
-export async function selectById(db: RawRunner, id: string): Promise<Medallion | null> {
-  const rows = await db.$queryRaw<RawRow[]>(Prisma.sql`SELECT ${SELECT} FROM "Medallion" WHERE "id" = ${id}`);
-  return rows[0] ? rowOf(rows[0]) : null;
+/** The row of an id. */
+export const byIdSql = (id: string): Prisma.Sql => Prisma.sql`SELECT ${SELECT} FROM "Medallion" WHERE "id" = ${id}`;
+/** The ACTIVE row of an exact scope (its key). */
+export const byActiveScopeKeySql = (key: string): Prisma.Sql => Prisma.sql`SELECT ${SELECT} FROM "Medallion" WHERE "activeScopeKey" = ${key}`;
+/** The rows of `ids` (at least one), in no particular order. */
+export const byIdsSql = (ids: readonly string[]): Prisma.Sql => Prisma.sql`SELECT ${SELECT} FROM "Medallion" WHERE "id" IN (${Prisma.join(ids)})`;
+
+/**
+ * A write: `guard` first, when given (a conditional UPDATE; when it changes no row nothing else
+ * runs and the write reports false), then `statements`, all in one transaction.
+ */
+export interface WritePlan {
+  guard?: Prisma.Sql;
+  statements: Prisma.Sql[];
 }
 
-export async function selectByActiveScopeKey(db: RawRunner, key: string): Promise<Medallion | null> {
-  const rows = await db.$queryRaw<RawRow[]>(Prisma.sql`SELECT ${SELECT} FROM "Medallion" WHERE "activeScopeKey" = ${key}`);
-  return rows[0] ? rowOf(rows[0]) : null;
+/**
+ * Where the medallion statements run. On SQLite, Prisma's own connection directly (one
+ * synchronous transaction, prepared statements: a fraction of an interactive Prisma
+ * transaction's cost); on PostgreSQL, and while a Prisma transaction holds the SQLite
+ * connection, Prisma's raw SQL. Both run the very same Prisma.Sql statements.
+ */
+export class MedallionStore {
+  constructor(
+    private readonly db: Db,
+    private readonly sqlite: () => SqliteDirect | null = () => null,
+  ) {}
+
+  private async rows(sql: Prisma.Sql): Promise<RawRow[]> {
+    const direct = this.sqlite();
+    return direct ? direct.read<RawRow>(sql.sql, ...sqlParams(sql.values)) : this.db.$queryRaw<RawRow[]>(sql);
+  }
+
+  /** Rows of a statement that selects whole medallion rows. */
+  async medallions(sql: Prisma.Sql): Promise<Medallion[]> {
+    return (await this.rows(sql)).map(rowOf);
+  }
+
+  /** Any other read (ids, counts), as the driver returns it. */
+  read<R>(sql: Prisma.Sql): Promise<R[]> {
+    return this.rows(sql) as Promise<R[]>;
+  }
+
+  async byId(id: string): Promise<Medallion | null> {
+    return (await this.medallions(byIdSql(id)))[0] ?? null;
+  }
+
+  async byActiveScopeKey(key: string): Promise<Medallion | null> {
+    return (await this.medallions(byActiveScopeKeySql(key)))[0] ?? null;
+  }
+
+  async byIds(ids: readonly string[]): Promise<Medallion[]> {
+    return ids.length === 0 ? [] : this.medallions(byIdsSql(ids));
+  }
+
+  /** Runs the plan in one transaction; false when its guard changed no row (and nothing was written). */
+  async write(plan: WritePlan): Promise<boolean> {
+    const direct = this.sqlite()?.transaction((sql) => {
+      const run = (s: Prisma.Sql) => sql.run(s.sql, ...sqlParams(s.values));
+      if (plan.guard && run(plan.guard) === 0) return false;
+      for (const s of plan.statements) run(s);
+      return true;
+    });
+    if (direct?.ran) return direct.value;
+    const { guard } = plan;
+    if (!guard) {
+      // No decision to take between statements: one batch transaction, no round trips.
+      await this.db.$transaction(plan.statements.map((s) => this.db.$executeRaw(s)));
+      return true;
+    }
+    return this.db.$transaction(
+      async (tx) => {
+        if ((await tx.$executeRaw(guard)) === 0) return false;
+        for (const s of plan.statements) await tx.$executeRaw(s);
+        return true;
+      },
+      { maxWait: TRANSACTION_WAIT_MS },
+    );
+  }
 }
 
-/** The rows of `ids`, in no particular order. */
-export async function selectByIds(db: RawRunner, ids: readonly string[]): Promise<Medallion[]> {
-  if (ids.length === 0) return [];
-  const rows = await db.$queryRaw<RawRow[]>(Prisma.sql`SELECT ${SELECT} FROM "Medallion" WHERE "id" IN (${Prisma.join(ids)})`);
-  return rows.map(rowOf);
-}
+/** How long a write waits for SQLite's single writer before giving up (the busy timeout's length). */
+const TRANSACTION_WAIT_MS = 10_000;
 
 const param = (m: Medallion, c: (typeof COLUMNS)[number]) => {
   const v = m[c];

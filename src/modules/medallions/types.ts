@@ -88,6 +88,10 @@ export const MedallionRef = builder.prismaNode("Medallion", {
   // node(id) of a deleted or unknown record is null, not an error.
   nullable: true,
   authScopes: { read: true },
+  // Checked once per medallion (in isTypeOf) instead of wrapping each of its fields: a page of
+  // 20 is 20 checks, not 20 × its selected fields. node(id) and every field returning a
+  // Medallion still go through it.
+  runScopesOnType: true,
   description: "A session checkpoint (medallion.v1): what an agent learned about part of the code graph, to resume from.",
   fields: (t) => ({
     medallionId: t.exposeString("id", { description: "med- followed by 12 hex digits (the Node id is opaque; this one is stable)." }),
