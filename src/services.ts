@@ -62,8 +62,8 @@ export function createServices(deps: ServiceDeps): { services: Services; backgro
     training: new TrainingService(db),
     ratings: new RatingService(db, undefined, sqlite),
     mcp: new McpService(db, events, deps.config, deps.logger),
-    medallions: new MedallionService(db),
-    marketplace: new MarketplaceService(db),
+    medallions: new MedallionService(db, undefined, undefined, sqlite),
+    marketplace: new MarketplaceService(db, sqlite),
   };
   jobs.service.registry.register(marketplaceSyncKind(db, services.marketplace));
   jobs.service.registry.register(scoresRecomputeKind(services.ratings));

@@ -273,6 +273,69 @@ describe("listing search", () => {
     expect(b7).toMatchObject({ tags: ["shared", "t7"], artifactCount: 2, artifacts: [{ key: "skill:s7" }, { key: "command:c7" }] });
   });
 
+  it("searches with totalCount, tags, artifacts, artifactCount and broker in the same statements for 5 listings as for 20", async () => {
+    // The benchmark's GraphQL selection (bench/marketplace.bench.ts).
+    const doc = `query($q: String, $first: Int) { listings(query: $q, filter: { license: "MIT" }, first: $first) { totalCount edges { node { name tags artifactCount artifacts { key } broker { name } } } } }`;
+    type Res = { listings: { totalCount: number; edges: { node: { name: string; tags: string[]; artifactCount: number; artifacts: { key: string }[]; broker: { name: string } } }[] } };
+    const rows = (broker: string, from: number) =>
+      Array.from({ length: 15 }, (_, i) => ({
+        name: `deck-${broker}-${String(from + i).padStart(2, "0")}`,
+        description: "deck builder",
+        tags: [`t${i % 4}`, "cards"],
+        license: i % 5 === 4 ? "ISC" : "MIT",
+        downloads: from + i,
+        artifacts: Array.from({ length: (i % 3) + 1 }, (_, k) => ({ type: "SKILL" as const, name: `deck-${broker}-${from + i}-${k}` })),
+      }));
+    await seedListings(db(), "local", rows("local", 0));
+    await seedListings(db(), "partner", rows("partner", 15));
+    let small: Res | undefined;
+    let large: Res | undefined;
+    const five = await t().countStatements(async () => {
+      small = (await t().execute<Res, unknown>(doc, { q: "deck", first: 5 })).expectNoErrors();
+    });
+    const twenty = await t().countStatements(async () => {
+      large = (await t().execute<Res, unknown>(doc, { q: "deck", first: 20 })).expectNoErrors();
+    });
+    expect(small?.listings.edges).toHaveLength(5);
+    expect(large?.listings.edges).toHaveLength(20);
+    expect(twenty.count).toBe(five.count);
+    expect(twenty.count).toBeLessThanOrEqual(7);
+    // Prisma's relation count joined a GROUP BY over every ListingArtifact row (WHERE 1=1) to each listing.
+    expect(twenty.statements.filter((sql) => /ListingArtifact\W*\s+WHERE 1=1/.test(sql))).toEqual([]);
+    // 24 of the 30 are MIT; the counts and lists are each listing's own.
+    expect(large?.listings.totalCount).toBe(24);
+    for (const { node } of large?.listings.edges ?? []) {
+      const [, broker, n] = /^deck-(\w+)-(\d+)$/.exec(node.name) ?? [];
+      const i = Number(n) % 15;
+      expect(node.broker.name).toBe(broker);
+      expect(node.artifactCount).toBe((i % 3) + 1);
+      expect(node.artifacts.map((a) => a.key)).toEqual(Array.from({ length: (i % 3) + 1 }, (_, k) => `skill:deck-${broker}-${Number(n)}-${k}`));
+      expect(node.tags).toEqual(["cards", `t${i % 4}`]);
+    }
+  });
+
+  it("breaks relevance ties at a page's end by downloads, then id, on the first page and after it", async () => {
+    // Twelve listings the word scores equally; the page ends inside the tie.
+    await seedListings(db(), "local", [
+      ...Array.from({ length: 12 }, (_, i) => ({ name: `tie-${String(i).padStart(2, "0")}`, description: "same words", downloads: (i * 7) % 12 })),
+      { name: "tie", description: "exact name", downloads: 0 },
+      { name: "tie-other", description: "more words here", downloads: 1000 },
+    ]);
+    const byDownloads = Array.from({ length: 12 }, (_, i) => ({ name: `tie-${String(i).padStart(2, "0")}`, downloads: (i * 7) % 12 }))
+      .sort((a, b) => b.downloads - a.downloads)
+      .map((x) => x.name);
+    const first = (await t().execute(Listings, { query: "tie", first: 5 })).expectNoErrors().listings;
+    expect(first.totalCount).toBe(14);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const all = (await t().execute(Listings, { query: "tie", first: 100 })).expectNoErrors().listings.edges.map((e) => e.node.name);
+    expect(all[0]).toBe("tie");
+    // The twelve equal ones in downloads order, wherever "tie-other" (a longer text) falls.
+    expect(all.filter((n) => n !== "tie" && n !== "tie-other")).toEqual(byDownloads);
+    expect(first.edges.map((e) => e.node.name)).toEqual(all.slice(0, 5));
+    const second = (await t().execute(Listings, { query: "tie", first: 5, after: first.pageInfo.endCursor })).expectNoErrors().listings;
+    expect(second.edges.map((e) => e.node.name)).toEqual(all.slice(5, 10));
+  });
+
   it("answers GET queries with an ETag and 304 until a listing changes", async () => {
     await seedListings(db(), "local", [{ name: "cached", description: "cache me" }]);
     const first = await t().execute(Listings, { query: "cached" }, { method: "GET" });

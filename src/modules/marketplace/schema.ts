@@ -65,7 +65,8 @@ builder.queryFields((t) => ({
             endCursor: edges.at(-1)?.cursor ?? null,
           },
         };
-        listingTotals.set(connection, () => ctx.services.marketplace.search.count(args.query, args.filter));
+        const { total } = page;
+        listingTotals.set(connection, () => (total === undefined ? ctx.services.marketplace.search.count(args.query, args.filter) : Promise.resolve(total)));
         return connection;
       },
     },

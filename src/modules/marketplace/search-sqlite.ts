@@ -8,9 +8,14 @@
 // narrow "MarketplaceListingFacets" row (id, downloads, free, facet ids). Facet counts for a
 // search are one pass over those rows; with no words and no filter they are read from the counts
 // the triggers keep in "MarketplaceFacetValue".
+//
+// Statements go straight to Prisma's own better-sqlite3 connection when it is reachable
+// (db/sqlite-direct.ts): Prisma's cost per raw query is a large share of a search's few milliseconds.
 import type { Db } from "../../db/client.js";
+import { sqlParams, type SqliteDirect } from "../../db/sqlite-direct.js";
 import { countFacetCodes, topCandidates } from "./facet-codes.js";
 import {
+  encodeCursor,
   facetList,
   facetsFromRows,
   queryTokens,
@@ -19,6 +24,8 @@ import {
   type FacetCount,
   type ListingFacets,
   type ListingFilter,
+  type ListingSearchPage,
+  type ListingSearchParams,
   type MatchSource,
   type Params,
   type SourceUse,
@@ -56,8 +63,55 @@ export function textQuery(tokens: string[]): string {
 }
 
 export class SqliteListingSearch extends SqlListingSearch {
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly sqlite: () => SqliteDirect | null = () => null,
+  ) {
     super(db, sqliteDialect);
+  }
+
+  /** A statement with plain ? placeholders, on the direct connection when there is one. */
+  private async read<T>(text: string, args: unknown[]): Promise<T[]> {
+    const direct = this.sqlite();
+    return direct ? direct.read<T>(text, ...sqlParams(args)) : this.db.$queryRawUnsafe<T[]>(text, ...args);
+  }
+
+  protected override run<T>(sql: string, p: Params): Promise<T[]> {
+    const [text, args] = sqliteDialect.finalize(sql, p.values);
+    return this.read<T>(text, args);
+  }
+
+  /**
+   * A ranked first page (words, no cursor, no free filter) scores first and looks up only the top
+   * rows: the full-text match alone gives every match's sort keys but the last (exact name, then
+   * bm25), materialised once; the key of the (first+1)-th match is the boundary; only matches up to
+   * it (the page, and the ties at its end, which downloads and id order) are joined to their
+   * narrow rows. The general plan joins every match (a fifth of the catalogue for a broad word) to
+   * its row before sorting. The total comes from the same materialised matches, so totalCount
+   * needs no second statement. Same keys and cursors as the general plan, which later pages use.
+   */
+  override async search(params: ListingSearchParams): Promise<ListingSearchPage> {
+    const tokens = queryTokens(params.query);
+    const free = params.filter?.free;
+    if ((params.orderBy ?? "RELEVANCE") !== "RELEVANCE" || tokens.length === 0 || params.after || typeof free === "boolean") return super.search(params);
+    const p = this.params();
+    const src = this.source(tokens, params.filter, p, "score");
+    const exact = src.exact(p.add(tokens.join(" ")));
+    const sql = `WITH s AS MATERIALIZED (SELECT ${FTS}.rowid AS rid, ${exact} AS k0, ${sqliteDialect.quantize(src.score)} AS k1 FROM ${src.from} WHERE ${src.where}),
+      b AS (SELECT k0, k1 FROM s ORDER BY k0, k1 LIMIT 1 OFFSET ${p.add(params.first)})
+      SELECT f."id" AS id, s.k0 AS k0, s.k1 AS k1, f."downloads" AS k2, (SELECT COUNT(*) FROM s) AS total
+      FROM s JOIN ${ROW} f ON f."rid" = s.rid
+      WHERE NOT EXISTS (SELECT 1 FROM b) OR (s.k0, s.k1) <= (SELECT k0, k1 FROM b)
+      ORDER BY s.k0 ASC, s.k1 ASC, f."downloads" DESC, f."id" ASC LIMIT ${p.add(params.first + 1)}`;
+    const rows = await this.run<{ id: unknown; k0: unknown; k1: unknown; k2: unknown; total: unknown }>(sql, p);
+    return {
+      hasNextPage: rows.length > params.first,
+      total: Number(rows[0]?.total ?? 0),
+      edges: rows.slice(0, params.first).map((r) => {
+        const id = String(r.id);
+        return { id, cursor: encodeCursor({ o: "RELEVANCE", v: [Number(r.k0), Number(r.k1), Number(r.k2)], id }) };
+      }),
+    };
   }
 
   /**
@@ -90,7 +144,7 @@ export class SqliteListingSearch extends SqlListingSearch {
     if (filter?.free === false) where.push(`f."free" = 0`);
     const phrase = tokens.length > 0 || parts.length > 0;
     // A plain count needs the narrow row only to test free; ordering by a column needs the listing.
-    const narrow = use !== "count" || filter?.free === true || filter?.free === false ? ` JOIN ${ROW} f ON f."rid" = ${FTS}.rowid` : "";
+    const narrow = (use !== "count" && use !== "score") || filter?.free === true || filter?.free === false ? ` JOIN ${ROW} f ON f."rid" = ${FTS}.rowid` : "";
     const listing = use === "order" ? ` JOIN "MarketplaceListing" l ON l.rowid = ${FTS}.rowid` : "";
     return {
       // With no phrase at all (no filter, or only free): the narrow rows alone.
@@ -105,7 +159,7 @@ export class SqliteListingSearch extends SqlListingSearch {
 
   override async count(query: string | null | undefined, filter: ListingFilter | null | undefined): Promise<number> {
     if (queryTokens(query).length === 0 && !hasFilter(filter)) {
-      const rows = await this.db.$queryRawUnsafe<{ n: unknown }[]>(`SELECT "count" AS n FROM ${VALUE} WHERE "kind" = '*' AND "value" = ''`);
+      const rows = await this.read<{ n: unknown }>(`SELECT "count" AS n FROM ${VALUE} WHERE "kind" = '*' AND "value" = ''`, []);
       return Number(rows[0]?.n ?? 0);
     }
     return super.count(query, filter);
@@ -121,27 +175,24 @@ export class SqliteListingSearch extends SqlListingSearch {
     if (tokens.length === 0 && !hasFilter(filter)) {
       const top = (kind: string) =>
         `SELECT * FROM (SELECT "kind", "value", "count" AS n FROM ${VALUE} WHERE "kind" = '${kind}' AND "count" > 0 ORDER BY "count" DESC, "value" ASC LIMIT ?)`;
-      const rows = await this.db.$queryRawUnsafe<{ kind: unknown; value: unknown; n: unknown }[]>(
+      const rows = await this.read<{ kind: unknown; value: unknown; n: unknown }>(
         `${top("t")} UNION ALL ${top("l")} UNION ALL ${top("p")} UNION ALL SELECT "kind", "value", "count" AS n FROM ${VALUE} WHERE "kind" = '*' AND "value" = ''`,
-        limit,
-        limit,
-        limit,
+        [limit, limit, limit],
       );
       return facetsFromRows(rows);
     }
     const p = this.params();
     const { from, where } = this.source(tokens, filter, p, "facets");
     const [text, args] = sqliteDialect.finalize(`SELECT COUNT(*) AS n, group_concat(f."codes", ' ') AS codes FROM ${from} WHERE ${where}`, p.values);
-    const rows = await this.db.$queryRawUnsafe<{ n: unknown; codes: unknown }[]>(text, ...args);
+    const rows = await this.read<{ n: unknown; codes: unknown }>(text, args);
     const total = Number(rows[0]?.n ?? 0);
     const counts = countFacetCodes(String(rows[0]?.codes ?? ""));
     const wanted = topCandidates(counts, ["t", "l", "p"], limit);
     const out: ListingFacets = { tags: [], licenses: [], publishers: [], total };
     if (wanted.length === 0) return out;
-    const names = await this.db.$queryRawUnsafe<{ kind: unknown; id: unknown; value: unknown }[]>(
-      `SELECT "kind", "id", "value" FROM ${VALUE} WHERE "id" IN (SELECT value FROM json_each(?))`,
+    const names = await this.read<{ kind: unknown; id: unknown; value: unknown }>(`SELECT "kind", "id", "value" FROM ${VALUE} WHERE "id" IN (SELECT value FROM json_each(?))`, [
       JSON.stringify(wanted.map((c) => c.id)),
-    );
+    ]);
     const countOf = new Map(wanted.map((c) => [c.id, c.count]));
     for (const r of names) facetList(out, String(r.kind))?.push({ value: String(r.value), count: countOf.get(Number(r.id)) ?? 0 });
     const order = (a: FacetCount, b: FacetCount) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);

@@ -30,6 +30,8 @@ export interface ListingSearchParams {
 export interface ListingSearchPage {
   edges: { id: string; cursor: string }[];
   hasNextPage: boolean;
+  /** What count() would answer, when the search found it on the way (then no count is needed). */
+  total?: number;
 }
 
 export interface FacetCount {
@@ -69,8 +71,11 @@ export class Params {
 
 export type Cast = "text" | "int" | "bigint" | "timestamp";
 
-/** What a source is for: ranking (RELEVANCE with words), a column order, counting, or facets. */
-export type SourceUse = "rank" | "order" | "count" | "facets";
+/**
+ * What a source is for: ranking (RELEVANCE with words), a column order, counting, facets, or
+ * scoring (the match and its rank alone; rows are looked up afterwards).
+ */
+export type SourceUse = "rank" | "order" | "count" | "facets" | "score";
 
 /** The listings a search finds: FROM and WHERE, and how to reach the columns ordering needs. */
 export interface MatchSource {
@@ -111,13 +116,13 @@ interface SortKey {
   kind: "number" | "date";
 }
 
-interface CursorData {
+export interface CursorData {
   o: ListingOrder;
   v: (number | string)[];
   id: string;
 }
 
-function encodeCursor(c: CursorData): string {
+export function encodeCursor(c: CursorData): string {
   return Buffer.from(JSON.stringify(c)).toString("base64url");
 }
 

@@ -1,6 +1,7 @@
 // The marketplace: publisher consent, publishing through moderation, brokers and their listings,
 // and the audit trail every step writes to (in the same transaction as the step).
 import type { Db, Prisma } from "../../db/client.js";
+import type { SqliteDirect } from "../../db/sqlite-direct.js";
 import type { Broker, MarketplaceListing, PublisherConsent, Submission } from "../../generated/prisma/client.js";
 import type { ArtifactType, BrokerKind, SubmissionStatus } from "../../generated/prisma/enums.js";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
@@ -89,9 +90,13 @@ export class MarketplaceService {
   readonly search: ListingSearch;
   private readonly postgres: boolean;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    /** Prisma's SQLite connection, for the search's statements; null on PostgreSQL (see db/sqlite-direct.ts). */
+    sqlite: () => SqliteDirect | null = () => null,
+  ) {
     this.postgres = isPostgres(db);
-    this.search = this.postgres ? new PostgresListingSearch(db) : new SqliteListingSearch(db);
+    this.search = this.postgres ? new PostgresListingSearch(db) : new SqliteListingSearch(db, sqlite);
   }
 
   /** Runs fn in a transaction and appends its audit entries in the same one. */

