@@ -1,4 +1,5 @@
 // Registering the fixture MCP servers (test/fixtures/mcp) as registry entries.
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { TestApp } from "../helpers/app.js";
 import { RegisterMcpServer } from "./documents.js";
@@ -35,4 +36,18 @@ export async function registerServer(t: TestApp, input: ReturnType<typeof stdioS
   const res = (await t.execute(RegisterMcpServer, input ? { input } : { serverJson }, { token: "write" })).expectNoErrors().registerMcpServer;
   if (res.__typename !== "RegisterMcpServerPayload") throw new Error(`${res.__typename}: ${"message" in res ? res.message : ""}`);
   return res.server.id;
+}
+
+/** Running (a zombie awaiting its reaper is not running). */
+export function processRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true;
+  }
 }

@@ -7,24 +7,11 @@ import { startHttpFixture } from "../fixtures/mcp/http-server.js";
 import { startSseFixture } from "../fixtures/mcp/sse-server.js";
 import { useTestApp } from "../helpers/app.js";
 import { CheckMcpServerHealth, McpServerByName, SetMcpServerEnv } from "./documents.js";
-import { registerServer, stdioServer, type FixtureMode } from "./fixtures.js";
+import { processRunning as running, registerServer, stdioServer, type FixtureMode } from "./fixtures.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "skillgraph-health-"));
 const API_KEY = "sk-fixture-77aa88bb99cc";
 
-/** Running (a zombie awaiting its reaper is not running). */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return true;
-  }
-}
 
 /** SIGKILL is delivered asynchronously: give the kernel a moment. */
 async function stillRunning(pids: number[]): Promise<number[]> {

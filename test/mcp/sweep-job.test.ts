@@ -14,7 +14,7 @@ import { enqueueSweep } from "../../src/modules/mcp/scheduler.js";
 import { createTestApp, useTestApp, type TestApp } from "../helpers/app.js";
 import { openSse } from "../helpers/sse.js";
 import { DeployMcpServer, HealthStatus, McpServerByName, SetMcpServerEnv } from "./documents.js";
-import { registerServer, stdioServer, type FixtureMode } from "./fixtures.js";
+import { processRunning, registerServer, stdioServer, type FixtureMode } from "./fixtures.js";
 
 const root = mkdtempSync(join(tmpdir(), "skillgraph-sweep-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -136,7 +136,7 @@ describe("mcp.health-sweep as a job (worker in this process)", () => {
     // Well before the 8 s check timeout: the cancellation killed the checks.
     expect(Date.now() - asked).toBeLessThan(4000);
     expect(cancelled.result).toBeNull();
-    await waitFor("every process of the sweep to be gone", () => pids.every((p) => !alive(p)), 3000);
+    await waitFor("every process of the sweep to be gone", () => pids.every((p) => !processRunning(p)), 3000);
     expect(liveChildCount()).toBe(0);
     // Cut short says nothing about the servers: nothing recorded, and the third never started.
     expect(await status(t(), "hang-1")).toBe("UNKNOWN");
@@ -196,7 +196,7 @@ describe("a stopping app and a running sweep", () => {
       // Well before the 8 s check timeout.
       expect(Date.now() - asked).toBeLessThan(5000);
       expect(liveChildCount()).toBe(0);
-      await waitFor("every process of the sweep to be gone", () => pids.every((p) => !alive(p)), 3000);
+      await waitFor("every process of the sweep to be gone", () => pids.every((p) => !processRunning(p)), 3000);
       const last = updates.filter((u) => u.id === id).at(-1);
       expect(last).toMatchObject({ status: "PENDING", message: expect.stringMatching(/Released by a stopping worker/) });
     } finally {
@@ -261,16 +261,3 @@ function readFileOr(path: string): string {
   }
 }
 
-/** Running (a zombie awaiting its reaper is not running). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return true;
-  }
-}
