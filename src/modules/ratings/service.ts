@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client.js";
 import { Prisma } from "../../db/client.js";
-import type { SqliteDirect, SqlRunner } from "../../db/sqlite-direct.js";
+import { sqlParams, type SqliteDirect, type SqlRunner } from "../../db/sqlite-direct.js";
 import type { ArtifactMatch, ArtifactScore, CommunityScore, Rating } from "../../generated/prisma/client.js";
 import { ForbiddenError, InvalidInputError, NotFoundError, RateLimitExceededError } from "../../lib/errors.js";
 import { isPostgres } from "../artifacts/service.js";
@@ -36,6 +36,35 @@ const ADD_TO_AGGREGATE = `ON CONFLICT ("artifactId") DO UPDATE SET
   "matchConfirmedConfidence" = "ArtifactScore"."matchConfirmedConfidence" + excluded."matchConfirmedConfidence",
   "updatedAt" = excluded."updatedAt"
 RETURNING "artifactId", "ratingCount", "ratingSum", "matchResolvedCount", "matchConfirmedConfidence", "communitySignals", "updatedAt"`;
+
+type AggregateDelta = { ratingCount?: number; ratingSum?: number; matchResolvedCount?: number; matchConfirmedConfidence?: number };
+
+// The write statements, built once and run on either path: Prisma's raw SQL, or (rate() on SQLite)
+// Prisma's own connection directly, with the same text and values (sqlParams).
+const sqlOf = {
+  artifactTrust: (id: string) => Prisma.sql`SELECT "id", "origin", "sourceOwner" FROM "Artifact" WHERE "id" = ${id}`,
+  /** The rater's rating events for the artifact since `since`, oldest first, at most RATE_LIMIT. */
+  recentRatings: (raterId: string, artifactId: string, since: Date) => Prisma.sql`
+    SELECT "createdAt" FROM "RatingEvent"
+    WHERE "raterId" = ${raterId} AND "artifactId" = ${artifactId} AND "createdAt" > ${since}
+    ORDER BY "createdAt" ASC LIMIT ${RATE_LIMIT}`,
+  insertRating: (r: Rating) => Prisma.sql`
+    INSERT INTO "Rating" ("id", "artifactId", "raterId", "rating", "feedback", "shareWithCommunity", "createdAt", "updatedAt")
+    VALUES (${r.id}, ${r.artifactId}, ${r.raterId}, ${r.rating}, ${r.feedback}, ${r.shareWithCommunity}, ${r.createdAt}, ${r.updatedAt})`,
+  insertRatingEvent: (raterId: string, artifactId: string, at: Date) =>
+    Prisma.sql`INSERT INTO "RatingEvent" ("id", "raterId", "artifactId", "createdAt") VALUES (${randomUUID()}, ${raterId}, ${artifactId}, ${at})`,
+  bumpAggregate: (artifactId: string, delta: AggregateDelta, now: Date) => Prisma.sql`
+    ${Prisma.raw(UPSERT_AGGREGATE)}
+    VALUES (${artifactId}, ${delta.ratingCount ?? 0}, ${delta.ratingSum ?? 0}, ${delta.matchResolvedCount ?? 0}, ${delta.matchConfirmedConfidence ?? 0}, ${now})
+    ${Prisma.raw(ADD_TO_AGGREGATE)}`,
+  /** Raw, so the artifact's own updatedAt does not move: a rating is not an edit of the artifact. */
+  setQualityScore: (artifactId: string, qualityScore: number) => Prisma.sql`UPDATE "Artifact" SET "qualityScore" = ${qualityScore} WHERE "id" = ${artifactId}`,
+};
+
+function trustOf(row: { id: string; origin: string; sourceOwner: string | null } | undefined, id: string): ArtifactTrust {
+  if (!row) throw new NotFoundError("Artifact", id);
+  return { id: row.id, origin: toOrigin(row.origin), sourceOwner: row.sourceOwner };
+}
 
 /** The rater identity of a viewer: "token:<id>"; null for anonymous viewers. */
 export function raterOf(viewer: Viewer): string | null {
@@ -244,18 +273,11 @@ export class RatingService {
       const artifact = await this.artifactForWrite(tx, input.artifactId);
       // The hot path uses raw SQL (portable to both providers): about 3× cheaper per statement
       // than model queries through Prisma's query compiler.
-      const since = new Date(now.getTime() - RATE_WINDOW_MS);
-      const recent = await tx.$queryRaw<{ createdAt: Date | string }[]>`
-        SELECT "createdAt" FROM "RatingEvent"
-        WHERE "raterId" = ${raterId} AND "artifactId" = ${artifact.id} AND "createdAt" > ${since}
-        ORDER BY "createdAt" ASC LIMIT ${RATE_LIMIT}`;
+      const recent = await tx.$queryRaw<{ createdAt: Date | string }[]>(sqlOf.recentRatings(raterId, artifact.id, new Date(now.getTime() - RATE_WINDOW_MS)));
       checkRateLimit(recent, now);
       const rating = newRating(artifact.id, raterId, input, now);
-      await tx.$executeRaw`
-        INSERT INTO "Rating" ("id", "artifactId", "raterId", "rating", "feedback", "shareWithCommunity", "createdAt", "updatedAt")
-        VALUES (${rating.id}, ${rating.artifactId}, ${raterId}, ${rating.rating}, ${rating.feedback}, ${rating.shareWithCommunity}, ${now}, ${now})`;
-      await tx.$executeRaw`
-        INSERT INTO "RatingEvent" ("id", "raterId", "artifactId", "createdAt") VALUES (${randomUUID()}, ${raterId}, ${artifact.id}, ${now})`;
+      await tx.$executeRaw(sqlOf.insertRating(rating));
+      await tx.$executeRaw(sqlOf.insertRatingEvent(raterId, artifact.id, now));
       const scores = await this.bumpAggregate(tx, artifact, { ratingCount: 1, ratingSum: input.rating }, now);
       return { rating, scores };
     });
@@ -263,37 +285,18 @@ export class RatingService {
 
   /** rate() on SQLite, inside SqliteDirect.transaction: the same statements as the Prisma path. */
   private rateOn(sql: SqlRunner, raterId: string, input: RateInput, now: Date): { rating: Rating; scores: ArtifactScores } {
-    const found = sql.get<{ id: string; origin: string; sourceOwner: string | null }>(
-      `SELECT "id", "origin", "sourceOwner" FROM "Artifact" WHERE "id" = ?`,
-      input.artifactId,
-    );
-    if (!found) throw new NotFoundError("Artifact", input.artifactId);
-    const artifact: ArtifactTrust = { id: found.id, origin: toOrigin(found.origin), sourceOwner: found.sourceOwner };
-    const recent = sql.all<{ createdAt: string }>(
-      `SELECT "createdAt" FROM "RatingEvent" WHERE "raterId" = ? AND "artifactId" = ? AND "createdAt" > ? ORDER BY "createdAt" ASC LIMIT ?`,
-      raterId,
-      artifact.id,
-      new Date(now.getTime() - RATE_WINDOW_MS),
-      RATE_LIMIT,
-    );
-    checkRateLimit(recent, now);
+    const get = <R>(q: Prisma.Sql) => sql.get<R>(q.sql, ...sqlParams(q.values));
+    const all = <R>(q: Prisma.Sql) => sql.all<R>(q.sql, ...sqlParams(q.values));
+    const run = (q: Prisma.Sql) => sql.run(q.sql, ...sqlParams(q.values));
+    const artifact = trustOf(get(sqlOf.artifactTrust(input.artifactId)), input.artifactId);
+    checkRateLimit(all<{ createdAt: string }>(sqlOf.recentRatings(raterId, artifact.id, new Date(now.getTime() - RATE_WINDOW_MS))), now);
     const rating = newRating(artifact.id, raterId, input, now);
-    sql.run(
-      `INSERT INTO "Rating" ("id", "artifactId", "raterId", "rating", "feedback", "shareWithCommunity", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      rating.id,
-      rating.artifactId,
-      raterId,
-      rating.rating,
-      rating.feedback,
-      rating.shareWithCommunity,
-      now,
-      now,
-    );
-    sql.run(`INSERT INTO "RatingEvent" ("id", "raterId", "artifactId", "createdAt") VALUES (?, ?, ?, ?)`, randomUUID(), raterId, artifact.id, now);
-    const row = sql.get<RawAggregate>(`${UPSERT_AGGREGATE} VALUES (?, ?, ?, ?, ?, ?) ${ADD_TO_AGGREGATE}`, artifact.id, 1, input.rating, 0, 0, now);
+    run(sqlOf.insertRating(rating));
+    run(sqlOf.insertRatingEvent(raterId, artifact.id, now));
+    const row = get<RawAggregate>(sqlOf.bumpAggregate(artifact.id, { ratingCount: 1, ratingSum: input.rating }, now));
     if (!row) throw new Error(`ArtifactScore upsert for ${artifact.id} returned no row`);
     const scores = scoresFrom(artifact, { aggregate: fromRawAggregate(row) }, now);
-    sql.run(`UPDATE "Artifact" SET "qualityScore" = ? WHERE "id" = ?`, scores.qualityScore, artifact.id);
+    run(sqlOf.setQualityScore(artifact.id, scores.qualityScore));
     return { rating, scores };
   }
 
@@ -511,10 +514,8 @@ export class RatingService {
   }
 
   private async artifactForWrite(db: Db | Tx, id: string): Promise<ArtifactTrust> {
-    const [a] = await db.$queryRaw<{ id: string; origin: string; sourceOwner: string | null }[]>`
-      SELECT "id", "origin", "sourceOwner" FROM "Artifact" WHERE "id" = ${id}`;
-    if (!a) throw new NotFoundError("Artifact", id);
-    return { id: a.id, origin: toOrigin(a.origin), sourceOwner: a.sourceOwner };
+    const [a] = await db.$queryRaw<{ id: string; origin: string; sourceOwner: string | null }[]>(sqlOf.artifactTrust(id));
+    return trustOf(a, id);
   }
 
   private async artifactsForWrite(tx: Tx, ids: readonly string[]): Promise<ArtifactTrust[]> {
@@ -532,17 +533,13 @@ export class RatingService {
   private async bumpAggregate(
     tx: Tx,
     artifact: ArtifactTrust,
-    delta: { ratingCount?: number; ratingSum?: number; matchResolvedCount?: number; matchConfirmedConfidence?: number },
+    delta: AggregateDelta,
     now: Date,
   ): Promise<ArtifactScores> {
-    const [row] = await tx.$queryRaw<RawAggregate[]>`
-      ${Prisma.raw(UPSERT_AGGREGATE)}
-      VALUES (${artifact.id}, ${delta.ratingCount ?? 0}, ${delta.ratingSum ?? 0}, ${delta.matchResolvedCount ?? 0}, ${delta.matchConfirmedConfidence ?? 0}, ${now})
-      ${Prisma.raw(ADD_TO_AGGREGATE)}`;
+    const [row] = await tx.$queryRaw<RawAggregate[]>(sqlOf.bumpAggregate(artifact.id, delta, now));
     if (!row) throw new Error(`ArtifactScore upsert for ${artifact.id} returned no row`);
     const scores = scoresFrom(artifact, { aggregate: fromRawAggregate(row) }, now);
-    // Raw, so the artifact's own updatedAt does not move: a rating is not an edit of the artifact.
-    await tx.$executeRaw`UPDATE "Artifact" SET "qualityScore" = ${scores.qualityScore} WHERE "id" = ${artifact.id}`;
+    await tx.$executeRaw(sqlOf.setQualityScore(artifact.id, scores.qualityScore));
     return scores;
   }
 
