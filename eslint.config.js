@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "src/generated/", "test/gql/", "data/", "coverage/"] },
+  { ignores: ["node_modules/", "src/generated/", "test/gql/", "data/", "coverage/", "dist/", ".scratch/", "bench/compare/results/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,6 +13,21 @@ export default tseslint.config(
       "@typescript-eslint/no-non-null-assertion": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+    },
+  },
+  {
+    // Resolvers never touch the database: the context's Prisma client is the Pothos Prisma
+    // plugin's alone (src/graphql/builder.ts); everything else asks a service.
+    files: ["src/**/*.ts"],
+    ignores: ["src/graphql/builder.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "MemberExpression[object.name='ctx'][property.name=/^(prisma|db)$/]",
+          message: "Resolvers ask services; ctx.prisma is only for the Pothos Prisma plugin (src/graphql/builder.ts).",
+        },
+      ],
     },
   },
 );

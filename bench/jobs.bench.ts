@@ -11,9 +11,8 @@ import { z } from "zod";
 import { createApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/lib/logger.js";
-import { defineJobKind } from "../src/modules/jobs/registry.js";
-import { SYSTEM_ACTOR } from "../src/modules/jobs/service.js";
-import { JobWorker } from "../src/modules/jobs/worker.js";
+import { SYSTEM } from "../src/lib/principal.js";
+import { defineJobKind, JobWorker } from "../src/modules/jobs/index.js";
 import { measure, percentile, report, type Stats } from "./lib.js";
 
 const SUBSCRIBERS = 1000;
@@ -88,7 +87,7 @@ jobs.registry.register(
 
 const base = await app.start();
 const wsUrl = `${base.replace("http", "ws")}/graphql`;
-const job = await jobs.enqueue("bench.progress", {}, SYSTEM_ACTOR);
+const job = await jobs.enqueue("bench.progress", {}, SYSTEM);
 const gid = encodeGlobalID("Job", job.id);
 // The clients run in a worker thread (same process, their own event loop and core), so the
 // server's loop does only server work.
@@ -124,7 +123,7 @@ const startLatency = await measure(
     const start = new Promise<void>((resolve) => {
       resolveStart = resolve;
     });
-    const j = await jobs.enqueue("bench.noop", { n: i }, SYSTEM_ACTOR);
+    const j = await jobs.enqueue("bench.noop", { n: i }, SYSTEM);
     started.set(j.id, resolveStart);
     // The handler may start before started.set ran: then the row is already RUNNING or done.
     const row = await jobs.get(j.id);
@@ -144,7 +143,7 @@ await worker.stop();
 await app.database.prisma.jobEvent.deleteMany();
 await app.database.prisma.job.deleteMany();
 runs = 0;
-for (let i = 0; i < QUEUED; i++) await jobs.enqueue("bench.noop", { n: i }, SYSTEM_ACTOR);
+for (let i = 0; i < QUEUED; i++) await jobs.enqueue("bench.noop", { n: i }, SYSTEM);
 const t0 = performance.now();
 const drainStart = new Date();
 await worker.start();

@@ -117,9 +117,9 @@ for (const concurrency of [loadConfig(baseEnv).mcp.healthConcurrency, SERVERS]) 
           },
         ],
       });
-      const server = await mcp.register(doc);
+      const server = await mcp.registry.register(doc);
       await mcp.setEnv(server.id, [{ name: "API_KEY", value: `sk-bench-${i}` }]);
-      await mcp.deploy(server.id, { settingsPath: "bench.json" });
+      await mcp.deployments.deploy(server.id, { settingsPath: "bench.json" });
     }
     console.error(`${SERVERS} servers registered and deployed`);
   }
@@ -166,7 +166,7 @@ for (const concurrency of [loadConfig(baseEnv).mcp.healthConcurrency, SERVERS]) 
   loopDelay.disable();
   const sweepMs = performance.now() - started;
   if (job.status !== "SUCCEEDED") throw new Error(`sweep job ${job.status}: ${job.error}`);
-  const progressEvents = (await app.services.jobs.events(jobId)).filter((e) => e.type === "PROGRESS").length;
+  const progressEvents = (await app.services.jobs.eventsOf(jobId)).filter((e) => e.type === "PROGRESS").length;
   console.error(`sweep (${concurrency} at a time) done in ${Math.round(sweepMs)} ms, ${during.length} queries during it`);
   rows.push(stats(`API query (${SERVERS} servers with health), during the sweep, ${concurrency} at a time`, during));
   const checkedAt = await app.database.prisma.mcpHealth.findMany({ select: { latencyMs: true, status: true } });

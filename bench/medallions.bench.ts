@@ -11,7 +11,7 @@ import { createApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { migrate } from "../src/db/migrator.js";
 import { createLogger } from "../src/lib/logger.js";
-import { inOrder, toDocument } from "../src/modules/medallions/service.js";
+import { toDocument } from "../src/modules/medallions/index.js";
 import { matchSql, pageSql, scopeKey } from "../src/modules/medallions/scope.js";
 import { measure, percentile, report, type Stats, rng, sqliteDate } from "./lib.js";
 
@@ -95,7 +95,7 @@ try {
   // (JSON columns of the row), read back into whole medallion.v1 documents.
   const page = async (scope: { graphNodes?: string[]; tags?: string[] }) => {
     const ids = await service.pageIds(scope, null, { take: 21 });
-    return inOrder(ids, await service.store.byIds(ids)).map(toDocument);
+    return (await service.rows(ids)).map(toDocument);
   };
 
   // Wall time on a shared 2-core machine includes waiting for a core; the CPU time this process

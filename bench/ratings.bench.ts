@@ -13,6 +13,7 @@ import { loadConfig } from "../src/config.js";
 import { migrate } from "../src/db/migrator.js";
 import { sqlitePath } from "../src/db/sqlite-path.js";
 import { createLogger } from "../src/lib/logger.js";
+import { tokenPrincipal } from "../src/lib/principal.js";
 import { measure, report, rng, sqliteDate } from "./lib.js";
 
 const ARTIFACTS = 10_000;
@@ -119,7 +120,7 @@ try {
     const listQuery = `query($first: Int) { artifacts(first: $first) { edges { node { key scores { qualityScore trustScore confidence userRating { average count } communityScore lastUpdated } } } } }`;
     const statements = async (first: number) => {
       const seen: string[] = [];
-      const off = app.database.onStatement((sql) => seen.push(sql));
+      const off = app.database.onStatement((e) => seen.push(e.sql));
       try {
         await post(read, listQuery, { first });
       } finally {
@@ -143,7 +144,7 @@ try {
     });
     const service = app.services.ratings;
     const rateService = await measure("`RatingService.rate` (no GraphQL)", 2000, (i) =>
-      service.rate("token:bench-service", { artifactId: `a${(i * 17 + 3) % ARTIFACTS}`, rating: 1 + (i % 5) }),
+      service.rate(tokenPrincipal({ id: "bench-service", name: "bench-service", scopes: ["write"] }), { artifactId: `a${(i * 17 + 3) % ARTIFACTS}`, rating: 1 + (i % 5) }),
     );
 
     report(`Ratings: ${RATINGS.toLocaleString("en")} ratings over ${ARTIFACTS.toLocaleString("en")} artifacts (SQLite, WAL)`, [baseline, one, list, sorted, rate, rateService], [

@@ -1,26 +1,29 @@
 // createApp(config) → one HTTP server on one port: GraphQL (POST/GET), SSE and graphql-ws
-// subscriptions, GraphiQL (assets served locally), /healthz and /readyz.
-import { randomUUID } from "node:crypto";
+// subscriptions, GraphiQL (assets served locally), /healthz and /readyz; over one database, one
+// event bus and the services built once for the process.
 import { createServer, type Server } from "node:http";
 import type { Socket } from "node:net";
-import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
-import { GraphQLError, type ExecutionArgs } from "graphql";
-import type { ServerOptions } from "graphql-ws";
-import { useServer } from "graphql-ws/use/ws";
-import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
-import { WebSocketServer } from "ws";
+import { GraphQLError } from "graphql";
+import { createYoga, type YogaServerInstance } from "graphql-yoga";
 import type { Config } from "./config.js";
-import { openDatabase, type Database } from "./db/client.js";
-import { migrate, migrationStatus } from "./db/migrator.js";
+import { openDatabase, type Database } from "./db/index.js";
+import { migrate } from "./db/migrator.js";
 import type { Context } from "./graphql/context.js";
-import { createEventBus, type PubSubHandle } from "./graphql/pubsub.js";
-import { getSchema } from "./graphql/schema.js";
-import { useSharedSubscriptionResults } from "./graphql/shared-subscription-results.js";
+import { maskError } from "./graphql/errors-mask.js";
+import { useETag } from "./graphql/plugins/etag.js";
+import { useHealthEndpoints } from "./graphql/plugins/health.js";
+import { useQueryLimits } from "./graphql/plugins/limits.js";
+import { requestIdOf, useRequestScope } from "./graphql/plugins/request-scope.js";
+import { useSharedSubscriptionResults } from "./graphql/plugins/shared-subscription-results.js";
+import { attachGraphqlWs } from "./graphql/ws.js";
+import { createEventBus, type EventBusHandle } from "./lib/event-bus.js";
+import type { BackgroundTask } from "./lib/lifecycle.js";
 import { createLogger, type Logger } from "./lib/logger.js";
-import { anonymousViewer, type Viewer } from "./modules/auth/viewer.js";
-import { useETag } from "./modules/marketplace/etag.js";
-import { createServices, type BackgroundTask, type Services } from "./services.js";
+import { anonymousPrincipal, type Principal } from "./lib/principal.js";
+import type { Services } from "./lib/services.js";
+import { getSchema } from "./schema.js";
+import { createServices } from "./services.js";
 
 export interface App {
   config: Config;
@@ -28,7 +31,7 @@ export interface App {
   httpServer: Server;
   database: Database;
   services: Services;
-  events: PubSubHandle;
+  events: EventBusHandle;
   logger: Logger;
   /** Workers and schedulers; started by start() unless `startBackground: false`. */
   background: BackgroundTask[];
@@ -40,13 +43,7 @@ export interface App {
   stop(): Promise<void>;
 }
 
-type OperationResult = ReturnType<NonNullable<ServerOptions["execute"]>>;
-/** yoga.getEnveloped's execute/subscribe, carried to graphql-ws in rootValue. */
-interface EnvelopedRoot {
-  execute(args: ExecutionArgs): OperationResult;
-  subscribe(args: ExecutionArgs): OperationResult;
-}
-
+/** The token of an Authorization header value ("Bearer <token>"), or null. */
 function bearer(value: unknown): string | null {
   if (typeof value !== "string") return null;
   const m = /^Bearer\s+(.+)$/i.exec(value.trim());
@@ -65,107 +62,53 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     const applied = await migrate(config.databaseUrl);
     if (applied.length > 0) logger.info("migrations applied", { applied });
   }
-  const database = await openDatabase(config.databaseUrl);
+  const database = await openDatabase({ url: config.databaseUrl, provider: config.provider, logger });
   const events = createEventBus(config.redisUrl);
-  const { services, background } = createServices({ db: database.prisma, events: events.pubsub, config, logger, sqlite: () => database.sqlite });
+  const { services, background } = createServices({ database, events: events.bus, sharedEvents: events.shared, config, logger });
 
-  async function viewerFor(token: string | null): Promise<Viewer> {
-    if (token === null) return anonymousViewer(config.publicRead);
-    const viewer = await services.tokens.authenticate(token);
-    if (!viewer) {
+  async function principalFor(token: string | null): Promise<Principal> {
+    if (token === null) return anonymousPrincipal(config.publicRead);
+    const principal = await services.tokens.authenticate(token);
+    if (!principal) {
       throw new GraphQLError("The API token is not valid or has been revoked.", {
         extensions: { code: "UNAUTHENTICATED", http: { status: 401 } },
       });
     }
-    return viewer;
+    return principal;
   }
-
-  const requestIds = new WeakMap<Request, string>();
-  const platform: Plugin<Context> = {
-    onRequest({ request, url, endResponse }) {
-      requestIds.set(request, request.headers.get("x-request-id")?.slice(0, 100) || randomUUID());
-      if (url.pathname === "/healthz") {
-        endResponse(Response.json({ status: "ok" }));
-      }
-    },
-    onResponse({ request, response }) {
-      const id = requestIds.get(request);
-      if (id) response.headers.set("x-request-id", id);
-    },
-    onExecute() {
-      return {
-        onExecuteDone({ args, result }) {
-          if (!("errors" in result) || !result.errors) return;
-          for (const err of result.errors) {
-            const original = err.originalError;
-            if (original && !(original instanceof GraphQLError)) {
-              logger.error("unexpected error", { requestId: args.contextValue.requestId, error: original.stack ?? String(original) });
-            }
-          }
-        },
-      };
-    },
-  };
-
-  const readiness: Plugin<Context> = {
-    async onRequest({ url, endResponse }) {
-      if (url.pathname !== "/readyz") return;
-      try {
-        await database.prisma.$queryRawUnsafe("SELECT 1");
-        const status = await migrationStatus(config.databaseUrl);
-        const ready = status.pending.length === 0 && status.failed.length === 0;
-        endResponse(
-          Response.json(
-            { status: ready ? "ready" : "not ready", database: "ok", pendingMigrations: status.pending, failedMigrations: status.failed },
-            { status: ready ? 200 : 503 },
-          ),
-        );
-      } catch (err) {
-        logger.warn("readiness check failed", { error: String(err) });
-        endResponse(Response.json({ status: "not ready", database: "unreachable" }, { status: 503 }));
-      }
-    },
-  };
 
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema: getSchema(),
     graphqlEndpoint: "/graphql",
     landingPage: false,
-    healthCheckEndpoint: "/healthz",
+    // yoga's own probe answers an empty 200 to any URL ending in its endpoint; /healthz and /readyz
+    // are ours (plugins/health.ts), with bodies, so yoga's is put out of the way.
+    healthCheckEndpoint: "/.yoga/alive",
     graphiql: config.graphiql ? { title: "skillgraph", subscriptionsProtocol: "WS" } : false,
     renderGraphiQL,
-    maskedErrors: true,
+    maskedErrors: { maskError },
     logging: config.logLevel === "silent" ? false : config.logLevel,
     context: async (initial): Promise<Context> => {
       const params = (initial as { connectionParams?: Record<string, unknown> }).connectionParams;
       const header = initial.request.headers.get("authorization") ?? params?.Authorization ?? params?.authorization;
       return {
-        requestId: requestIds.get(initial.request) ?? randomUUID(),
-        viewer: await viewerFor(bearer(header)),
-        db: database.prisma,
+        requestId: requestIdOf(initial.request),
+        principal: await principalFor(bearer(header)),
         services,
-        pubsub: events.pubsub,
+        pubsub: events.bus,
         config,
+        logger,
+        prisma: database.prisma,
       };
     },
     plugins: [
-      platform,
-      readiness,
+      useRequestScope(logger),
+      useHealthEndpoints(async () => services.system.readiness(), logger),
       // ETag / If-None-Match → 304 for queries over GET (integrators polling the marketplace).
       useETag<Record<string, unknown>>(),
       // Subscribers that would get the same answer to an event share one execution (a job's watchers).
       useSharedSubscriptionResults(),
-      EnvelopArmorPlugin({
-        // The messages say which limit was hit, never its value.
-        maxDepth: { n: config.limits.maxDepth, exposeLimits: false, errorMessage: "Query is nested too deeply." },
-        maxAliases: { n: config.limits.maxAliases, exposeLimits: false, errorMessage: "Query uses too many aliases." },
-        maxTokens: { n: config.limits.maxTokens, exposeLimits: false, errorMessage: "Query document has too many tokens." },
-        maxDirectives: { n: 50, exposeLimits: false, errorMessage: "Query uses too many directives." },
-        // Cost is the Pothos complexity plugin's job: it knows connection page sizes.
-        costLimit: { enabled: false },
-        // Introspection is on for GraphiQL users, so hiding suggestions would protect nothing.
-        blockFieldSuggestion: { enabled: false },
-      }),
+      useQueryLimits(config.limits),
     ],
   });
 
@@ -175,48 +118,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
   });
-
-  // graphql-ws on the same port and path; operations go through yoga.getEnveloped so they get
-  // the same plugins, context (auth) and error masking as HTTP.
-  const wsServer = new WebSocketServer({ server: httpServer, path: yoga.graphqlEndpoint });
-  const wsCleanup = useServer(
-    {
-      execute: (args: ExecutionArgs) => (args.rootValue as EnvelopedRoot).execute(args),
-      subscribe: (args: ExecutionArgs) => (args.rootValue as EnvelopedRoot).subscribe(args),
-      onConnect: async (ctx) => {
-        const params = ctx.connectionParams ?? {};
-        try {
-          await viewerFor(bearer(params.Authorization ?? params.authorization));
-          return true;
-        } catch {
-          return false; // closes with 4403 Forbidden
-        }
-      },
-      onSubscribe: async (ctx, _id, payload) => {
-        const request = ctx.extra.request;
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: request,
-          socket: ctx.extra.socket,
-          params: payload,
-          request: new Request(`http://localhost${yoga.graphqlEndpoint}`, { headers: new Headers() }),
-          connectionParams: ctx.connectionParams,
-        });
-        const args = {
-          schema,
-          operationName: payload.operationName,
-          document: parse(payload.query),
-          variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
-        const errors = validate(args.schema, args.document);
-        if (errors.length) return errors;
-        return args;
-      },
-    },
-    wsServer,
-  );
+  const ws = attachGraphqlWs(httpServer, yoga, async (params) => {
+    await principalFor(bearer(params.Authorization ?? params.authorization));
+  });
 
   let stopping: Promise<void> | undefined;
   const startedTasks: BackgroundTask[] = [];
@@ -254,8 +158,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         // Stop accepting; idle keep-alive sockets close now, busy ones when their response ends.
         const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         httpServer.closeIdleConnections();
-        await wsCleanup.dispose();
-        wsServer.close();
+        await ws.dispose();
         const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
         await Promise.race([httpServer.listening ? closed : Promise.resolve(), timeout]);
         for (const s of sockets) s.destroy();

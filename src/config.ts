@@ -1,5 +1,6 @@
 // Environment → one typed, validated config object. Every variable is documented in the README.
 import { z } from "zod";
+import { providerOf, type Provider } from "./db/provider.js";
 import { mcpConfig, mcpEnvSchema, type McpConfig } from "./modules/mcp/config.js";
 
 const bool = z
@@ -37,7 +38,7 @@ const schema = z.object({
   SKILLGRAPH_JOB_HITL_TIMEOUT_MS: int(10, 2_592_000_000).default(86_400_000),
 });
 
-export type Provider = "sqlite" | "postgresql";
+export type { Provider };
 
 export interface Config {
   databaseUrl: string;
@@ -59,10 +60,6 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
-
-export function providerOf(databaseUrl: string): Provider {
-  return databaseUrl.startsWith("file:") ? "sqlite" : "postgresql";
-}
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

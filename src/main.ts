@@ -84,7 +84,7 @@ schema
   .option("-o, --output <file>", "write to this file")
   .option("--check <file>", "exit 1 if this file differs from the schema the code builds")
   .action(async (opts: { output?: string; check?: string }) => {
-    const { printSdl } = await import("./graphql/schema.js");
+    const { printSdl } = await import("./schema.js");
     const sdl = printSdl();
     if (opts.check) {
       let current = "";

@@ -1,76 +1,73 @@
-// Every domain service, built once per app over one database and one event publisher, plus the
-// background tasks (workers, schedulers) that the app starts and stops with the server.
+// createServices: every domain service, built once per process over one database and one event
+// bus, with the job kinds the modules register and the background tasks (workers, schedulers) a
+// process may run. `serve`, `worker` and every CLI command build their services here, so a change
+// made from the CLI publishes its events and takes the same paths as one made over GraphQL.
 import type { Config } from "./config.js";
-import type { Db } from "./db/client.js";
-import type { SqliteDirect } from "./db/sqlite-direct.js";
-import type { EventPublisher } from "./lib/events.js";
+import type { Database } from "./db/index.js";
+import type { EventBus } from "./lib/event-bus.js";
+import type { BackgroundTask } from "./lib/lifecycle.js";
 import type { Logger } from "./lib/logger.js";
-import { ArtifactService } from "./modules/artifacts/service.js";
-import { TokenService } from "./modules/auth/service.js";
-import { GroupService } from "./modules/groups/service.js";
-import { mcpHealthSweepKind } from "./modules/mcp/health-sweep-job.js";
-import { mcpHealthScheduler } from "./modules/mcp/scheduler.js";
-import { McpService } from "./modules/mcp/service.js";
-import { MedallionService } from "./modules/medallions/service.js";
+import type { Services } from "./lib/services.js";
+import { ArtifactService } from "./modules/artifacts/index.js";
+import { TokenService } from "./modules/auth/index.js";
+import { CollectionService } from "./modules/collections/index.js";
+import { GroupService } from "./modules/groups/index.js";
 import { createJobs } from "./modules/jobs/index.js";
-import { scoresRecomputeKind } from "./modules/jobs/kinds/scores-recompute.js";
-import { TrainingService } from "./modules/optimizer/service.js";
-import type { JobService } from "./modules/jobs/service.js";
-import { RatingService } from "./modules/ratings/service.js";
-import { TagService } from "./modules/tags/service.js";
-import { MarketplaceService } from "./modules/marketplace/service.js";
-import { marketplaceSyncKind } from "./modules/marketplace/sync.js";
+import { MarketplaceService, marketplaceSyncKind } from "./modules/marketplace/index.js";
+import { McpService, mcpHealthScheduler, mcpHealthSweepKind } from "./modules/mcp/index.js";
+import { MedallionService } from "./modules/medallions/index.js";
+import { TrainingService } from "./modules/optimizer/index.js";
+import { RatingService, scoresRecomputeKind } from "./modules/ratings/index.js";
+import { SystemService } from "./modules/system/index.js";
+import { TagService } from "./modules/tags/index.js";
 
-export interface ServiceDeps {
-  db: Db;
-  events: EventPublisher;
+export interface ServiceOptions {
+  database: Database;
+  events: EventBus;
+  /** True when the bus crosses processes (Redis): workers then wake on other instances' enqueues. */
+  sharedEvents?: boolean;
   config: Config;
   logger: Logger;
-  /** Prisma's SQLite connection for hot paths (null on PostgreSQL); absent = Prisma only. */
-  sqlite?: () => SqliteDirect | null;
+  /** Injectable clock for tests of time windows. */
+  now?: () => Date;
 }
 
-/** Long-running work owned by the app: started after the server listens, stopped before the database closes. */
-export interface BackgroundTask {
-  name: string;
-  start(): Promise<void>;
-  stop(): Promise<void>;
+export interface BuiltServices {
+  services: Services;
+  /** Started by `serve` (after it listens) and `worker`; stopped before the database closes. */
+  background: BackgroundTask[];
 }
 
-export interface Services {
-  tokens: TokenService;
-  artifacts: ArtifactService;
-  tags: TagService;
-  groups: GroupService;
-  jobs: JobService;
-  training: TrainingService;
-  ratings: RatingService;
-  mcp: McpService;
-  medallions: MedallionService;
-  marketplace: MarketplaceService;
-}
-
-export function createServices(deps: ServiceDeps): { services: Services; background: BackgroundTask[] } {
-  const { db, events, sqlite } = deps;
-  const jobs = createJobs(deps);
+export function createServices(options: ServiceOptions): BuiltServices {
+  const { database: db, events, config, logger } = options;
+  const now = options.now ?? (() => new Date());
+  const jobs = createJobs({ database: db, events, config, logger, shared: options.sharedEvents === true });
+  const collections = new CollectionService(db);
+  // Artifacts and tags need each other (tags are attached when an artifact is added): the
+  // artifacts service asks for the tag service only when it is used, after both exist.
+  const artifacts: ArtifactService = new ArtifactService(db, events, collections, (): TagService => tags);
+  const tags: TagService = new TagService(db, artifacts);
+  const mcp = new McpService(db, events, config, logger.child({ module: "mcp" }));
   const services: Services = {
-    tokens: new TokenService(db, () => sqlite?.()?.dataVersion() ?? null),
-    artifacts: new ArtifactService(db, events, sqlite),
-    tags: new TagService(db),
-    groups: new GroupService(db),
+    tokens: new TokenService(db),
+    collections,
+    artifacts,
+    tags,
+    groups: new GroupService(db, collections, artifacts),
     jobs: jobs.service,
     training: new TrainingService(db),
-    ratings: new RatingService(db, undefined, sqlite),
-    mcp: new McpService(db, events, deps.config, deps.logger),
-    medallions: new MedallionService(db, undefined, undefined, sqlite),
-    marketplace: new MarketplaceService(db, sqlite),
+    ratings: new RatingService(db, artifacts, now),
+    mcp,
+    medallions: new MedallionService(db, undefined, now),
+    marketplace: new MarketplaceService(db, artifacts),
+    system: new SystemService(db, events, jobs.service, mcp),
   };
-  jobs.service.registry.register(marketplaceSyncKind(db, services.marketplace));
+  jobs.service.registry.register(marketplaceSyncKind(services.marketplace));
   jobs.service.registry.register(scoresRecomputeKind(services.ratings));
-  jobs.service.registry.register(mcpHealthSweepKind(services.mcp, db));
+  jobs.service.registry.register(mcpHealthSweepKind(mcp, jobs.service));
   const background: BackgroundTask[] = [];
-  if (deps.config.jobs.concurrency > 0) background.push(jobs.worker);
+  if (config.jobs.concurrency > 0) background.push(jobs.worker);
   // Always registered: with the interval at 0 it only cancels running checks on shutdown.
-  background.push(mcpHealthScheduler(services.mcp, jobs.service, deps.config.mcp.healthIntervalS, deps.logger));
+  background.push(mcpHealthScheduler(mcp, jobs.service, config.mcp.healthIntervalS, logger.child({ module: "mcp" })));
   return { services, background };
 }

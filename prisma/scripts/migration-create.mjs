@@ -1,5 +1,6 @@
 // Generates migration SQL with `prisma migrate diff` (the only migration command that works
-// offline with the JS engine), once per provider, into Prisma's folder layout:
+// offline: Prisma 6.19's WebAssembly schema engine, see prisma-lib.mjs), once per provider, into
+// Prisma's folder layout:
 //   prisma/migrations/<provider>/<timestamp>_<name>/migration.sql  (+ migration_lock.toml)
 // The datamodel each migration was made from is kept in prisma/migrations/datamodels/, so the
 // next migration is the diff from it to the current datamodel.
@@ -10,7 +11,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { datamodelFor, prisma, providers, root, sqliteSchema } from "./prisma-lib.mjs";
+import { legacyDatamodelFor, prismaLegacy, providers, root, sqliteSchema } from "./prisma-lib.mjs";
 
 const migrationsDir = join(root, "prisma/migrations");
 const datamodelsDir = join(migrationsDir, "datamodels");
@@ -25,10 +26,10 @@ function diffScript(provider, fromText, toText) {
   const dir = mkdtempSync(join(tmpdir(), "skillgraph-migrate-"));
   try {
     const to = join(dir, "to.prisma");
-    writeFileSync(to, datamodelFor(provider, toText));
+    writeFileSync(to, legacyDatamodelFor(provider, toText));
     const from = fromText === null ? ["--from-empty"] : ["--from-schema-datamodel", join(dir, "from.prisma")];
-    if (fromText !== null) writeFileSync(join(dir, "from.prisma"), datamodelFor(provider, fromText));
-    return prisma(["migrate", "diff", ...from, "--to-schema-datamodel", to, "--script"], {
+    if (fromText !== null) writeFileSync(join(dir, "from.prisma"), legacyDatamodelFor(provider, fromText));
+    return prismaLegacy(["migrate", "diff", ...from, "--to-schema-datamodel", to, "--script"], {
       env: { DATABASE_URL: urls[provider], PRISMA_CLI_PROVIDER: provider, PRISMA_SCHEMA: to },
     });
   } finally {

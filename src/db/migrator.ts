@@ -8,7 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Sqlite from "better-sqlite3";
 import pg from "pg";
-import { providerOf, type Provider } from "../config.js";
+import { providerOf, type Provider } from "./provider.js";
 import { ensureSqliteDir, sqlitePath } from "./sqlite-path.js";
 
 export const migrationsRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../prisma/migrations");

@@ -57,21 +57,23 @@ export const builder = new SchemaBuilder<BuilderTypes>({
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (ctx) => ({
-      read: ctx.viewer.scopes.has("read"),
-      write: ctx.viewer.scopes.has("write"),
-      admin: ctx.viewer.scopes.has("admin"),
+      read: ctx.principal.scopes.has("read"),
+      write: ctx.principal.scopes.has("write"),
+      admin: ctx.principal.scopes.has("admin"),
     }),
     // A GraphQLError, so it is not masked; it says what is missing, never what exists.
-    unauthorizedError: (_parent, ctx, info) =>
-      new GraphQLError(
-        ctx.viewer.anonymous
+    unauthorizedError: (_parent, ctx, info) => {
+      const anonymous = ctx.principal.kind === "anonymous";
+      return new GraphQLError(
+        anonymous
           ? `Not authorised to access ${info.parentType.name}.${info.fieldName}: send an API token (Authorization: Bearer …).`
           : `Not authorised to access ${info.parentType.name}.${info.fieldName}: the token lacks the required scope.`,
-        { extensions: { code: ctx.viewer.anonymous ? "UNAUTHENTICATED" : "FORBIDDEN" } },
-      ),
+        { extensions: { code: anonymous ? "UNAUTHENTICATED" : "FORBIDDEN" } },
+      );
+    },
   },
   prisma: {
-    client: (ctx) => ctx.db,
+    client: (ctx) => ctx.prisma,
     dmmf: getDatamodel(),
     exposeDescriptions: false,
     filterConnectionTotalCount: true,

@@ -1,5 +1,7 @@
-// One JSON line per event on stderr, filtered by LOG_LEVEL. Never log secrets: callers pass
-// only what is safe to keep.
+// One JSON line per event on stderr, filtered by LOG_LEVEL, carrying the request scope (request
+// id, actor, job id) of the work it happens in. Never log secrets: callers pass only what is safe.
+import { currentScope } from "./request-scope.js";
+
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
 export type LogLevel = keyof typeof LEVELS;
 
@@ -8,13 +10,24 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /** A logger whose every line also carries `fields` (e.g. the module's name). */
+  child(fields: Record<string, unknown>): Logger;
 }
 
-export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
+export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l), base: Record<string, unknown> = {}): Logger {
   const min = LEVELS[level];
   const log = (lvl: Exclude<LogLevel, "silent">) => (msg: string, fields?: Record<string, unknown>) => {
     if (LEVELS[lvl] < min) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields })}\n`);
+    // The call's own fields first (they read with the message), then the scope's and the child's.
+    const line: Record<string, unknown> = { time: new Date().toISOString(), level: lvl, msg, ...fields };
+    for (const [k, v] of Object.entries({ ...currentScope(), ...base })) if (!(k in line)) line[k] = v;
+    write(`${JSON.stringify(line)}\n`);
   };
-  return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
+  return {
+    debug: log("debug"),
+    info: log("info"),
+    warn: log("warn"),
+    error: log("error"),
+    child: (fields) => createLogger(level, write, { ...base, ...fields }),
+  };
 }

@@ -177,7 +177,7 @@ describe("groups and collections", () => {
   });
 
   it("keeps group members within the group's collection", async () => {
-    await t().app.services.artifacts.createCollection({ name: "other" });
+    await t().app.services.collections.create({ name: "other" });
     const outsider = await add(t(), "outsider", "other");
     const r = (await t().execute(CreateGroup, { input: { name: "g" } }, { token: "write" })).expectNoErrors().createGroup;
     if (r.__typename !== "GroupPayload") throw new Error(r.__typename);

@@ -128,7 +128,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
     async countStatements(fn) {
       const statements: string[] = [];
-      const off = app.database.onStatement((sql) => statements.push(sql));
+      const off = app.database.onStatement((e) => statements.push(e.sql));
       try {
         await fn();
       } finally {

@@ -5,10 +5,12 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { decodeGlobalID, encodeGlobalID } from "@pothos/plugin-relay";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/db/client.js";
+import { openDatabase, providerOf, type Database } from "../../src/db/index.js";
 import { migrate } from "../../src/db/migrator.js";
 import { systemDemoKind } from "../../src/modules/jobs/kinds/system-demo.js";
-import { JobService, SYSTEM_ACTOR } from "../../src/modules/jobs/service.js";
+import { createEventBus } from "../../src/lib/event-bus.js";
+import { SYSTEM } from "../../src/lib/principal.js";
+import { JobService } from "../../src/modules/jobs/index.js";
 import { loadConfig } from "../../src/config.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { waitFor } from "./helpers.js";
@@ -64,8 +66,8 @@ describe.concurrent("durability across processes", () => {
   async function setup(): Promise<Setup> {
     const db = await createTestDatabase();
     await migrate(db.url);
-    const database = await openDatabase(db.url);
-    const jobs = new JobService(database.prisma, { publish: () => {} }, loadConfig({ DATABASE_URL: db.url }).jobs);
+    const database = await openDatabase({ url: db.url, provider: providerOf(db.url) });
+    const jobs = new JobService(database, createEventBus(undefined).bus, loadConfig({ DATABASE_URL: db.url }).jobs);
     jobs.registry.register(systemDemoKind);
     const s = { db, database, jobs };
     setups.push(s);
@@ -122,7 +124,7 @@ describe.concurrent("durability across processes", () => {
     expect(result.completedSteps).toBe(20);
     expect(result.resumedFrom).toBe(killed.progress / 5);
 
-    const events = await jobs.events(id);
+    const events = await jobs.eventsOf(id);
     expect(events.map((e) => e.sequence)).toEqual(events.map((_, i) => i + 1));
     const statuses = events.filter((e) => e.type === "STATUS").map((e) => `${e.status}:${e.message}`);
     expect(statuses).toEqual(["PENDING:Queued", "RUNNING:Started (attempt 1)", "RUNNING:Resumed after the previous worker's lease expired", "SUCCEEDED:Succeeded"]);
@@ -133,7 +135,7 @@ describe.concurrent("durability across processes", () => {
 
   it("operators list, show and cancel jobs with the CLI", async () => {
     const { db, jobs } = await setup();
-    const waiting = await jobs.enqueue("system.demo", { steps: 2, stepMs: 0 }, SYSTEM_ACTOR);
+    const waiting = await jobs.enqueue("system.demo", { steps: 2, stepMs: 0 }, SYSTEM);
     const cli = async (args: string[]) => {
       try {
         const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "silent" } });
@@ -165,7 +167,7 @@ describe.concurrent("durability across processes", () => {
     procs.push(...workers);
     await Promise.all(workers.map((w) => waitFor("worker start", () => w.stderr().includes("skillgraph worker running"), 60_000)));
     const ids: string[] = [];
-    for (let i = 0; i < 24; i++) ids.push((await jobs.enqueue("system.demo", { steps: 4, stepMs: 10 }, SYSTEM_ACTOR)).id);
+    for (let i = 0; i < 24; i++) ids.push((await jobs.enqueue("system.demo", { steps: 4, stepMs: 10 }, SYSTEM)).id);
     await waitFor("all 24 jobs to succeed", async () => (await database.prisma.job.count({ where: { id: { in: ids }, status: "SUCCEEDED" } })) === 24, 60_000);
     await Promise.all(workers.map((w) => stop(w)));
     for (const w of workers) expect(await w.exited).toBe(0);

@@ -4,15 +4,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { InvalidInputError, JobNotWaitingError, JobStateError, ForbiddenError } from "../../src/lib/errors.js";
-import { defineJobKind } from "../../src/modules/jobs/registry.js";
-import { backoffDelay, JobService, SYSTEM_ACTOR, type Actor } from "../../src/modules/jobs/service.js";
-import { JobWorker } from "../../src/modules/jobs/worker.js";
+import { createEventBus } from "../../src/lib/event-bus.js";
 import { createLogger } from "../../src/lib/logger.js";
+import { SYSTEM } from "../../src/lib/principal.js";
+import { backoffDelay, defineJobKind, JobService, JobWorker } from "../../src/modules/jobs/index.js";
 import { useTestApp } from "../helpers/app.js";
+import { testPrincipal } from "../helpers/principals.js";
 import { clearJobs, fastJobs, gate, openApp, waitFor, waitForStatus } from "./helpers.js";
 
-const alice: Actor = { name: "alice", admin: false };
-const bob: Actor = { name: "bob", admin: false };
+const alice = testPrincipal("alice");
+const bob = testPrincipal("bob");
 
 const gates = new Map<string, ReturnType<typeof gate>>();
 const seenAbort = new Set<string>();
@@ -91,25 +92,25 @@ describe("job engine", () => {
   });
 
   it("rejects unknown kinds and bad input naming the field and the rule, writing nothing", async () => {
-    await expect(jobs().enqueue("nope.kind", {}, SYSTEM_ACTOR)).rejects.toThrow(/input\.kind: unknown job kind "nope\.kind"; known kinds: .*system\.demo/);
-    const err = await jobs().enqueue("system.demo", { steps: 0, stepMs: -1 }, SYSTEM_ACTOR).catch((e: unknown) => e);
+    await expect(jobs().enqueue("nope.kind", {}, SYSTEM)).rejects.toThrow(/input\.kind: unknown job kind "nope\.kind"; known kinds: .*system\.demo/);
+    const err = await jobs().enqueue("system.demo", { steps: 0, stepMs: -1 }, SYSTEM).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidInputError);
     expect((err as InvalidInputError).field).toBe("input.input.steps");
     expect((err as InvalidInputError).message).toMatch(/must be at least 1; stepMs: must be 0 or more/);
-    await expect(jobs().enqueue("system.demo", { steps: "ten" }, SYSTEM_ACTOR)).rejects.toThrow(/input\.input\.steps/);
+    await expect(jobs().enqueue("system.demo", { steps: "ten" }, SYSTEM)).rejects.toThrow(/input\.input\.steps/);
     await expect(jobs().enqueue("system.demo", {}, alice)).rejects.toBeInstanceOf(ForbiddenError);
     expect(await t().app.database.prisma.job.count()).toBe(0);
     expect(await t().app.database.prisma.jobEvent.count()).toBe(0);
   });
 
   it("runs a job to SUCCEEDED with its progress stored as numbered events, in order", async () => {
-    const job = await jobs().enqueue("system.demo", { steps: 5, stepMs: 0 }, SYSTEM_ACTOR);
+    const job = await jobs().enqueue("system.demo", { steps: 5, stepMs: 0 }, SYSTEM);
     expect(job.status).toBe("PENDING");
     const done = await waitForStatus(t().app, job.id, "SUCCEEDED");
     expect(done).toMatchObject({ progress: 100, attempts: 1, result: { completedSteps: 5, resumedFrom: 0 }, leaseOwner: null });
     expect(done.startedAt).toBeInstanceOf(Date);
     expect(done.completedAt).toBeInstanceOf(Date);
-    const events = await jobs().events(job.id);
+    const events = await jobs().eventsOf(job.id);
     expect(events.map((e) => e.sequence)).toEqual(events.map((_, i) => i + 1));
     expect(events.map((e) => `${e.type}:${e.status}:${e.progress}`)).toEqual([
       "STATUS:PENDING:0",
@@ -130,7 +131,7 @@ describe("job engine", () => {
     const ok = await jobs().enqueue("test.flaky", { failures: 2 }, alice);
     const done = await waitForStatus(t().app, ok.id, "SUCCEEDED");
     expect(done).toMatchObject({ attempts: 3, result: { attempt: 3 }, error: null });
-    const messages = (await jobs().events(ok.id)).map((e) => e.message);
+    const messages = (await jobs().eventsOf(ok.id)).map((e) => e.message);
     expect(messages).toContain("Attempt 1 of 3 failed (boom on attempt 1); retrying in 1s");
     expect(messages).toContain("Attempt 2 of 3 failed (boom on attempt 2); retrying in 1s");
 
@@ -153,7 +154,7 @@ describe("job engine", () => {
     expect(cancelledPending.status).toBe("CANCELLED");
     expect(cancelledPending.completedAt).toBeInstanceOf(Date);
 
-    const requested = await jobs().cancel(a.id, { name: "ops", admin: true });
+    const requested = await jobs().cancel(a.id, testPrincipal("ops", ["admin"]));
     expect(requested).toMatchObject({ status: "RUNNING", cancelRequested: true });
     const cancelled = await waitForStatus(t().app, a.id, "CANCELLED");
     expect(cancelled.message).toBe("Cancelled");
@@ -162,7 +163,7 @@ describe("job engine", () => {
     gates.get("b")?.open();
     await waitForStatus(t().app, b.id, "SUCCEEDED");
     await expect(jobs().cancel(b.id, alice)).rejects.toBeInstanceOf(JobStateError);
-    const statuses = (await jobs().events(c.id)).map((e) => e.status);
+    const statuses = (await jobs().eventsOf(c.id)).map((e) => e.status);
     expect(statuses).toEqual(["PENDING", "CANCELLED"]);
   });
 
@@ -174,9 +175,9 @@ describe("job engine", () => {
     expect(again).toMatchObject({ status: "PENDING", attempts: 0, error: null, progress: 0 });
     const failedAgain = await waitForStatus(t().app, j.id, "FAILED");
     expect(failedAgain.attempts).toBe(3);
-    const ok = await jobs().enqueue("system.demo", { steps: 1, stepMs: 0 }, SYSTEM_ACTOR);
+    const ok = await jobs().enqueue("system.demo", { steps: 1, stepMs: 0 }, SYSTEM);
     await waitForStatus(t().app, ok.id, "SUCCEEDED");
-    await expect(jobs().retry(ok.id, SYSTEM_ACTOR)).rejects.toThrow(/Cannot retry job .*: it is SUCCEEDED; only failed or cancelled jobs can be retried/);
+    await expect(jobs().retry(ok.id, SYSTEM)).rejects.toThrow(/Cannot retry job .*: it is SUCCEEDED; only failed or cancelled jobs can be retried/);
   });
 
   it("pauses for a person, checks the answer, and resumes from the checkpoint", async () => {
@@ -237,7 +238,7 @@ describe("job engine", () => {
   });
 
   it("hands a running job back when its worker stops, and it completes on the next one", async () => {
-    const j = await jobs().enqueue("system.demo", { steps: 30, stepMs: 20 }, SYSTEM_ACTOR);
+    const j = await jobs().enqueue("system.demo", { steps: 30, stepMs: 20 }, SYSTEM);
     const url = t().app.config.databaseUrl;
     await waitFor("progress", async () => (await jobs().get(j.id)).progress >= 20);
     const stopping = t().app.background[0] as JobWorker;
@@ -250,7 +251,7 @@ describe("job engine", () => {
       const done = await waitForStatus(other, j.id, "SUCCEEDED");
       expect(done.attempts).toBe(1);
       expect((done.result as { resumedFrom: number }).resumedFrom).toBeGreaterThan(0);
-      const progress = (await jobs().events(j.id)).filter((e) => e.type === "PROGRESS").map((e) => e.progress);
+      const progress = (await jobs().eventsOf(j.id)).filter((e) => e.type === "PROGRESS").map((e) => e.progress);
       expect(new Set(progress).size).toBe(progress.length);
     } finally {
       await other.stop();
@@ -286,19 +287,19 @@ describe("leases", () => {
     const workers = ["w1", "w2"].map((id) => new JobWorker(jobs, createLogger("silent"), { id, concurrency: 4 }));
     try {
       await Promise.all(workers.map((w) => w.start()));
-      await waitFor("all 40 jobs to succeed", async () => (await jobs.db.job.count({ where: { status: "SUCCEEDED" } })) === 40, 20_000);
+      await waitFor("all 40 jobs to succeed", async () => (await t().app.database.prisma.job.count({ where: { status: "SUCCEEDED" } })) === 40, 20_000);
     } finally {
       await Promise.all(workers.map((w) => w.stop()));
     }
-    const log = await jobs.db.jobEvent.findMany({ where: { type: "STATUS" }, select: { jobId: true, message: true }, orderBy: [{ jobId: "asc" }, { sequence: "asc" }] });
+    const log = await t().app.database.prisma.jobEvent.findMany({ where: { type: "STATUS" }, select: { jobId: true, message: true }, orderBy: [{ jobId: "asc" }, { sequence: "asc" }] });
     for (const id of ids) expect(runs.get(id), `job ${id}: ${JSON.stringify(log.filter((l) => l.jobId === id))}`).toHaveLength(1);
-    const starts = await jobs.db.jobEvent.findMany({ where: { status: "RUNNING", type: "STATUS" }, select: { message: true } });
+    const starts = await t().app.database.prisma.jobEvent.findMany({ where: { status: "RUNNING", type: "STATUS" }, select: { message: true } });
     expect(starts.map((s) => s.message)).toEqual(Array(40).fill("Started (attempt 1)"));
   });
 
   it("a claim is a compare-and-set: racing claimers split the queue with no overlap", async () => {
-    const db = t().app.database.prisma;
-    const quiet = { publish: () => {} };
+    const db = t().app.database;
+    const quiet = createEventBus(undefined).bus;
     const settings = t().app.config.jobs;
     const one = new JobService(db, quiet, settings);
     const two = new JobService(db, quiet, settings);
@@ -314,11 +315,11 @@ describe("leases", () => {
   });
 
   it("takes over a job whose lease expired; the old holder's writes are refused", async () => {
-    const db = t().app.database.prisma;
+    const db = t().app.database;
     let now = new Date("2026-01-01T00:00:00Z");
     const clock = () => now;
     const settings = { ...t().app.config.jobs, leaseMs: 1000 };
-    const svc = new JobService(db, { publish: () => {} }, settings, clock);
+    const svc = new JobService(db, createEventBus(undefined).bus, settings, clock);
     svc.registry.register(defineJobKind({ name: "test.noop", description: "", input: z.object({}), run: async () => null }));
     const job = await svc.enqueue("test.noop", {}, alice);
     const [first] = await svc.store.claim("old", ["test.noop"], 1, 1000);

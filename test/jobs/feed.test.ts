@@ -1,7 +1,8 @@
 // A job's feed: one pubsub subscription per job per process, however many streams watch it.
 import { createPubSub } from "graphql-yoga";
 import { describe, expect, it } from "vitest";
-import type { EventMap, JobUpdatedEvent } from "../../src/lib/events.js";
+import type { EventArgs } from "../../src/lib/events.js";
+import type { JobUpdatedEvent } from "../../src/modules/jobs/index.js";
 import { JobFeeds, SILENT } from "../../src/modules/jobs/feed.js";
 
 function event(sequence: number): JobUpdatedEvent {
@@ -10,7 +11,7 @@ function event(sequence: number): JobUpdatedEvent {
 
 /** The pubsub, counting its live subscriptions. */
 function bus() {
-  const pubsub = createPubSub<EventMap>();
+  const pubsub = createPubSub<EventArgs>();
   let live = 0;
   const source = {
     subscribe(name: "job:updated", id: string): AsyncIterable<JobUpdatedEvent> {

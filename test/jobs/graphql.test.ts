@@ -6,9 +6,10 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { z } from "zod";
 import { defineJobKind } from "../../src/modules/jobs/registry.js";
-import { SYSTEM_ACTOR } from "../../src/modules/jobs/service.js";
+import { SYSTEM } from "../../src/lib/principal.js";
 import type { JobWorker } from "../../src/modules/jobs/worker.js";
 import { graphql } from "../gql/index.js";
+import { testPrincipal } from "../helpers/principals.js";
 import { useTestApp } from "../helpers/app.js";
 import { openSse } from "../helpers/sse.js";
 import { clearJobs, fastJobs, waitFor, waitForStatus } from "./helpers.js";
@@ -172,7 +173,7 @@ describe("jobs over GraphQL", () => {
   });
 
   it("lists jobs newest first with filters and pages, with constant statements for nested events", async () => {
-    for (let i = 0; i < 6; i++) await t().app.services.jobs.enqueue("test.ask", {}, { name: i % 2 ? "test-write" : "alice", admin: false });
+    for (let i = 0; i < 6; i++) await t().app.services.jobs.enqueue("test.ask", {}, testPrincipal(i % 2 ? "test-write" : "alice"));
     await waitFor("all waiting", async () => (await t().app.database.prisma.job.count({ where: { status: "PENDING_HITL" } })) === 6);
     const page = (await t().execute(ListJobs, { first: 4 }, { token: "read" })).expectNoErrors().jobs;
     expect(page.totalCount).toBe(6);
@@ -201,7 +202,7 @@ describe("jobs over GraphQL", () => {
   });
 
   it("answers, cancels and retries with typed errors, only for the job's owner or an admin", async () => {
-    const job = await t().app.services.jobs.enqueue("test.ask", {}, { name: "test-write", admin: false });
+    const job = await t().app.services.jobs.enqueue("test.ask", {}, testPrincipal("test-write"));
     const gid = encodeGlobalID("Job", job.id);
     await waitForStatus(t().app, job.id, "PENDING_HITL");
     const waiting = (await t().execute(JobById, { id: gid }, { token: "read" })).expectNoErrors().node;
@@ -217,7 +218,7 @@ describe("jobs over GraphQL", () => {
     const cancelDone = (await t().execute(CancelJob, { id: gid }, { token: "write" })).expectNoErrors().cancelJob;
     expect(cancelDone).toMatchObject({ __typename: "JobStateError", action: "cancel", status: "SUCCEEDED" });
 
-    const other = await t().app.services.jobs.enqueue("test.hold", {}, SYSTEM_ACTOR);
+    const other = await t().app.services.jobs.enqueue("test.hold", {}, SYSTEM);
     const otherId = encodeGlobalID("Job", other.id);
     await waitForStatus(t().app, other.id, "RUNNING");
     const denied = (await t().execute(CancelJob, { id: otherId }, { token: "write" })).expectNoErrors().cancelJob;
@@ -238,7 +239,7 @@ describe("jobs over GraphQL", () => {
   });
 
   it("streams a job's progress over SSE in order and completes when it finishes", async () => {
-    const job = await t().app.services.jobs.enqueue("system.demo", { steps: 10, stepMs: 15 }, SYSTEM_ACTOR);
+    const job = await t().app.services.jobs.enqueue("system.demo", { steps: 10, stepMs: 15 }, SYSTEM);
     const gid = encodeGlobalID("Job", job.id);
     const { events, completed } = await sse<{ jobUpdated: JobUpdate }>(t(), JobUpdatedSub, { id: gid }, t().tokens.read);
     expect(completed).toBe(true);
@@ -270,7 +271,7 @@ describe("jobs over GraphQL", () => {
         { next: (v) => v.data && dashboard.push(v.data.jobsUpdated), error: () => {}, complete: () => {} },
       );
       await ready;
-      const job = await t().app.services.jobs.enqueue("system.demo", { steps: 8, stepMs: 10 }, SYSTEM_ACTOR);
+      const job = await t().app.services.jobs.enqueue("system.demo", { steps: 8, stepMs: 10 }, SYSTEM);
       const gid = encodeGlobalID("Job", job.id);
       const seen: JobUpdate[] = [];
       await new Promise<void>((resolve, reject) => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { App } from "../../src/app.js";
 import { defineJobKind } from "../../src/modules/jobs/registry.js";
-import { SYSTEM_ACTOR } from "../../src/modules/jobs/service.js";
+import { SYSTEM } from "../../src/lib/principal.js";
 import { useTestApp } from "../helpers/app.js";
 import { fastJobs, gate, openApp, waitForStatus } from "./helpers.js";
 import { openSse } from "../helpers/sse.js";
@@ -53,7 +53,7 @@ describe.skipIf(!redisUrl)("job events across instances over Redis (skipped unle
       (ev) => ev.some((e) => e.status === "SUCCEEDED"),
     );
     await new Promise((r) => setTimeout(r, 200));
-    const job = await t().app.services.jobs.enqueue("system.demo", { steps: 10, stepMs: 40 }, SYSTEM_ACTOR);
+    const job = await t().app.services.jobs.enqueue("system.demo", { steps: 10, stepMs: 40 }, SYSTEM);
     const gid = encodeGlobalID("Job", job.id);
     const one = await readSse(
       b,
@@ -94,7 +94,7 @@ describe.skipIf(!redisUrl)("job events across instances over Redis (skipped unle
       // C's first claim pass (at start) is over and it is subscribed; from now on only a wake-up or the poll a minute away.
       await sleep(500);
       const t0 = Date.now();
-      const job = await b.services.jobs.enqueue("test.wake", {}, SYSTEM_ACTOR);
+      const job = await b.services.jobs.enqueue("test.wake", {}, SYSTEM);
       const timeout = sleep(10_000).then(() => "timeout" as const);
       expect(await Promise.race([started.wait.then(() => "started" as const), timeout])).toBe("started");
       expect(Date.now() - t0).toBeLessThan(5000);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { decodeGlobalID } from "@pothos/plugin-relay";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { SyncResult } from "../../src/modules/marketplace/sync.js";
+import type { SyncResult } from "../../src/modules/marketplace/index.js";
 import { feedEntry, startFeedServer, type FeedServer } from "../fixtures/marketplace/feed-server.js";
 import { graphql } from "../gql/index.js";
 import { useTestApp } from "../helpers/app.js";

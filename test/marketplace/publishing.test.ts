@@ -76,7 +76,7 @@ const Search = graphql(`
 `);
 
 async function artifact(t: TestApp, name: string, license: string | null): Promise<string> {
-  const a = await t.app.services.artifacts.addArtifact({ type: "SKILL", name, origin: "LOCAL", metadata: { license } });
+  const a = await t.app.services.artifacts.add({ type: "SKILL", name, origin: "LOCAL", metadata: { license } });
   return encodeGlobalID("Artifact", a.id);
 }
 

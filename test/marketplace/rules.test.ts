@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../../src/modules/marketplace/canonical-json.js";
 import { checkListingLicense, compatibilityWarnings } from "../../src/modules/marketplace/licenses.js";
 import { compareSemver, isSemver, LISTING_NAME } from "../../src/modules/marketplace/rules.js";
-import { publishRuleErrors } from "../../src/modules/marketplace/service.js";
-import { RateWindow, retryAfterMs } from "../../src/modules/marketplace/sync.js";
+import { publishRuleErrors } from "../../src/modules/marketplace/publishing.js";
+import { RateWindow, retryAfterMs } from "../../src/modules/marketplace/feed.js";
 import { queryTokens } from "../../src/modules/marketplace/search.js";
 
 describe("publishing rules", () => {

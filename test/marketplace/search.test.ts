@@ -36,10 +36,11 @@ const Facets = graphql(`
 describe("listing search", () => {
   const t = useTestApp();
   beforeEach(() => t().clear());
+  const database = () => t().app.database;
   const db = () => t().app.database.prisma;
 
   it("ranks an exact name above a description match, and name above description", async () => {
-    await seedListings(db(), "local", [
+    await seedListings(database(), "local", [
       { name: "helper-kit", description: "Includes a formatter among many other things.", downloads: 1000 },
       { name: "formatter", description: "Formats code.", downloads: 1 },
       { name: "formatter-pro", description: "A better tool.", downloads: 50 },
@@ -57,8 +58,8 @@ describe("listing search", () => {
   });
 
   it("stays in step with writes: renamed, retagged and withdrawn listings", async () => {
-    const [id] = await seedListings(db(), "local", [{ name: "alpha", description: "first", tags: ["one"] }]);
-    await seedListings(db(), "local", [{ name: "alpha", description: "renamed body", tags: ["two"] }]);
+    const [id] = await seedListings(database(), "local", [{ name: "alpha", description: "first", tags: ["one"] }]);
+    await seedListings(database(), "local", [{ name: "alpha", description: "renamed body", tags: ["two"] }]);
     expect((await t().execute(Listings, { query: "one" })).expectNoErrors().listings.totalCount).toBe(0);
     expect((await t().execute(Listings, { query: "two renamed" })).expectNoErrors().listings.totalCount).toBe(1);
     await db().marketplaceListing.update({ where: { id }, data: { status: "WITHDRAWN" } });
@@ -68,12 +69,12 @@ describe("listing search", () => {
   });
 
   it("filters, and facets agree with the filtered search", async () => {
-    await seedListings(db(), "local", [
+    await seedListings(database(), "local", [
       { name: "pdf-reader", description: "pdf", tags: ["pdf", "docs"], license: "MIT", publisher: "acme" },
       { name: "pdf-writer", description: "pdf", tags: ["pdf"], license: "Apache-2.0", publisher: "acme", priceCents: 500 },
       { name: "pdf-signer", description: "pdf", tags: ["pdf", "docs", "security"], license: "MIT", publisher: "globex" },
     ]);
-    await seedListings(db(), "partner", [{ name: "pdf-ocr", description: "pdf", tags: ["ocr"], license: "GPL-3.0-only", publisher: "initech" }]);
+    await seedListings(database(), "partner", [{ name: "pdf-ocr", description: "pdf", tags: ["ocr"], license: "GPL-3.0-only", publisher: "initech" }]);
 
     const names = async (filter: Record<string, unknown>) =>
       (await t().execute(Listings, { query: "pdf", filter, orderBy: "DOWNLOADS" })).expectNoErrors().listings.edges.map((e) => e.node.name).sort();
@@ -129,11 +130,11 @@ describe("listing search", () => {
       return { total: f.total, tags: f.tags, licenses: f.licenses, publishers: f.publishers };
     };
 
-    await seedListings(db(), "local", [
+    await seedListings(database(), "local", [
       { name: "kit-alpha", description: "tool", tags: ["x", "y"], license: "MIT", publisher: "acme" },
       { name: "kit-beta", description: "tool", tags: ["y"], license: "Apache-2.0", publisher: "globex" },
     ]);
-    await seedListings(db(), "partner", [{ name: "kit-gamma", description: "tool", tags: ["x"], license: "MIT", publisher: "acme", priceCents: 500 }]);
+    await seedListings(database(), "partner", [{ name: "kit-gamma", description: "tool", tags: ["x"], license: "MIT", publisher: "acme", priceCents: 500 }]);
     expect(await catalogue()).toEqual({
       total: 3,
       tags: [{ value: "x", count: 2 }, { value: "y", count: 2 }],
@@ -142,7 +143,7 @@ describe("listing search", () => {
     });
 
     // Republished with other tags and another licence (as an approval or a sync writes it).
-    await seedListings(db(), "local", [{ name: "kit-alpha", description: "tool", tags: ["z"], license: "ISC", publisher: "acme" }]);
+    await seedListings(database(), "local", [{ name: "kit-alpha", description: "tool", tags: ["z"], license: "ISC", publisher: "acme" }]);
     expect(await catalogue()).toMatchObject({
       total: 3,
       tags: [{ value: "x", count: 1 }, { value: "y", count: 1 }, { value: "z", count: 1 }],
@@ -156,7 +157,7 @@ describe("listing search", () => {
 
     // Deleted, then back in the feed.
     await db().marketplaceListing.deleteMany({ where: { name: "kit-beta" } });
-    await seedListings(db(), "partner", [{ name: "kit-gamma", description: "tool", tags: ["x"], license: "MIT", publisher: "acme", priceCents: 500 }]);
+    await seedListings(database(), "partner", [{ name: "kit-gamma", description: "tool", tags: ["x"], license: "MIT", publisher: "acme", priceCents: 500 }]);
     expect(await catalogue()).toEqual({
       total: 2,
       tags: [{ value: "x", count: 1 }, { value: "z", count: 1 }],
@@ -176,7 +177,7 @@ describe("listing search", () => {
   it("facets list the 20 largest values of each kind, ties by name, with a filter or without", async () => {
     // 25 publishers: p-00 … p-04 with 2 listings each, the rest with 1.
     const rows = Array.from({ length: 30 }, (_, i) => ({ name: `pack-${String(i).padStart(2, "0")}`, description: "pack", publisher: `p-${String(i % 25).padStart(2, "0")}` }));
-    await seedListings(db(), "local", rows);
+    await seedListings(database(), "local", rows);
     const expected = [
       ...["p-00", "p-01", "p-02", "p-03", "p-04"].map((value) => ({ value, count: 2 })),
       ...Array.from({ length: 15 }, (_, i) => ({ value: `p-${String(i + 5).padStart(2, "0")}`, count: 1 })),
@@ -189,7 +190,7 @@ describe("listing search", () => {
   });
 
   it("ranks an exact name first with a filter too, and pages a filtered ranked search without gaps", async () => {
-    await seedListings(db(), "local", [
+    await seedListings(database(), "local", [
       ...Array.from({ length: 12 }, (_, i) => ({ name: `scan-${String(i).padStart(2, "0")}`, description: "scan scan", tags: ["io"], downloads: i % 4 })),
       { name: "other", description: "scan", tags: ["io"], downloads: 5 },
       { name: "scan", description: "the one", tags: ["io"], downloads: 0 },
@@ -213,7 +214,7 @@ describe("listing search", () => {
 
   it("pages are stable: every listing once, in order, for each ordering, while listings are added", async () => {
     await seedListings(
-      db(),
+      database(),
       "local",
       Array.from({ length: 23 }, (_, i) => ({
         name: `kit-${String(i).padStart(2, "0")}`,
@@ -234,7 +235,7 @@ describe("listing search", () => {
         // A listing added mid-way (not for RELEVANCE: bm25 scores depend on the whole corpus, so
         // an insert may legitimately reorder relevance results).
         if (i === 0 && orderBy !== "RELEVANCE") {
-          await seedListings(db(), "local", [{ name: `zz-kit-new-${orderBy.toLowerCase()}`, description: "kit", downloads: 0, rating: 0 }]);
+          await seedListings(database(), "local", [{ name: `zz-kit-new-${orderBy.toLowerCase()}`, description: "kit", downloads: 0, rating: 0 }]);
         }
         if (!page.pageInfo.hasNextPage) break;
         after = page.pageInfo.endCursor;
@@ -258,9 +259,9 @@ describe("listing search", () => {
         { type: "COMMAND" as const, name: `c${i}` },
       ],
     }));
-    await seedListings(db(), "local", many.slice(0, 3));
+    await seedListings(database(), "local", many.slice(0, 3));
     const few = await t().countStatements(() => t().execute(ListingsDeep, { first: 50 }));
-    await seedListings(db(), "local", many.slice(3));
+    await seedListings(database(), "local", many.slice(3));
     let data: unknown;
     const lots = await t().countStatements(async () => {
       data = (await t().execute(ListingsDeep, { first: 50 })).expectNoErrors();
@@ -286,8 +287,8 @@ describe("listing search", () => {
         downloads: from + i,
         artifacts: Array.from({ length: (i % 3) + 1 }, (_, k) => ({ type: "SKILL" as const, name: `deck-${broker}-${from + i}-${k}` })),
       }));
-    await seedListings(db(), "local", rows("local", 0));
-    await seedListings(db(), "partner", rows("partner", 15));
+    await seedListings(database(), "local", rows("local", 0));
+    await seedListings(database(), "partner", rows("partner", 15));
     let small: Res | undefined;
     let large: Res | undefined;
     const five = await t().countStatements(async () => {
@@ -316,7 +317,7 @@ describe("listing search", () => {
 
   it("breaks relevance ties at a page's end by downloads, then id, on the first page and after it", async () => {
     // Twelve listings the word scores equally; the page ends inside the tie.
-    await seedListings(db(), "local", [
+    await seedListings(database(), "local", [
       ...Array.from({ length: 12 }, (_, i) => ({ name: `tie-${String(i).padStart(2, "0")}`, description: "same words", downloads: (i * 7) % 12 })),
       { name: "tie", description: "exact name", downloads: 0 },
       { name: "tie-other", description: "more words here", downloads: 1000 },
@@ -337,7 +338,7 @@ describe("listing search", () => {
   });
 
   it("answers GET queries with an ETag and 304 until a listing changes", async () => {
-    await seedListings(db(), "local", [{ name: "cached", description: "cache me" }]);
+    await seedListings(database(), "local", [{ name: "cached", description: "cache me" }]);
     const first = await t().execute(Listings, { query: "cached" }, { method: "GET" });
     const etag = first.headers.get("etag");
     expect(first.status).toBe(200);
@@ -355,7 +356,7 @@ describe("listing search", () => {
     expect(notModified.status).toBe(304);
     expect(await notModified.text()).toBe("");
 
-    await seedListings(db(), "local", [{ name: "cached-two", description: "cache me too" }]);
+    await seedListings(database(), "local", [{ name: "cached-two", description: "cache me too" }]);
     const changed = await t().app.yoga.fetch(
       `http://skillgraph.test/graphql?${new URLSearchParams({ query: `query { listings(query: "cached") { totalCount } }` })}`,
       { headers: { accept: "application/json", "if-none-match": etag2 } },

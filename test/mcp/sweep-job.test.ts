@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { print } from "graphql";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SYSTEM_ACTOR } from "../../src/modules/jobs/service.js";
+import { SYSTEM } from "../../src/lib/principal.js";
 import { MCP_HEALTH_SWEEP } from "../../src/modules/mcp/health-sweep-job.js";
 import { liveChildCount } from "../../src/modules/mcp/process-transport.js";
 import { enqueueSweep } from "../../src/modules/mcp/scheduler.js";
@@ -147,13 +147,13 @@ describe("mcp.health-sweep as a job (worker in this process)", () => {
   it("counts the job queue by status (pending, running, waiting for an answer)", async () => {
     const jobs = t().app.services.jobs;
     expect(await jobs.queueDepth()).toEqual({ pending: 0, running: 0, waiting: 0 });
-    const asking = await jobs.enqueue("system.demo", { steps: 2, stepMs: 0, confirmAtStep: 1 }, SYSTEM_ACTOR);
+    const asking = await jobs.enqueue("system.demo", { steps: 2, stepMs: 0, confirmAtStep: 1 }, SYSTEM);
     await waitFor("the demo job to wait for an answer", async () => (await jobs.get(asking.id)).status === "PENDING_HITL");
-    const long = await jobs.enqueue("system.demo", { steps: 100, stepMs: 100 }, SYSTEM_ACTOR);
+    const long = await jobs.enqueue("system.demo", { steps: 100, stepMs: 100 }, SYSTEM);
     await waitFor("the long job to run", async () => (await jobs.get(long.id)).status === "RUNNING");
     expect(await jobs.queueDepth()).toEqual({ pending: 0, running: 1, waiting: 1 });
-    await jobs.cancel(long.id, SYSTEM_ACTOR);
-    await jobs.cancel(asking.id, SYSTEM_ACTOR);
+    await jobs.cancel(long.id, SYSTEM);
+    await jobs.cancel(asking.id, SYSTEM);
     await waitFor("both to end", async () => {
       const depth = await jobs.queueDepth();
       return depth.running + depth.waiting === 0;
@@ -234,7 +234,7 @@ describe("the scheduler queues one sweep at a time (no worker in this process)",
       expect(stream.events[0]).toMatchObject({ healthStatus: { database: { ok: true }, jobQueueDepth: 1 } });
 
       // Another job queued: the dashboard sees the queue grow without polling.
-      await t().app.services.jobs.enqueue("system.demo", {}, SYSTEM_ACTOR);
+      await t().app.services.jobs.enqueue("system.demo", {}, SYSTEM);
       await stream.readUntil(() => stream.events.some((e) => (e.healthStatus as { jobQueueDepth?: number }).jobQueueDepth === 2));
 
       // A cancelled sweep is no longer in the queue, and the next tick queues a new one.

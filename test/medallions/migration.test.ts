@@ -5,9 +5,9 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/db/client.js";
+import { openDatabase, providerOf, type Database } from "../../src/db/index.js";
 import { migrate, migrationsRoot } from "../../src/db/migrator.js";
-import { MedallionService } from "../../src/modules/medallions/service.js";
+import { MedallionService } from "../../src/modules/medallions/index.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 
 const MIGRATION = "20261122044222_medallion_document_columns";
@@ -51,13 +51,13 @@ describe("migrating medallions to document columns", () => {
 
   it("keeps every medallion's decisions, questions, scope and successor, and indexes them by status and updatedAt", async () => {
     await migrate(target.url, oldRoot);
-    const old = await openDatabase(target.url);
+    const old = await openDatabase({ url: target.url, provider: providerOf(target.url) });
     for (const sql of OLD_ROWS) await old.prisma.$executeRawUnsafe(sql);
     await old.close();
 
     expect(await migrate(target.url)).toContain(MIGRATION);
-    database = await openDatabase(target.url);
-    const service = new MedallionService(database.prisma);
+    database = await openDatabase({ url: target.url, provider: providerOf(target.url) });
+    const service = new MedallionService(database);
 
     const a = await service.document("med-00000000000a");
     expect(a.scope).toEqual({ graphNodes: ["src/auth", "src/auth/z.ts"], tags: ["security"] });

@@ -1,9 +1,7 @@
-// The medallion writes on both paths the store has on SQLite: Prisma's connection used directly
-// (the default) and Prisma's raw SQL in a transaction (PostgreSQL's path, and SQLite's while a
-// Prisma transaction holds the connection). Same rules, same guarantees, same statements.
+// The medallion writes: their statements, transactions, guards and races.
 import { beforeEach, describe, expect, it } from "vitest";
-import { MedallionService } from "../../src/modules/medallions/service.js";
-import { updateContent } from "../../src/modules/medallions/store.js";
+import { SQLITE_WRITE_LOCK } from "../../src/db/database.js";
+import { MedallionStore, updateContent } from "../../src/modules/medallions/store.js";
 import { syncIndexRows } from "../../src/modules/medallions/index-rows.js";
 import { useTestApp } from "../helpers/app.js";
 
@@ -16,16 +14,14 @@ const content = (i: number, nodes: string[], tags: string[] = []) => ({
   knowledgeMaxTs: new Date("2026-10-02T00:00:00Z"),
 });
 
-const isBoundary = (q: string) => /^(BEGIN|COMMIT|ROLLBACK)\b/i.test(q.trim());
+// Transaction boundaries, and the write that takes SQLite's lock first (db/database.ts).
+const isBoundary = (q: string) => /^(BEGIN|COMMIT|ROLLBACK)\b/i.test(q.trim()) || q === SQLITE_WRITE_LOCK;
 const verb = (q: string) => q.trim().split(/\s/)[0]?.toUpperCase();
 
-describe.each([
-  { path: "on Prisma's SQLite connection where there is one", direct: true },
-  { path: "through Prisma's raw SQL in a transaction", direct: false },
-])("medallion writes ($path)", ({ direct }) => {
+describe("medallion writes", () => {
   const t = useTestApp();
   beforeEach(() => t().clear());
-  const service = () => new MedallionService(t().app.database.prisma, undefined, undefined, () => (direct ? t().app.database.sqlite : null));
+  const service = () => t().app.services.medallions;
   const rowCounts = async () => {
     const db = t().app.database.prisma;
     return { medallions: await db.medallion.count(), nodes: await db.medallionGraphNode.count(), tags: await db.medallionTag.count() };
@@ -36,8 +32,6 @@ describe.each([
     const create = await t().countStatements(() => s.create({ ...content(1, ["src/a", "src/a/x.ts"], ["t1"]), medallionId: "med-00000000000a" }));
     expect(create.statements.filter((q) => !isBoundary(q)).map(verb)).toEqual(["INSERT", "INSERT", "INSERT"]);
     expect(create.statements.some(isBoundary)).toBe(true);
-    // The direct path's own transaction (Prisma's adapter begins with a plain BEGIN).
-    expect(create.statements.includes("BEGIN IMMEDIATE")).toBe(direct && t().app.database.sqlite !== null);
     expect(await rowCounts()).toEqual({ medallions: 1, nodes: 2, tags: 1 });
 
     const get = await t().countStatements(async () => expect((await s.document("med-00000000000a")).decisions).toEqual([{ id: "D-1", statement: "first 1", rationale: "", confidence: 0.5 }]));
@@ -81,14 +75,15 @@ describe.each([
     const current = await s.byId(m.id);
     await s.update(m.id, content(2, ["src/a"], ["t"])); // another writer: revision 0 → 1
     const stale = { ...current, highLevel: "stale", updatedAt: new Date("2030-01-01T00:00:00Z") };
-    const wrote = await s.store.write({ guard: updateContent(stale, current.revision), statements: [syncIndexRows("node", m.id)] });
+    const store = new MedallionStore(t().app.database);
+    const wrote = await store.write({ guard: updateContent(stale, current.revision), statements: [syncIndexRows("node", m.id)] });
     expect(wrote).toBe(false);
     const after = await s.byId(m.id);
     expect(after).toMatchObject({ highLevel: "medallion 2", revision: 1 });
     const node = await t().app.database.prisma.medallionGraphNode.findFirstOrThrow({ where: { medallionId: m.id } });
     expect(node.updatedAt.toISOString()).toBe(after.updatedAt.toISOString());
     // At the current revision the same write goes through.
-    expect(await s.store.write({ guard: updateContent({ ...after, highLevel: "fresh" }, after.revision), statements: [] })).toBe(true);
+    expect(await store.write({ guard: updateContent({ ...after, highLevel: "fresh" }, after.revision), statements: [] })).toBe(true);
     expect((await s.byId(m.id)).highLevel).toBe("fresh");
   });
 
@@ -122,12 +117,11 @@ describe.each([
   });
 });
 
-describe("medallion writes while a Prisma transaction holds the SQLite connection", () => {
+describe("medallion writes while another transaction is open", () => {
   const t = useTestApp();
   beforeEach(() => t().clear());
 
-  it("takes the Prisma path and waits for that transaction instead of writing inside it", async (ctx) => {
-    if (!t().app.database.sqlite) ctx.skip();
+  it("wait for that transaction instead of writing inside it", async () => {
     const s = t().app.services.medallions;
     const db = t().app.database.prisma;
     let created: Promise<unknown> | undefined;

@@ -32,8 +32,8 @@ describe("errors", () => {
   it("fetches several nodes at once, in order, null for unknown ids", async () => {
     const t = await createTestApp();
     try {
-      const a = await t.app.services.artifacts.addArtifact({ type: "AGENT", name: "n1", origin: "LOCAL" });
-      const c = await t.app.services.artifacts.collectionByName("default");
+      const a = await t.app.services.artifacts.add({ type: "AGENT", name: "n1", origin: "LOCAL" });
+      const c = await t.app.services.collections.byName("default");
       const ids = [`Artifact:${a.id}`, `Collection:${c.id}`, "Artifact:missing"].map((s) => Buffer.from(s).toString("base64"));
       const data = (await t.execute(Nodes, { ids })).expectNoErrors();
       expect(data.nodes).toEqual([

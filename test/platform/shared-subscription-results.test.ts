@@ -3,19 +3,19 @@
 import type { ExecutionResult } from "graphql";
 import { createPubSub, createSchema, createYoga, type Plugin } from "graphql-yoga";
 import { describe, expect, it } from "vitest";
-import { sharedPayload, useSharedSubscriptionResults } from "../../src/graphql/shared-subscription-results.js";
-import type { Scope, Viewer } from "../../src/modules/auth/viewer.js";
+import { sharedPayload, useSharedSubscriptionResults } from "../../src/graphql/plugins/shared-subscription-results.js";
+import { tokenPrincipal, type Principal, type Scope } from "../../src/lib/principal.js";
 
 interface Tick {
   n: number;
 }
 
-const viewer = (tokenId: string, name: string, scopes: Scope[]): Viewer => ({ anonymous: false, tokenId, name, scopes: new Set(scopes) });
+const viewer = (tokenId: string, name: string, scopes: Scope[]): Principal => tokenPrincipal({ id: tokenId, name, scopes });
 
 function setup() {
   const pubsub = createPubSub<{ tick: [Tick] }>();
   const executions: string[] = [];
-  const schema = createSchema<{ viewer: Viewer }>({
+  const schema = createSchema<{ principal: Principal }>({
     typeDefs: /* GraphQL */ `
       type Query { ok: Boolean }
       type Tick { n: Int! seenBy: String! secret: String }
@@ -32,18 +32,18 @@ function setup() {
         },
       },
       Tick: {
-        seenBy: (_t: Tick, _a: unknown, ctx: { viewer: Viewer }) => {
-          executions.push(ctx.viewer.name);
-          return ctx.viewer.name;
+        seenBy: (_t: Tick, _a: unknown, ctx: { principal: Principal }) => {
+          executions.push(ctx.principal.name);
+          return ctx.principal.name;
         },
-        secret: (_t: Tick, _a: unknown, ctx: { viewer: Viewer }) => (ctx.viewer.scopes.has("admin") ? "for admins" : null),
+        secret: (_t: Tick, _a: unknown, ctx: { principal: Principal }) => (ctx.principal.scopes.has("admin") ? "for admins" : null),
       },
     },
   });
-  const yoga = createYoga<{ viewer: Viewer }>({ schema, plugins: [useSharedSubscriptionResults() as unknown as Plugin<{ viewer: Viewer }>] });
+  const yoga = createYoga<{ principal: Principal }>({ schema, plugins: [useSharedSubscriptionResults() as unknown as Plugin<{ principal: Principal }>] });
 
-  async function subscribe(v: Viewer, variables: Record<string, unknown> = {}) {
-    const { subscribe: run, parse, contextFactory, schema: s } = yoga.getEnveloped({ viewer: v });
+  async function subscribe(v: Principal, variables: Record<string, unknown> = {}) {
+    const { subscribe: run, parse, contextFactory, schema: s } = yoga.getEnveloped({ principal: v });
     const result = await run({
       schema: s,
       document: parse(`subscription($copy: Boolean) { ticks(copy: $copy) { n seenBy secret } }`),

@@ -35,11 +35,11 @@ const CollectionsDeep = graphql(`
 
 async function seed(t: TestApp, prefix: string, n: number) {
   const svc = t.app.services;
-  const collection = await svc.artifacts.createCollection({ name: `${prefix}-c` });
+  const collection = await svc.collections.create({ name: `${prefix}-c` });
   const group = await svc.groups.create({ name: `${prefix}-g`, collection: collection.name });
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const a = await svc.artifacts.addArtifact({
+    const a = await svc.artifacts.add({
       collection: collection.name,
       type: "SKILL",
       name: `${prefix}-${String(i).padStart(3, "0")}`,

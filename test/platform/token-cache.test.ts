@@ -3,9 +3,9 @@
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
-import { openDatabase } from "../../src/db/client.js";
+import { openDatabase } from "../../src/db/index.js";
 import { createLogger } from "../../src/lib/logger.js";
-import { TokenService } from "../../src/modules/auth/service.js";
+import { TokenService } from "../../src/modules/auth/index.js";
 import { useTestApp } from "../helpers/app.js";
 
 const Viewer = `query { viewer { name scopes } }`;
@@ -54,9 +54,9 @@ describe("token revocation with tokens remembered in memory", () => {
 
   it("refuses a token revoked from another connection (as the CLI does) on the very next request", async () => {
     const { secret } = await warmToken("cli-revoked");
-    const d = await openDatabase(t().app.config.databaseUrl);
+    const d = await openDatabase({ url: t().app.config.databaseUrl, provider: t().app.config.provider });
     try {
-      await new TokenService(d.prisma).revoke("cli-revoked");
+      await new TokenService(d).revoke("cli-revoked");
     } finally {
       await d.close();
     }
@@ -79,7 +79,7 @@ describe("token revocation with tokens remembered in memory", () => {
     const again = await t().countStatements(() => t().execute(Viewer, {}, { token: secret }));
     expect(again.statements.filter((s) => s.includes("ApiToken"))).toEqual([]);
     // A commit by another connection makes the next request read it again.
-    const d = await openDatabase(t().app.config.databaseUrl);
+    const d = await openDatabase({ url: t().app.config.databaseUrl, provider: t().app.config.provider });
     try {
       await d.prisma.tag.create({ data: { name: "elsewhere", slug: "elsewhere" } });
     } finally {

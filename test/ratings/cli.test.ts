@@ -4,10 +4,10 @@ import { userInfo } from "node:os";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/client.js";
 import { migrate } from "../../src/db/migrator.js";
-import { ArtifactService } from "../../src/modules/artifacts/service.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { withServices } from "../helpers/services.js";
+import { SYSTEM } from "../../src/lib/principal.js";
 
 const bin = fileURLToPath(new URL("../../src/bin/skillgraph.mjs", import.meta.url));
 const run = promisify(execFile);
@@ -27,12 +27,7 @@ describe("skillgraph rate / show --scores", () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     await migrate(db.url);
-    const d = await openDatabase(db.url);
-    try {
-      await new ArtifactService(d.prisma, { publish: () => {} }).addArtifact({ type: "SKILL", name: "pdf", origin: "GITHUB", source: "acme/skills/pdf" });
-    } finally {
-      await d.close();
-    }
+    await withServices(db.url, (s) => s.artifacts.add({ type: "SKILL", name: "pdf", origin: "GITHUB", source: "acme/skills/pdf" }));
   });
   afterAll(async () => {
     await db.drop();
@@ -47,13 +42,8 @@ describe("skillgraph rate / show --scores", () => {
     expect(out.scores.userRating.count).toBe(1);
     expect(out.scores.qualityScore).toBeCloseTo(0.4 * (350 / 6) + 30, 9);
 
-    const d = await openDatabase(db.url);
-    try {
-      const row = await d.prisma.rating.findFirstOrThrow();
-      expect(row.raterId).toBe(`cli:${userInfo().username}`);
-    } finally {
-      await d.close();
-    }
+    const [row] = await withServices(db.url, (s) => s.ratings.export(SYSTEM, false, {}));
+    expect(row?.raterId).toBe(`cli:${userInfo().username}`);
 
     const human = await cli(db, ["rate", "skill:pdf", "--rating", "3"]);
     expect(human.code).toBe(0);

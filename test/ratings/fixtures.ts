@@ -14,7 +14,7 @@ export async function makeArtifact(
   origin: "LOCAL" | "GITHUB" | "MARKETPLACE" = "LOCAL",
   source?: string,
 ): Promise<Made> {
-  const a = await t.app.services.artifacts.addArtifact({ type: "SKILL", name, origin, source: source ?? null });
+  const a = await t.app.services.artifacts.add({ type: "SKILL", name, origin, source: source ?? null });
   return { id: a.id, gid: encodeGlobalID("Artifact", a.id), key: `skill:${name}` };
 }
 

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
 import { ArtifactOriginEnum, ArtifactTypeEnum } from "./types.js";
-import { artifactNameProblem, COLOR } from "./names.js";
+import { artifactNameProblem } from "./names.js";
 import { parseSourceSpec } from "./source-spec.js";
 
 const artifactName = z.string().superRefine((v, ctx) => {
@@ -14,7 +14,6 @@ const sourceSpec = z.string().superRefine((v, ctx) => {
   if (!r.ok) ctx.addIssue({ code: "custom", message: r.reason });
 });
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
-export const color = z.string().regex(COLOR, "must be a colour #RRGGBB");
 
 export const ArtifactMetadataInput = builder.inputType("ArtifactMetadataInput", {
   fields: (t) => ({
@@ -93,27 +92,3 @@ export const UpdateArtifactInput = builder.inputType("UpdateArtifactInput", {
     metadata: t.field({ type: ArtifactMetadataInput }),
   }),
 });
-
-export const CreateCollectionInput = builder.inputType("CreateCollectionInput", {
-  fields: (t) => ({
-    name: t.string({
-      required: true,
-      validate: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be 1–64 letters, digits or . _ -, starting with a letter or digit"),
-    }),
-    version: t.string({ validate: text(64) }),
-    description: t.string({ validate: text(2000) }),
-  }),
-});
-
-export const TagFields = {
-  color,
-  description: text(500),
-  name: z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters"),
-};
-
-export const GroupFields = {
-  name: z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters"),
-  description: text(2000),
-  color,
-  icon: text(64),
-};

@@ -1,4 +1,4 @@
-// Naming rules shared by artifacts, tags and groups.
+// Artifact names and keys (type:name).
 import { ArtifactType } from "../../generated/prisma/enums.js";
 
 export const ARTIFACT_TYPES = Object.values(ArtifactType);
@@ -29,16 +29,4 @@ export function parseArtifactKey(key: string): { type: ArtifactTypeName; name: s
   const type = key.slice(0, i).toUpperCase();
   if (!(ARTIFACT_TYPES as string[]).includes(type)) return null;
   return { type: type as ArtifactTypeName, name: key.slice(i + 1) };
-}
-
-export const COLOR = /^#[0-9A-Fa-f]{6}$/;
-
-/** URL-safe slug of a tag name: "Data Science!" → "data-science". */
-export function slugify(name: string): string {
-  return name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
 }

@@ -1,25 +1,19 @@
-// Artifacts: queries, mutations and the artifactChanged subscription.
+// Artifacts: the Artifact type, its queries, mutations and the artifactChanged subscription, and
+// Collection.artifacts. Other modules' schemas import the refs exported here.
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { GraphQLError } from "graphql";
 import { filter, pipe } from "graphql-yoga";
+import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
 import { writeErrors } from "../../graphql/errors.js";
-import type { Prisma } from "../../db/client.js";
-import type { ArtifactChangedEvent } from "../../lib/events.js";
-import { parseArtifactKey } from "./names.js";
-import { artifactWhere } from "./service.js";
+import type { ArtifactChangedEvent } from "./events.js";
 import { ArtifactFilterInput, ArtifactOrderInput, AddArtifactInput, UpdateArtifactInput } from "./inputs.js";
+import { artifactKey, parseArtifactKey } from "./names.js";
+import { artifactOrder } from "./service.js";
 import { ArtifactRef } from "./types.js";
-import { z } from "zod";
 
-const orderColumn = { NAME: "name", TYPE: "type", CREATED_AT: "createdAt", UPDATED_AT: "updatedAt", QUALITY_SCORE: "qualityScore" } as const;
-
-/** Sorting plus the id as tie-breaker, so cursors are stable. */
-export function artifactOrder(order: { field: keyof typeof orderColumn; direction?: "ASC" | "DESC" | null } | null | undefined) {
-  const dir = order?.direction === "DESC" ? "desc" : "asc";
-  const column = orderColumn[order?.field ?? "NAME"];
-  return [{ [column]: dir }, { id: dir }] as Prisma.ArtifactOrderByWithRelationInput[];
-}
+export { ArtifactRef, ArtifactTypeEnum, ArtifactOriginEnum } from "./types.js";
+export { ArtifactFilterInput, ArtifactOrderInput } from "./inputs.js";
 
 builder.queryFields((t) => ({
   artifacts: t.prismaConnection({
@@ -27,12 +21,11 @@ builder.queryFields((t) => ({
     cursor: "id",
     description: "Artifacts across collections, filtered and ordered (by name unless told).",
     args: {
-      filter: t.arg({ type: ArtifactFilterInput }),
-      orderBy: t.arg({ type: ArtifactOrderInput }),
+      filter: t.arg({ type: ArtifactFilterInput, description: "Only artifacts matching every condition given." }),
+      orderBy: t.arg({ type: ArtifactOrderInput, description: "Sort order; by name unless told." }),
     },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.artifact.findMany({ ...query, where: artifactWhere(ctx.db, args.filter), orderBy: artifactOrder(args.orderBy) }),
-    totalCount: (_conn, args, ctx) => ctx.db.artifact.count({ where: artifactWhere(ctx.db, args.filter) }),
+    resolve: (query, _root, args, ctx) => ctx.services.artifacts.list(ctx.principal, args.filter, args.orderBy, query),
+    totalCount: (_conn, args, ctx) => ctx.services.artifacts.count(ctx.principal, args.filter),
   }),
   artifact: t.prismaField({
     type: "Artifact",
@@ -41,28 +34,42 @@ builder.queryFields((t) => ({
     args: {
       key: t.arg.string({
         required: true,
+        description: "type:name, e.g. skill:pdf-processor.",
         validate: z.string().refine((k) => parseArtifactKey(k) !== null, "must be type:name, e.g. skill:pdf-processor"),
       }),
-      collection: t.arg.string(),
+      collection: t.arg.string({ description: 'Collection name; "default" when omitted.' }),
     },
     resolve: (query, _root, args, ctx) => {
       const parsed = parseArtifactKey(args.key);
-      if (!parsed) return null;
-      return ctx.services.artifacts.findByKey(parsed, args.collection, query);
+      return parsed ? ctx.services.artifacts.findByKey(ctx.principal, parsed, args.collection, query) : null;
     },
   }),
 }));
 
+builder.prismaObjectFields("Collection", (t) => ({
+  artifacts: t.relatedConnection("artifacts", {
+    cursor: "id",
+    description: "The collection's artifacts, filtered and ordered (by name unless told).",
+    args: {
+      filter: t.arg({ type: ArtifactFilterInput, description: "Only artifacts matching every condition given." }),
+      orderBy: t.arg({ type: ArtifactOrderInput, description: "Sort order; by name unless told." }),
+    },
+    query: (args, ctx) => ({ where: ctx.services.artifacts.where(args.filter), orderBy: artifactOrder(args.orderBy) }),
+    totalCount: true,
+  }),
+  artifactCount: t.relationCount("artifacts", { description: "How many artifacts the collection holds." }),
+}));
+
 const AddArtifactPayload = builder.simpleObject("AddArtifactPayload", {
-  fields: (t) => ({ artifact: t.field({ type: ArtifactRef }) }),
+  fields: (t) => ({ artifact: t.field({ type: ArtifactRef, description: "The new artifact." }) }),
 });
 const UpdateArtifactPayload = builder.simpleObject("UpdateArtifactPayload", {
-  fields: (t) => ({ artifact: t.field({ type: ArtifactRef }) }),
+  fields: (t) => ({ artifact: t.field({ type: ArtifactRef, description: "The artifact after the change." }) }),
 });
 const RemoveArtifactPayload = builder.simpleObject("RemoveArtifactPayload", {
   fields: (t) => ({
     removedArtifactId: t.id({ description: "Global ID of the artifact that was removed." }),
-    key: t.string(),
+    key: t.string({ description: "Its key (type:name)." }),
   }),
 });
 
@@ -72,42 +79,47 @@ builder.mutationFields((t) => ({
     description: "Adds an artifact to a collection. Fails with AlreadyExistsError when the key is taken.",
     errors: { types: writeErrors, directResult: true },
     args: { input: t.arg({ type: AddArtifactInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ artifact: await ctx.services.artifacts.addArtifact(input) }),
+    resolve: async (_root, { input }, ctx) => ({ artifact: await ctx.services.artifacts.add(input) }),
   }),
   updateArtifact: t.field({
     type: UpdateArtifactPayload,
+    description: "Changes an artifact's name, source or metadata; only the fields given change.",
     errors: { types: writeErrors, directResult: true },
     args: { input: t.arg({ type: UpdateArtifactInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const { id, ...patch } = input;
-      return { artifact: await ctx.services.artifacts.updateArtifact(id.id, patch) };
+      return { artifact: await ctx.services.artifacts.update(id.id, patch) };
     },
   }),
   removeArtifact: t.field({
     type: RemoveArtifactPayload,
+    description: "Removes an artifact with its tags, group memberships and ratings.",
     errors: { types: writeErrors, directResult: true },
-    args: { id: t.arg.globalID({ required: true, for: ArtifactRef }) },
+    args: { id: t.arg.globalID({ required: true, for: ArtifactRef, description: "The artifact's global ID." }) },
     resolve: async (_root, args, ctx) => {
-      const removed = await ctx.services.artifacts.removeArtifact(args.id.id);
-      return { removedArtifactId: encodeGlobalID("Artifact", removed.id), key: `${removed.type.toLowerCase()}:${removed.name}` };
+      const removed = await ctx.services.artifacts.remove(args.id.id);
+      return { removedArtifactId: encodeGlobalID("Artifact", removed.id), key: artifactKey(removed.type, removed.name) };
     },
   }),
 }));
 
-const ArtifactChangeKindEnum = builder.enumType("ArtifactChangeKind", { values: ["ADDED", "UPDATED", "REMOVED"] as const });
+const ArtifactChangeKindEnum = builder.enumType("ArtifactChangeKind", {
+  description: "What happened to the artifact.",
+  values: { ADDED: { description: "It was added." }, UPDATED: { description: "It, its tags or groups changed." }, REMOVED: { description: "It was removed." } } as const,
+});
 
 const ArtifactChange = builder.objectRef<ArtifactChangedEvent>("ArtifactChange").implement({
   description: "One change to an artifact.",
   fields: (t) => ({
-    kind: t.expose("kind", { type: ArtifactChangeKindEnum }),
-    artifactId: t.id({ resolve: (e) => encodeGlobalID("Artifact", e.artifactId) }),
-    key: t.exposeString("key"),
-    at: t.field({ type: "DateTime", resolve: (e) => new Date(e.at) }),
-    artifact: t.field({
-      type: ArtifactRef,
+    kind: t.expose("kind", { type: ArtifactChangeKindEnum, description: "What happened." }),
+    artifactId: t.id({ description: "The artifact's global ID.", resolve: (e) => encodeGlobalID("Artifact", e.artifactId) }),
+    key: t.exposeString("key", { description: "Its key (type:name) at the time of the change." }),
+    at: t.field({ type: "DateTime", description: "When it happened.", resolve: (e) => new Date(e.at) }),
+    artifact: t.prismaField({
+      type: "Artifact",
       nullable: true,
       description: "The artifact as it is now; null once removed.",
-      resolve: (e, _args, ctx) => ctx.db.artifact.findUnique({ where: { id: e.artifactId } }),
+      resolve: (query, e, _args, ctx) => ctx.services.artifacts.get(ctx.principal, e.artifactId, query),
     }),
   }),
 });
@@ -116,16 +128,16 @@ builder.subscriptionFields((t) => ({
   artifactChanged: t.field({
     type: ArtifactChange,
     description: "Emits when an artifact is added, updated or removed; in one collection when named.",
-    args: { collection: t.arg.string() },
+    args: { collection: t.arg.string({ description: "Only changes in this collection." }) },
     subscribe: async (_root, args, ctx) => {
       const source = ctx.pubsub.subscribe("artifact:changed");
       if (!args.collection) return source;
-      const c = await ctx.db.collection.findUnique({ where: { name: args.collection }, select: { id: true } });
-      if (!c) {
+      const collectionId = await ctx.services.collections.idOf(args.collection);
+      if (!collectionId) {
         await source.return?.();
         throw new GraphQLError(`Collection "${args.collection}" was not found.`, { extensions: { code: "NOT_FOUND" } });
       }
-      return pipe(source, filter((e: ArtifactChangedEvent) => e.collectionId === c.id));
+      return pipe(source, filter((e: ArtifactChangedEvent) => e.collectionId === collectionId));
     },
     resolve: (e) => e,
   }),

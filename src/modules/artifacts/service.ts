@@ -1,18 +1,17 @@
-// Artifacts and the collections that hold them.
-import type { Db } from "../../db/client.js";
-import { Prisma } from "../../db/client.js";
-import { modelRowDecoder } from "../../db/model-row.js";
-import type { SqliteDirect } from "../../db/sqlite-direct.js";
+// Artifacts: the Artifact table. Reads have one home here (list, count, get, findByKey), so who
+// may see what is decided in one place; today every reader with the read scope sees every
+// artifact. Tags and collections are other modules': their conditions come from their services.
+import type { Database, SqlExecutor } from "../../db/index.js";
+import { chunks, isUniqueViolation, join, Prisma, sql } from "../../db/index.js";
 import type { ArtifactOrigin, ArtifactType } from "../../generated/prisma/enums.js";
-import type { Artifact, Collection } from "../../generated/prisma/client.js";
+import type { Artifact } from "../../generated/prisma/client.js";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
-import type { ArtifactChangeKind, EventPublisher } from "../../lib/events.js";
+import type { EventPublisher } from "../../lib/events.js";
+import type { Principal } from "../../lib/principal.js";
+import type { CollectionService } from "../collections/index.js";
+import type { ArtifactChangeKind } from "./events.js";
 import { artifactKey, artifactNameProblem, parseArtifactKey } from "./names.js";
-import { newTagData } from "../tags/service.js";
 import { parseSourceSpec } from "./source-spec.js";
-
-export const DEFAULT_COLLECTION = "default";
-const COLLECTION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export interface ArtifactMetadataInput {
   title?: string | null;
@@ -56,28 +55,33 @@ export interface ArtifactFilter {
   search?: string | null;
 }
 
-/** Prisma's `contains` is case-insensitive on SQLite (LIKE) but not on PostgreSQL. */
-function containsInsensitive(db: Db, value: string) {
-  return (isPostgres(db) ? { contains: value, mode: "insensitive" } : { contains: value }) as { contains: string };
+export type ArtifactOrderField = "NAME" | "TYPE" | "CREATED_AT" | "UPDATED_AT" | "QUALITY_SCORE";
+export interface ArtifactOrder {
+  field: ArtifactOrderField;
+  direction?: "ASC" | "DESC" | null;
 }
 
-export function isPostgres(db: Db): boolean {
-  return (db as unknown as { _engineConfig?: { activeProvider?: string } })._engineConfig?.activeProvider === "postgresql";
+/** What the artifacts module needs of the tags module (which owns tags and their links). */
+export interface ArtifactTagging {
+  /** Links the named tags (created when missing) to an artifact, inside the caller's transaction. */
+  attachByNames(tx: Prisma.TransactionClient, artifactId: string, names: readonly string[], field: string): Promise<void>;
+  /** The condition "carries the tag with this name or slug". */
+  artifactWhere(tag: string): Prisma.ArtifactWhereInput;
 }
 
-/** The Prisma `where` for an artifact filter; shared by the root list and collection lists. */
-export function artifactWhere(db: Db, filter: ArtifactFilter | null | undefined): Prisma.ArtifactWhereInput {
-  if (!filter) return {};
-  const where: Prisma.ArtifactWhereInput = {};
-  if (filter.type) where.type = filter.type;
-  if (filter.origin) where.origin = filter.origin;
-  if (filter.collection) where.collection = { name: filter.collection };
-  if (filter.tag) where.tags = { some: { tag: { OR: [{ name: filter.tag }, { slug: filter.tag }] } } };
-  if (filter.search) {
-    const q = containsInsensitive(db, filter.search);
-    where.OR = [{ name: q }, { title: q }, { description: q }];
-  }
-  return where;
+/** The inputs of an artifact's trust score (the ratings module's): its origin and source owner. */
+export interface ArtifactTrustRow {
+  id: string;
+  origin: ArtifactOrigin;
+  sourceOwner: string | null;
+}
+
+const orderColumn = { NAME: "name", TYPE: "type", CREATED_AT: "createdAt", UPDATED_AT: "updatedAt", QUALITY_SCORE: "qualityScore" } as const;
+
+/** Sorting plus the id as tie-breaker, so cursors are stable. */
+export function artifactOrder(order: ArtifactOrder | null | undefined): Prisma.ArtifactOrderByWithRelationInput[] {
+  const dir = order?.direction === "DESC" ? "desc" : "asc";
+  return [{ [orderColumn[order?.field ?? "NAME"]]: dir }, { id: dir }];
 }
 
 function sourceFields(source: string | null | undefined, field: string) {
@@ -101,78 +105,102 @@ function metadataFields(m: ArtifactMetadataInput | null | undefined) {
   return out;
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
-}
-
-/**
- * Creates the default collection if it is missing. Outside any transaction, and a lost race is
- * success: two first writes at once must not fail (PostgreSQL would abort the transaction).
- */
-export async function ensureDefaultCollection(db: Db): Promise<void> {
-  if (await db.collection.findUnique({ where: { name: DEFAULT_COLLECTION }, select: { id: true } })) return;
-  try {
-    await db.collection.create({ data: { name: DEFAULT_COLLECTION } });
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-  }
-}
-
-/** The artifact of a key in a collection (named), every column, for the direct SQLite read. */
-const ARTIFACT_BY_KEY = `SELECT a.* FROM "Artifact" a JOIN "Collection" c ON c."id" = a."collectionId" WHERE a."type" = ? AND a."name" = ? AND c."name" = ?`;
+type Page = Omit<Prisma.ArtifactFindManyArgs, "where" | "orderBy">;
+type Selection = Omit<Prisma.ArtifactFindFirstArgs, "where">;
 
 export class ArtifactService {
   constructor(
-    private readonly db: Db,
+    private readonly db: Database,
     private readonly events: EventPublisher,
-    /** Prisma's SQLite connection, for findByKey; null on PostgreSQL (see db/sqlite-direct.ts). */
-    private readonly sqlite: () => SqliteDirect | null = () => null,
+    private readonly collections: CollectionService,
+    private readonly tagging: () => ArtifactTagging,
   ) {}
 
-  async createCollection(input: { name: string; version?: string | null; description?: string | null }): Promise<Collection> {
-    if (!COLLECTION_NAME.test(input.name)) {
-      throw new InvalidInputError("input.name", "must be 1–64 letters, digits or . _ -, starting with a letter or digit");
+  /** The Prisma `where` of a filter; shared by the root list and collection lists. */
+  where(filter: ArtifactFilter | null | undefined): Prisma.ArtifactWhereInput {
+    if (!filter) return {};
+    const where: Prisma.ArtifactWhereInput = {};
+    if (filter.type) where.type = filter.type;
+    if (filter.origin) where.origin = filter.origin;
+    const and: Prisma.ArtifactWhereInput[] = [];
+    if (filter.collection) and.push(this.collections.artifactWhere(filter.collection));
+    if (filter.tag) and.push(this.tagging().artifactWhere(filter.tag));
+    if (filter.search) {
+      // LIKE is case-insensitive on SQLite; PostgreSQL needs to be told.
+      const q = (this.db.provider === "postgresql" ? { contains: filter.search, mode: "insensitive" } : { contains: filter.search }) as { contains: string };
+      and.push({ OR: [{ name: q }, { title: q }, { description: q }] });
     }
-    try {
-      return await this.db.collection.create({
-        data: { name: input.name, version: input.version ?? "1.0.0", description: input.description ?? null },
-      });
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new AlreadyExistsError("Collection", "name", input.name);
-      throw err;
-    }
+    if (and.length) where.AND = and;
+    return where;
   }
 
-  async collectionByName(name: string): Promise<Collection> {
-    const c = await this.db.collection.findUnique({ where: { name } });
-    if (!c) throw new NotFoundError("Collection", name);
-    return c;
+  /** A page of artifacts; `query` is the GraphQL layer's selection and paging. */
+  list<Q extends Page>(_viewer: Principal, filter: ArtifactFilter | null | undefined, order: ArtifactOrder | null | undefined, query: Q) {
+    return this.db.prisma.artifact.findMany({ ...query, where: this.where(filter), orderBy: artifactOrder(order) });
   }
 
-  /** The named collection (the default one when none is named). */
-  private async resolveCollection(tx: Prisma.TransactionClient, name: string | null | undefined): Promise<Collection> {
-    const wanted = name ?? DEFAULT_COLLECTION;
-    const found = await tx.collection.findUnique({ where: { name: wanted } });
-    if (!found) throw new NotFoundError("Collection", wanted);
-    return found;
+  count(_viewer: Principal, filter: ArtifactFilter | null | undefined): Promise<number> {
+    return this.db.prisma.artifact.count({ where: this.where(filter) });
   }
 
-  async addArtifact(input: AddArtifactInput): Promise<Artifact> {
+  /** One artifact by id with `query`'s selection, or null. */
+  get<Q extends Omit<Prisma.ArtifactFindUniqueArgs, "where">>(_viewer: Principal, id: string, query?: Q) {
+    return this.db.prisma.artifact.findUnique({ ...query, where: { id } });
+  }
+
+  /**
+   * The artifact of a parsed key in a collection (the default one when none is named), or null,
+   * with `query`'s selection. Found by its unique (collection, type, name) key.
+   */
+  async findByKey<Q extends Selection>(_viewer: Principal, key: { type: ArtifactType; name: string }, collection?: string | null, query?: Q) {
+    return this.db.prisma.artifact.findFirst({
+      ...query,
+      where: { type: key.type, name: key.name, ...this.collections.artifactWhere(collection ?? "default") },
+    });
+  }
+
+  async byId(id: string): Promise<Artifact> {
+    const a = await this.db.prisma.artifact.findUnique({ where: { id } });
+    if (!a) throw new NotFoundError("Artifact", id);
+    return a;
+  }
+
+  /** Finds `type:name` in a collection (the default one when none is named). */
+  async byKey(key: string, collection?: string | null): Promise<Artifact> {
+    const parsed = parseArtifactKey(key);
+    if (!parsed) throw new InvalidInputError("key", `"${key}" is not type:name (types: skill, command, agent, hook, mcp, workflow, composite)`);
+    const a = await this.db.prisma.artifact.findFirst({ where: { type: parsed.type, name: parsed.name, ...this.collections.artifactWhere(collection ?? "default") } });
+    if (!a) throw new NotFoundError("Artifact", key);
+    return a;
+  }
+
+  /** Id and collection of each of `ids` that exists. */
+  existing(ids: readonly string[]): Promise<{ id: string; collectionId: string }[]> {
+    return this.db.prisma.artifact.findMany({ where: { id: { in: [...ids] } }, select: { id: true, collectionId: true } });
+  }
+
+  /** Artifacts by id, every column (for loaders); missing ids are left out. */
+  byIds(ids: readonly string[]): Promise<Artifact[]> {
+    return this.db.prisma.artifact.findMany({ where: { id: { in: [...ids] } } });
+  }
+
+  async add(input: AddArtifactInput): Promise<Artifact> {
     const problem = artifactNameProblem(input.name);
     if (problem) throw new InvalidInputError("input.name", problem);
     if (input.origin === "GITHUB" && !input.source) {
       throw new InvalidInputError("input.source", "is required when origin is GITHUB (owner/repo[/path][@version])");
     }
     const source = sourceFields(input.source, "input.source");
-    if (!input.collection || input.collection === DEFAULT_COLLECTION) await ensureDefaultCollection(this.db);
+    const collection = await this.collections.resolve(input.collection);
+    const key = artifactKey(input.type, input.name);
     let artifact: Artifact;
     try {
-      artifact = await this.db.$transaction(async (tx) => {
-        const collection = await this.resolveCollection(tx, input.collection);
+      artifact = await this.db.transaction(async ({ prisma: tx }) => {
         const existing = await tx.artifact.findUnique({
           where: { collectionId_type_name: { collectionId: collection.id, type: input.type, name: input.name } },
+          select: { id: true },
         });
-        if (existing) throw new AlreadyExistsError("Artifact", "key", artifactKey(input.type, input.name));
+        if (existing) throw new AlreadyExistsError("Artifact", "key", key);
         const created = await tx.artifact.create({
           data: {
             collectionId: collection.id,
@@ -186,23 +214,18 @@ export class ArtifactService {
             ...metadataFields(input.metadata),
           },
         });
-        for (const tagName of new Set(input.tags ?? [])) {
-          const tag =
-            (await tx.tag.findFirst({ where: { OR: [{ name: tagName }, { slug: tagName }] } })) ??
-            (await tx.tag.create({ data: newTagData(tagName, "input.tags") }));
-          await tx.artifactTag.create({ data: { artifactId: created.id, tagId: tag.id } });
-        }
+        if (input.tags?.length) await this.tagging().attachByNames(tx, created.id, input.tags, "input.tags");
         return created;
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new AlreadyExistsError("Artifact", "key", artifactKey(input.type, input.name));
+      if (isUniqueViolation(err)) throw new AlreadyExistsError("Artifact", "key", key);
       throw err;
     }
     this.changed("ADDED", artifact);
     return artifact;
   }
 
-  async updateArtifact(id: string, patch: UpdateArtifactInput): Promise<Artifact> {
+  async update(id: string, patch: UpdateArtifactInput): Promise<Artifact> {
     const current = await this.byId(id);
     if (patch.name !== undefined && patch.name !== null) {
       const problem = artifactNameProblem(patch.name);
@@ -218,7 +241,7 @@ export class ArtifactService {
     }
     let updated: Artifact;
     try {
-      updated = await this.db.artifact.update({ where: { id }, data });
+      updated = await this.db.prisma.artifact.update({ where: { id }, data });
     } catch (err) {
       if (isUniqueViolation(err)) throw new AlreadyExistsError("Artifact", "key", artifactKey(current.type, patch.name ?? current.name));
       throw err;
@@ -227,48 +250,51 @@ export class ArtifactService {
     return updated;
   }
 
-  async removeArtifact(id: string): Promise<Artifact> {
+  async remove(id: string): Promise<Artifact> {
     const current = await this.byId(id);
-    await this.db.artifact.delete({ where: { id } });
+    await this.db.prisma.artifact.delete({ where: { id } });
     this.changed("REMOVED", current);
     return current;
   }
 
-  async byId(id: string): Promise<Artifact> {
-    const a = await this.db.artifact.findUnique({ where: { id } });
-    if (!a) throw new NotFoundError("Artifact", id);
-    return a;
+  /** Marks an artifact changed (its tags or groups changed), inside the caller's transaction when given. */
+  async touch(id: string, tx: Prisma.TransactionClient = this.db.prisma): Promise<void> {
+    await tx.artifact.update({ where: { id }, data: { updatedAt: new Date() }, select: { id: true } });
   }
 
-  /** Finds `type:name` in a collection (the default one when none is named). */
-  async byKey(key: string, collection?: string | null): Promise<Artifact> {
-    const parsed = parseArtifactKey(key);
-    if (!parsed) throw new InvalidInputError("key", `"${key}" is not type:name (types: skill, command, agent, hook, mcp, workflow, composite)`);
-    const a = await this.findByKey(parsed, collection);
-    if (!a) throw new NotFoundError("Artifact", key);
-    return a;
+  // ---- for the ratings module: statements it runs inside its own transactions
+
+  /** The trust inputs of artifacts (origin, source owner), on the caller's executor. */
+  async trust(executor: SqlExecutor, ids: readonly string[]): Promise<ArtifactTrustRow[]> {
+    const out: ArtifactTrustRow[] = [];
+    for (const part of chunks(ids, 5000)) {
+      out.push(...(await executor.query<ArtifactTrustRow>(sql`SELECT "id", "origin", "sourceOwner" FROM "Artifact" WHERE "id" IN (${join(part)})`)));
+    }
+    return out;
+  }
+
+  /** Every artifact's trust inputs (a full recompute). */
+  allTrust(executor: SqlExecutor): Promise<ArtifactTrustRow[]> {
+    return executor.query<ArtifactTrustRow>(sql`SELECT "id", "origin", "sourceOwner" FROM "Artifact"`);
   }
 
   /**
-   * The artifact of a parsed key in a collection (the default one when none is named), or null,
-   * with `query`'s relations (Pothos' selection). Without relations, on SQLite, it is one read
-   * on Prisma's connection: the `artifact(key)` query's whole cost otherwise.
+   * Sets the quality sort key of artifacts, on the caller's executor. Raw, so updatedAt does not
+   * move: a rating is not an edit of the artifact.
    */
-  async findByKey<Q extends Omit<Prisma.ArtifactFindFirstArgs, "where">>(
-    key: { type: ArtifactType; name: string },
-    collection?: string | null,
-    query?: Q,
-  ): Promise<Artifact | null> {
-    const decode = modelRowDecoder<Artifact>("Artifact");
-    const sqlite = this.sqlite();
-    if (sqlite && decode && (!query || Object.keys(query).length === 0)) {
-      const [row] = sqlite.read<Record<string, unknown>>(ARTIFACT_BY_KEY, key.type, key.name, collection ?? DEFAULT_COLLECTION);
-      return row ? decode(row) : null;
+  async setQualityScores(executor: SqlExecutor, keys: readonly { id: string; quality: number }[]): Promise<void> {
+    if (keys.length === 1) {
+      const [k] = keys;
+      if (k) await executor.execute(sql`UPDATE "Artifact" SET "qualityScore" = ${k.quality} WHERE "id" = ${k.id}`);
+      return;
     }
-    return this.db.artifact.findFirst({
-      ...query,
-      where: { type: key.type, name: key.name, collection: { name: collection ?? DEFAULT_COLLECTION } },
-    });
+    for (const part of chunks(keys)) {
+      const cases = part.map((k) => sql`WHEN ${k.id} THEN ${k.quality}`);
+      // CAST keeps PostgreSQL from reading the parameters as text.
+      await executor.execute(sql`
+        UPDATE "Artifact" SET "qualityScore" = CAST(CASE "id" ${join(cases, " ")} END AS DOUBLE PRECISION)
+        WHERE "id" IN (${join(part.map((k) => k.id))})`);
+    }
   }
 
   private changed(kind: ArtifactChangeKind, a: Artifact): void {

@@ -1,4 +1,5 @@
-// GraphQL types of the artifacts domain.
+// GraphQL types of the artifacts domain. Columns are selected only when a request asks for the
+// fields that need them (the Prisma plugin's select mode).
 import { builder } from "../../graphql/builder.js";
 import { ArtifactOrigin, ArtifactType } from "../../generated/prisma/enums.js";
 import { artifactKey } from "./names.js";
@@ -16,8 +17,8 @@ export const ArtifactOriginEnum = builder.enumType(ArtifactOrigin, {
 export const SourceSpecType = builder.simpleObject("SourceSpec", {
   description: "A source spec owner/repo[/path][@version], parsed.",
   fields: (t) => ({
-    owner: t.string(),
-    repo: t.string(),
+    owner: t.string({ description: "The repository's owner (user or organisation)." }),
+    repo: t.string({ description: "The repository's name." }),
     path: t.string({ nullable: true, description: "Folder inside the repository, if any." }),
     version: t.string({ nullable: true, description: "The part after @ (a tag, branch, sha or `latest`)." }),
   }),
@@ -26,9 +27,9 @@ export const SourceSpecType = builder.simpleObject("SourceSpec", {
 export const ArtifactMetadataType = builder.simpleObject("ArtifactMetadata", {
   description: "Descriptive metadata, as the artifact's own manifest states it.",
   fields: (t) => ({
-    title: t.string({ nullable: true }),
-    description: t.string({ nullable: true }),
-    author: t.string({ nullable: true }),
+    title: t.string({ nullable: true, description: "A human title." }),
+    description: t.string({ nullable: true, description: "What it does." }),
+    author: t.string({ nullable: true, description: "Who wrote it." }),
     license: t.string({ nullable: true, description: "Licence identifier, e.g. MIT." }),
     version: t.string({ nullable: true, description: "The artifact's own declared version." }),
     tools: t.stringList({ description: "Tools the artifact uses or needs." }),
@@ -41,29 +42,32 @@ export const ArtifactRef = builder.prismaNode("Artifact", {
   nullable: true,
   authScopes: { read: true },
   description: "A skill, command, agent, hook, MCP server, workflow or composite, kept in a collection.",
+  select: { id: true },
   fields: (t) => ({
     key: t.string({
       description: "type:name, unique within the collection (e.g. skill:pdf-processor).",
+      select: { type: true, name: true },
       resolve: (a) => artifactKey(a.type, a.name),
     }),
-    name: t.exposeString("name"),
-    type: t.expose("type", { type: ArtifactTypeEnum }),
-    origin: t.expose("origin", { type: ArtifactOriginEnum }),
+    name: t.exposeString("name", { description: "The name, unique per type within the collection." }),
+    type: t.expose("type", { type: ArtifactTypeEnum, description: "What kind of artifact it is." }),
+    origin: t.expose("origin", { type: ArtifactOriginEnum, description: "Where it came from." }),
     source: t.exposeString("source", { nullable: true, description: "The source spec as given." }),
     sourceSpec: t.field({
       type: SourceSpecType,
       nullable: true,
       description: "The source spec, parsed; null when there is no source.",
+      select: { sourceOwner: true, sourceRepo: true, sourcePath: true, sourceVersion: true },
       resolve: (a) =>
-        a.sourceOwner && a.sourceRepo
-          ? { owner: a.sourceOwner, repo: a.sourceRepo, path: a.sourcePath, version: a.sourceVersion }
-          : null,
+        a.sourceOwner && a.sourceRepo ? { owner: a.sourceOwner, repo: a.sourceRepo, path: a.sourcePath, version: a.sourceVersion } : null,
     }),
     versionSpec: t.exposeString("versionSpec", { nullable: true, description: "The version asked for (e.g. latest, v1.2.0)." }),
     resolvedVersion: t.exposeString("resolvedVersion", { nullable: true, description: "The version it resolved to." }),
     resolvedSha: t.exposeString("resolvedSha", { nullable: true, description: "The commit it resolved to." }),
     metadata: t.field({
       type: ArtifactMetadataType,
+      description: "Title, description, author, licence, version and tools.",
+      select: { title: true, description: true, author: true, license: true, version: true, tools: true },
       resolve: (a) => ({
         title: a.title,
         description: a.description,
@@ -73,72 +77,8 @@ export const ArtifactRef = builder.prismaNode("Artifact", {
         tools: Array.isArray(a.tools) ? a.tools.filter((x): x is string => typeof x === "string") : [],
       }),
     }),
-    tags: t.field({
-      type: [TagRef],
-      description: "Tags on the artifact, by name.",
-      select: (_args, _ctx, nested) => ({
-        tags: { select: { tag: nested(true) }, orderBy: { tag: { name: "asc" } } },
-      }),
-      resolve: (a) => a.tags.map((x) => x.tag),
-    }),
-    collection: t.relation("collection"),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    collection: t.relation("collection", { description: "The collection that holds it." }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was added." }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When it, its tags or its groups last changed." }),
   }),
 });
-
-export const TagRef = builder.prismaNode("Tag", {
-  id: { field: "id" },
-  // node(id) of a deleted or unknown record is null, not an error.
-  nullable: true,
-  authScopes: { read: true },
-  description: "A label for artifacts. Names and slugs are unique.",
-  fields: (t) => ({
-    name: t.exposeString("name"),
-    slug: t.exposeString("slug", { description: "URL-safe form of the name; filters accept either." }),
-    color: t.exposeString("color", { nullable: true, description: "#RRGGBB" }),
-    description: t.exposeString("description", { nullable: true }),
-    artifactCount: t.relationCount("artifacts", { description: "How many artifacts carry the tag." }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
-  }),
-});
-
-export const GroupRef = builder.prismaNode("Group", {
-  id: { field: "id" },
-  // node(id) of a deleted or unknown record is null, not an error.
-  nullable: true,
-  authScopes: { read: true },
-  description: "An ordered set of artifacts within a collection.",
-  fields: (t) => ({
-    name: t.exposeString("name"),
-    description: t.exposeString("description", { nullable: true }),
-    color: t.exposeString("color", { nullable: true, description: "#RRGGBB" }),
-    icon: t.exposeString("icon", { nullable: true }),
-    position: t.exposeInt("position", { description: "0-based place among the collection's groups." }),
-    collection: t.relation("collection"),
-    members: t.field({
-      type: [ArtifactRef],
-      description: "The artifacts in the group, in order.",
-      select: (_args, _ctx, nested) => ({
-        members: { select: { artifact: nested(true) }, orderBy: { position: "asc" } },
-      }),
-      resolve: (g) => g.members.map((m) => m.artifact),
-    }),
-    memberCount: t.relationCount("members"),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
-  }),
-});
-
-// Added after GroupRef exists: Artifact and Group refer to each other.
-builder.prismaObjectFields("Artifact", (t) => ({
-  groups: t.field({
-    type: [GroupRef],
-    description: "Groups the artifact is a member of, in their collection order.",
-    select: (_args, _ctx, nested) => ({
-      groupMemberships: { select: { group: nested(true) }, orderBy: { group: { position: "asc" } } },
-    }),
-    resolve: (a) => a.groupMemberships.map((m) => m.group),
-  }),
-}));

@@ -1,8 +1,7 @@
 // `skillgraph token create|list|revoke`.
 import type { Command } from "commander";
 import { Option } from "commander";
-import { withDatabase } from "../../cli/context.js";
-import { TokenService } from "./service.js";
+import { withServices } from "../../cli/context.js";
 
 export function registerTokenCommands(program: Command): void {
   const token = program.command("token").description("API tokens");
@@ -13,8 +12,8 @@ export function registerTokenCommands(program: Command): void {
     .addOption(new Option("--scopes <scopes>", "comma-separated: read,write,admin").default("read"))
     .option("--json", "print JSON")
     .action(async (opts: { name: string; scopes: string; json?: boolean }) => {
-      await withDatabase(async (d) => {
-        const { token: t, secret } = await new TokenService(d.prisma).create(opts.name, opts.scopes);
+      await withServices(async ({ services }) => {
+        const { token: t, secret } = await services.tokens.create(opts.name, opts.scopes);
         if (opts.json) return console.log(JSON.stringify({ name: t.name, scopes: t.scopes, token: secret }));
         console.log(`Created token "${t.name}" with scopes ${t.scopes.join(",")}.`);
         console.log(`\n  ${secret}\n`);
@@ -26,8 +25,8 @@ export function registerTokenCommands(program: Command): void {
     .description("List tokens (never their secrets)")
     .option("--json", "print JSON")
     .action(async (opts: { json?: boolean }) => {
-      await withDatabase(async (d) => {
-        const list = await new TokenService(d.prisma).list();
+      await withServices(async ({ services }) => {
+        const list = await services.tokens.list();
         if (opts.json) return console.log(JSON.stringify(list, null, 2));
         if (list.length === 0) return console.log("No tokens.");
         for (const t of list) {
@@ -41,8 +40,8 @@ export function registerTokenCommands(program: Command): void {
     .description("Revoke a token by name (or id)")
     .argument("<name>")
     .action(async (name: string) => {
-      await withDatabase(async (d) => {
-        const t = await new TokenService(d.prisma).revoke(name);
+      await withServices(async ({ services }) => {
+        const t = await services.tokens.revoke(name);
         console.log(`Revoked token "${t.name}".`);
       });
     });

@@ -3,7 +3,7 @@ import { encodeGlobalID } from "@pothos/plugin-relay";
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
 import { writeErrors } from "../../graphql/errors.js";
-import { SCOPES, type Scope } from "./viewer.js";
+import { SCOPES, type Scope } from "../../lib/principal.js";
 
 export const ScopeEnum = builder.enumType("Scope", {
   description: "What a token may do. admin includes write, and write includes read.",
@@ -18,7 +18,7 @@ const ViewerType = builder.simpleObject("Viewer", {
   description: "Who the request is authenticated as.",
   fields: (t) => ({
     name: t.string({ description: 'The token\'s name, or "anonymous".' }),
-    anonymous: t.boolean(),
+    anonymous: t.boolean({ description: "True when the request carries no token." }),
     scopes: t.field({ type: [ScopeEnum], description: "Effective scopes of this request." }),
   }),
 });
@@ -29,9 +29,9 @@ builder.queryField("viewer", (t) =>
     description: "Who is asking and what they may do. Answers without any scope.",
     skipTypeScopes: true,
     resolve: (_r, _a, ctx) => ({
-      name: ctx.viewer.name,
-      anonymous: ctx.viewer.anonymous,
-      scopes: SCOPES.filter((s) => ctx.viewer.scopes.has(s)),
+      name: ctx.principal.name,
+      anonymous: ctx.principal.kind === "anonymous",
+      scopes: SCOPES.filter((s) => ctx.principal.scopes.has(s)),
     }),
   }),
 );
@@ -44,11 +44,11 @@ export const ApiTokenRef = builder.prismaNode("ApiToken", {
   description: "An API token. The secret is shown once, at creation, and never stored.",
   select: { id: true, name: true, scopes: true, createdAt: true, lastUsedAt: true, revokedAt: true },
   fields: (t) => ({
-    name: t.exposeString("name"),
-    scopes: t.field({ type: [ScopeEnum], resolve: (tk) => tk.scopes.split(",") as Scope[] }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    lastUsedAt: t.expose("lastUsedAt", { type: "DateTime", nullable: true }),
-    revokedAt: t.expose("revokedAt", { type: "DateTime", nullable: true }),
+    name: t.exposeString("name", { description: "Unique name, chosen at creation." }),
+    scopes: t.field({ type: [ScopeEnum], description: "Granted scopes.", resolve: (tk) => tk.scopes.split(",") as Scope[] }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was created." }),
+    lastUsedAt: t.expose("lastUsedAt", { type: "DateTime", nullable: true, description: "Last request with it (recorded at most once a minute)." }),
+    revokedAt: t.expose("revokedAt", { type: "DateTime", nullable: true, description: "When it was revoked; null while it is valid." }),
   }),
 });
 
@@ -57,8 +57,8 @@ builder.queryField("apiTokens", (t) =>
     type: "ApiToken",
     cursor: "id",
     authScopes: { admin: true },
-    description: "All API tokens (admin).",
-    resolve: (query, _r, _a, ctx) => ctx.db.apiToken.findMany({ ...query, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
+    description: "All API tokens, oldest first (admin).",
+    resolve: (query, _r, _a, ctx) => ctx.services.tokens.page(query),
   }),
 );
 
@@ -66,20 +66,21 @@ const CreateApiTokenInput = builder.inputType("CreateApiTokenInput", {
   fields: (t) => ({
     name: t.string({
       required: true,
+      description: "Unique; 1–64 letters, digits, space or _ . @ -.",
       validate: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _.@-]{0,63}$/, "must be 1–64 letters, digits, space or _ . @ -, starting with a letter or digit"),
     }),
-    scopes: t.field({ type: [ScopeEnum], required: true, validate: z.array(z.string()).min(1, "must name at least one scope") }),
+    scopes: t.field({ type: [ScopeEnum], required: true, description: "At least one.", validate: z.array(z.string()).min(1, "must name at least one scope") }),
   }),
 });
 
 const CreateApiTokenPayload = builder.simpleObject("CreateApiTokenPayload", {
   fields: (t) => ({
     secret: t.string({ description: "The bearer token. Shown only here, only now: store it." }),
-    token: t.field({ type: ApiTokenRef }),
+    token: t.field({ type: ApiTokenRef, description: "The new token." }),
   }),
 });
 const RevokeApiTokenPayload = builder.simpleObject("RevokeApiTokenPayload", {
-  fields: (t) => ({ revokedTokenId: t.id() }),
+  fields: (t) => ({ revokedTokenId: t.id({ description: "Global ID of the revoked token." }) }),
 });
 
 builder.mutationFields((t) => ({
@@ -91,8 +92,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateApiTokenInput, required: true }) },
     resolve: async (_r, { input }, ctx) => {
       const { token, secret } = await ctx.services.tokens.create(input.name, input.scopes);
-      const row = await ctx.db.apiToken.findUniqueOrThrow({ where: { id: token.id } });
-      return { secret, token: row };
+      return { secret, token: await ctx.services.tokens.get(token.id) };
     },
   }),
   revokeApiToken: t.field({

@@ -1,16 +1,21 @@
 // API tokens: created with a random secret shown once; only sha256(secret) is stored.
 // Every request with a token authenticates it, so valid tokens are kept in memory (by hash) while
-// the database says nothing could have changed them: revoke() in this process drops them at once,
-// and a commit by any other connection (another instance, the CLI) is seen by the next request
-// through a change counter (SQLite's PRAGMA data_version, which costs no table read). Without such
-// a counter (PostgreSQL) every request reads its token.
+// nothing could have changed them: a revoke in this process drops them at once, and a change by
+// another process (another instance, the CLI) is seen by the next request through the database's
+// exact change signal (SQLite's data_version, db/changes.ts). Where the signal is not exact
+// (PostgreSQL's notifications arrive after the commit) every request reads its token, so a
+// revocation still takes effect on the very next request.
 import { createHash, randomBytes } from "node:crypto";
-import type { Db } from "../../db/client.js";
+import type { Database } from "../../db/index.js";
+import { isUniqueViolation } from "../../db/index.js";
+import type { ApiToken, Prisma } from "../../generated/prisma/client.js";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
-import { effectiveScopes, parseScopes, type Scope, type Viewer } from "./viewer.js";
+import { parseScopes, tokenPrincipal, type Principal, type Scope } from "../../lib/principal.js";
 
 const PREFIX = "sgt_";
 const NAME = /^[A-Za-z0-9][A-Za-z0-9 _.@-]{0,63}$/;
+/** The change-signal topic of the token table. */
+const TOPIC = "tokens";
 
 export function hashToken(secret: string): string {
   return createHash("sha256").update(secret).digest("hex");
@@ -25,32 +30,26 @@ export interface TokenInfo {
   revokedAt: Date | null;
 }
 
-/**
- * A number that changes whenever another connection may have changed the database (never for
- * this process's own writes); null when there is no such signal, and then nothing is cached.
- */
-export type ChangeCounter = () => number | null;
-
 interface CachedToken {
-  viewer: Viewer;
+  principal: Principal;
   id: string;
   /** When lastUsedAt was last written (ms), to write it at most once a minute. */
   lastUsedAt: number;
 }
 
 const LAST_USED_EVERY_MS = 60_000;
+/** Only what a token list shows: never the hash. */
+const PUBLIC_COLUMNS = { id: true, name: true, scopes: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
 
 export class TokenService {
   private readonly valid = new Map<string, CachedToken>();
-  /** The change counter when the cache was last known to be current. */
-  private seen: number | undefined;
+  /** The change signal when the cache was last known to be current. */
+  private seen: number | null | undefined;
   /** Bumped by every revoke in this process, so a lookup that raced it is not cached. */
   private generation = 0;
+  private readonly revokedListeners = new Set<(tokenId: string) => void>();
 
-  constructor(
-    private readonly db: Db,
-    private readonly changes: ChangeCounter = () => null,
-  ) {}
+  constructor(private readonly db: Database) {}
 
   /** Creates a token; the returned secret is never stored and cannot be shown again. */
   async create(name: string, scopes: Scope[] | string): Promise<{ token: TokenInfo; secret: string }> {
@@ -64,26 +63,54 @@ export class TokenService {
       throw new InvalidInputError("scopes", (err as Error).message.replace(/^scopes: /, ""));
     }
     const secret = PREFIX + randomBytes(32).toString("base64url");
-    const existing = await this.db.apiToken.findUnique({ where: { name } });
-    if (existing) throw new AlreadyExistsError("Token", "name", name);
-    const row = await this.db.apiToken.create({ data: { name, tokenHash: hashToken(secret), scopes: list.join(",") } });
-    return { token: toInfo(row), secret };
+    try {
+      const row = await this.db.prisma.apiToken.create({ data: { name, tokenHash: hashToken(secret), scopes: list.join(",") }, select: PUBLIC_COLUMNS });
+      return { token: toInfo(row), secret };
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AlreadyExistsError("Token", "name", name);
+      throw err;
+    }
   }
 
+  /** Every token, oldest first (never the hashes). */
   async list(): Promise<TokenInfo[]> {
-    return (await this.db.apiToken.findMany({ orderBy: { createdAt: "asc" } })).map(toInfo);
+    return (await this.db.prisma.apiToken.findMany({ select: PUBLIC_COLUMNS, orderBy: [{ createdAt: "asc" }, { id: "asc" }] })).map(toInfo);
+  }
+
+  /** A page of tokens for the admin API; `query` is the GraphQL layer's selection (never the hash). */
+  page<Q extends Omit<Prisma.ApiTokenFindManyArgs, "where" | "orderBy">>(query: Q) {
+    return this.db.prisma.apiToken.findMany({ ...query, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  }
+
+  /** A token's row without its hash (what the API shows). */
+  async get(id: string) {
+    const row = await this.db.prisma.apiToken.findUnique({ where: { id }, select: PUBLIC_COLUMNS });
+    if (!row) throw new NotFoundError("Token", id);
+    return row;
   }
 
   /** Revokes by name or id. Revoking twice is harmless. */
   async revoke(nameOrId: string): Promise<TokenInfo> {
-    const row = await this.db.apiToken.findFirst({ where: { OR: [{ name: nameOrId }, { id: nameOrId }] } });
+    const row = await this.db.prisma.apiToken.findFirst({ where: { OR: [{ name: nameOrId }, { id: nameOrId }] }, select: PUBLIC_COLUMNS });
     if (!row) throw new NotFoundError("Token", nameOrId);
     if (row.revokedAt) return toInfo(row);
     try {
-      return toInfo(await this.db.apiToken.update({ where: { id: row.id }, data: { revokedAt: new Date() } }));
+      const revoked = await this.db.transaction(async (tx) => {
+        const r = await tx.prisma.apiToken.update({ where: { id: row.id }, data: { revokedAt: new Date() }, select: PUBLIC_COLUMNS });
+        await this.db.changes.announce(tx.sql, TOPIC);
+        return r;
+      });
+      for (const l of this.revokedListeners) l(row.id);
+      return toInfo(revoked);
     } finally {
       this.forget();
     }
+  }
+
+  /** Called after a revoke in this process (open subscriptions of the token end). */
+  onRevoked(listener: (tokenId: string) => void): () => void {
+    this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
   }
 
   /** Drops every remembered token, so the next request of each reads its row again. */
@@ -92,31 +119,31 @@ export class TokenService {
     this.generation++;
   }
 
-  /** The viewer for a bearer secret, or null when it is unknown or revoked. */
-  async authenticate(secret: string): Promise<Viewer | null> {
+  /** The principal of a bearer secret, or null when it is unknown or revoked. */
+  async authenticate(secret: string): Promise<Principal | null> {
     const hash = hashToken(secret);
-    const counter = this.changes();
-    if (counter !== null) {
-      if (counter !== this.seen) {
+    const version = this.db.changes.exact ? await this.db.changes.version(TOPIC) : null;
+    if (version !== null) {
+      if (version !== this.seen) {
         this.forget();
-        this.seen = counter;
+        this.seen = version;
       }
       const hit = this.valid.get(hash);
       if (hit) {
         this.touch(hit);
-        return hit.viewer;
+        return hit.principal;
       }
     }
     const generation = this.generation;
     const seen = this.seen;
-    const row = await this.db.apiToken.findUnique({ where: { tokenHash: hash } });
+    const row = await this.db.prisma.apiToken.findUnique({ where: { tokenHash: hash }, select: { id: true, name: true, scopes: true, lastUsedAt: true, revokedAt: true } });
     if (!row || row.revokedAt) return null;
-    const viewer: Viewer = Object.freeze({ anonymous: false, tokenId: row.id, name: row.name, scopes: effectiveScopes(parseScopes(row.scopes)) });
-    const entry: CachedToken = { viewer, id: row.id, lastUsedAt: row.lastUsedAt?.getTime() ?? 0 };
-    // Remembered only when nothing was revoked here and no other commit was seen while it was read.
-    if (counter !== null && generation === this.generation && seen === this.seen) this.valid.set(hash, entry);
+    const principal = tokenPrincipal({ id: row.id, name: row.name, scopes: parseScopes(row.scopes) });
+    const entry: CachedToken = { principal, id: row.id, lastUsedAt: row.lastUsedAt?.getTime() ?? 0 };
+    // Remembered only when nothing was revoked here and no other change was seen while it was read.
+    if (version !== null && generation === this.generation && seen === this.seen) this.valid.set(hash, entry);
     this.touch(entry);
-    return viewer;
+    return principal;
   }
 
   /** lastUsedAt is advisory: recorded at most once a minute per token, off the request path. */
@@ -124,10 +151,10 @@ export class TokenService {
     const now = Date.now();
     if (now - entry.lastUsedAt <= LAST_USED_EVERY_MS) return;
     entry.lastUsedAt = now;
-    void this.db.apiToken.update({ where: { id: entry.id }, data: { lastUsedAt: new Date(now) } }).catch(() => {});
+    void this.db.prisma.apiToken.update({ where: { id: entry.id }, data: { lastUsedAt: new Date(now) } }).catch(() => {});
   }
 }
 
-function toInfo(row: { id: string; name: string; scopes: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): TokenInfo {
+function toInfo(row: Pick<ApiToken, "id" | "name" | "scopes" | "createdAt" | "lastUsedAt" | "revokedAt">): TokenInfo {
   return { id: row.id, name: row.name, scopes: parseScopes(row.scopes), createdAt: row.createdAt, lastUsedAt: row.lastUsedAt, revokedAt: row.revokedAt };
 }

@@ -1,11 +1,9 @@
-// Collections: the containers of artifacts and groups.
+// Collections: the Collection type, its queries and createCollection. The artifacts, tags and
+// groups modules add Collection's fields that read their tables.
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
 import { writeErrors } from "../../graphql/errors.js";
-import { artifactOrder } from "../artifacts/schema.js";
-import { artifactWhere } from "../artifacts/service.js";
-import { ArtifactFilterInput, ArtifactOrderInput, CreateCollectionInput } from "../artifacts/inputs.js";
-import { TagRef } from "../artifacts/types.js";
+import { COLLECTION_NAME, COLLECTION_NAME_RULE } from "./service.js";
 
 export const CollectionRef = builder.prismaNode("Collection", {
   id: { field: "id" },
@@ -13,41 +11,13 @@ export const CollectionRef = builder.prismaNode("Collection", {
   nullable: true,
   authScopes: { read: true },
   description: "A named set of artifacts, with its groups.",
+  select: { id: true },
   fields: (t) => ({
-    name: t.exposeString("name"),
-    version: t.exposeString("version"),
-    description: t.exposeString("description", { nullable: true }),
-    artifacts: t.relatedConnection("artifacts", {
-      cursor: "id",
-      description: "The collection's artifacts, filtered and ordered (by name unless told).",
-      args: {
-        filter: t.arg({ type: ArtifactFilterInput }),
-        orderBy: t.arg({ type: ArtifactOrderInput }),
-      },
-      query: (args, ctx) => ({ where: artifactWhere(ctx.db, args.filter), orderBy: artifactOrder(args.orderBy) }),
-      totalCount: true,
-    }),
-    artifactCount: t.relationCount("artifacts"),
-    groups: t.relation("groups", {
-      description: "Groups in their order.",
-      query: { orderBy: { position: "asc" } },
-    }),
-    tags: t.loadableList({
-      type: TagRef,
-      description: "Tags used by the collection's artifacts, by name.",
-      load: async (collectionIds: string[], ctx) => {
-        const rows = await ctx.db.artifactTag.findMany({
-          where: { artifact: { collectionId: { in: collectionIds } } },
-          select: { tag: true, artifact: { select: { collectionId: true } } },
-        });
-        const byCollection = new Map(collectionIds.map((id) => [id, new Map<string, (typeof rows)[number]["tag"]>()]));
-        for (const r of rows) byCollection.get(r.artifact.collectionId)?.set(r.tag.id, r.tag);
-        return collectionIds.map((id) => [...(byCollection.get(id)?.values() ?? [])].sort((a, b) => a.name.localeCompare(b.name)));
-      },
-      resolve: (c) => c.id,
-    }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    name: t.exposeString("name", { description: "Unique name (letters, digits, . _ -)." }),
+    version: t.exposeString("version", { description: "The collection's own version, as its manifest states it." }),
+    description: t.exposeString("description", { nullable: true, description: "What the collection is for." }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was created." }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When it last changed." }),
   }),
 });
 
@@ -56,27 +26,37 @@ builder.queryFields((t) => ({
     type: "Collection",
     cursor: "id",
     description: "All collections, by name.",
-    resolve: (query, _root, _args, ctx) => ctx.db.collection.findMany({ ...query, orderBy: [{ name: "asc" }, { id: "asc" }] }),
-    totalCount: (_c, _a, ctx) => ctx.db.collection.count(),
+    resolve: (query, _root, _args, ctx) => ctx.services.collections.list(query),
+    totalCount: (_c, _a, ctx) => ctx.services.collections.count(),
   }),
   collection: t.prismaField({
     type: "Collection",
     nullable: true,
     description: "One collection by name; null when absent.",
-    args: { name: t.arg.string({ required: true, validate: z.string().min(1, "must not be empty") }) },
-    resolve: (query, _root, args, ctx) => ctx.db.collection.findUnique({ ...query, where: { name: args.name } }),
+    args: { name: t.arg.string({ required: true, description: "The collection's name.", validate: z.string().min(1, "must not be empty") }) },
+    resolve: (query, _root, args, ctx) => ctx.services.collections.findByName(args.name, query),
   }),
 }));
 
+const CreateCollectionInput = builder.inputType("CreateCollectionInput", {
+  description: "A new collection.",
+  fields: (t) => ({
+    name: t.string({ required: true, description: "Unique; 1–64 letters, digits or . _ -.", validate: z.string().regex(COLLECTION_NAME, COLLECTION_NAME_RULE) }),
+    version: t.string({ description: 'Defaults to "1.0.0".', validate: z.string().max(64, "must be at most 64 characters") }),
+    description: t.string({ validate: z.string().max(2000, "must be at most 2000 characters") }),
+  }),
+});
+
 const CreateCollectionPayload = builder.simpleObject("CreateCollectionPayload", {
-  fields: (t) => ({ collection: t.field({ type: CollectionRef }) }),
+  fields: (t) => ({ collection: t.field({ type: CollectionRef, description: "The new collection." }) }),
 });
 
 builder.mutationFields((t) => ({
   createCollection: t.field({
     type: CreateCollectionPayload,
+    description: "Creates an empty collection. Fails with AlreadyExistsError when the name is taken.",
     errors: { types: writeErrors, directResult: true },
     args: { input: t.arg({ type: CreateCollectionInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ collection: await ctx.services.artifacts.createCollection(input) }),
+    resolve: async (_root, { input }, ctx) => ({ collection: await ctx.services.collections.create(input) }),
   }),
 }));

@@ -1,10 +1,12 @@
-// Groups: ordered sets of artifacts within a collection, themselves ordered by position.
-import type { Db } from "../../db/client.js";
-import { type Prisma } from "../../db/client.js";
+// Groups: ordered sets of artifacts within a collection (the Group and GroupMember tables),
+// themselves ordered by position.
+import type { Database } from "../../db/index.js";
+import { isUniqueViolation, type Prisma } from "../../db/index.js";
 import type { Group } from "../../generated/prisma/client.js";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
-import { COLOR } from "../artifacts/names.js";
-import { DEFAULT_COLLECTION, ensureDefaultCollection } from "../artifacts/service.js";
+import { COLOR, COLOR_RULE } from "../../lib/rules.js";
+import type { ArtifactService } from "../artifacts/index.js";
+import type { CollectionService } from "../collections/index.js";
 
 export interface GroupInput {
   name?: string | null;
@@ -17,54 +19,60 @@ function checkGroup(input: GroupInput) {
   if (input.name != null && (input.name.trim() === "" || input.name.length > 64)) {
     throw new InvalidInputError("input.name", "must be 1–64 characters");
   }
-  if (input.color != null && !COLOR.test(input.color)) throw new InvalidInputError("input.color", "must be #RRGGBB");
+  if (input.color != null && !COLOR.test(input.color)) throw new InvalidInputError("input.color", COLOR_RULE);
   if (input.icon != null && input.icon.length > 64) throw new InvalidInputError("input.icon", "must be at most 64 characters");
 }
 
 export class GroupService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Database,
+    private readonly collections: CollectionService,
+    private readonly artifacts: ArtifactService,
+  ) {}
 
   /** Creates a group at the end of its collection's order. */
   async create(input: GroupInput & { name: string; collection?: string | null }): Promise<Group> {
     checkGroup(input);
-    const collectionName = input.collection ?? DEFAULT_COLLECTION;
-    if (collectionName === DEFAULT_COLLECTION) await ensureDefaultCollection(this.db);
-    return this.db.$transaction(async (tx) => {
-      const collection = await tx.collection.findUnique({ where: { name: collectionName } });
-      if (!collection) throw new NotFoundError("Collection", collectionName);
-      const clash = await tx.group.findUnique({ where: { collectionId_name: { collectionId: collection.id, name: input.name } } });
-      if (clash) throw new AlreadyExistsError("Group", "name", input.name);
-      const count = await tx.group.count({ where: { collectionId: collection.id } });
-      return tx.group.create({
-        data: {
-          collectionId: collection.id,
-          name: input.name,
-          description: input.description ?? null,
-          color: input.color ?? null,
-          icon: input.icon ?? null,
-          position: count,
-        },
+    const collection = await this.collections.resolve(input.collection);
+    try {
+      return await this.db.transaction(async ({ prisma: tx }) => {
+        const clash = await tx.group.findUnique({ where: { collectionId_name: { collectionId: collection.id, name: input.name } }, select: { id: true } });
+        if (clash) throw new AlreadyExistsError("Group", "name", input.name);
+        const count = await tx.group.count({ where: { collectionId: collection.id } });
+        return tx.group.create({
+          data: {
+            collectionId: collection.id,
+            name: input.name,
+            description: input.description ?? null,
+            color: input.color ?? null,
+            icon: input.icon ?? null,
+            position: count,
+          },
+        });
       });
-    });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AlreadyExistsError("Group", "name", input.name);
+      throw err;
+    }
   }
 
   async update(id: string, input: GroupInput): Promise<Group> {
     checkGroup(input);
     const group = await this.byId(id);
     if (input.name != null && input.name !== group.name) {
-      const clash = await this.db.group.findUnique({ where: { collectionId_name: { collectionId: group.collectionId, name: input.name } } });
+      const clash = await this.db.prisma.group.findUnique({ where: { collectionId_name: { collectionId: group.collectionId, name: input.name } }, select: { id: true } });
       if (clash) throw new AlreadyExistsError("Group", "name", input.name);
     }
     const data: Prisma.GroupUpdateInput = {};
     if (input.name != null) data.name = input.name;
     for (const k of ["description", "color", "icon"] as const) if (input[k] !== undefined) data[k] = input[k];
-    return this.db.group.update({ where: { id }, data });
+    return this.db.prisma.group.update({ where: { id }, data });
   }
 
   /** Deletes a group (not its artifacts) and closes the gap in the order. */
   async delete(id: string): Promise<Group> {
     const group = await this.byId(id);
-    await this.db.$transaction(async (tx) => {
+    await this.db.transaction(async ({ prisma: tx }) => {
       await tx.group.delete({ where: { id } });
       await tx.group.updateMany({
         where: { collectionId: group.collectionId, position: { gt: group.position } },
@@ -79,20 +87,15 @@ export class GroupService {
     const group = await this.byId(id);
     const unique = [...new Set(artifactIds)];
     if (unique.length !== artifactIds.length) throw new InvalidInputError("artifactIds", "must not repeat an artifact");
-    await this.db.$transaction(async (tx) => {
-      const found = await tx.artifact.findMany({ where: { id: { in: unique } }, select: { id: true, collectionId: true } });
-      const byId = new Map(found.map((a) => [a.id, a]));
-      for (const [i, artifactId] of unique.entries()) {
-        const a = byId.get(artifactId);
-        if (!a) throw new NotFoundError("Artifact", artifactId);
-        if (a.collectionId !== group.collectionId) {
-          throw new InvalidInputError(`artifactIds.${i}`, "the artifact belongs to another collection than the group");
-        }
-      }
+    const found = new Map((await this.artifacts.existing(unique)).map((a) => [a.id, a]));
+    for (const [i, artifactId] of unique.entries()) {
+      const a = found.get(artifactId);
+      if (!a) throw new NotFoundError("Artifact", artifactId);
+      if (a.collectionId !== group.collectionId) throw new InvalidInputError(`artifactIds.${i}`, "the artifact belongs to another collection than the group");
+    }
+    await this.db.transaction(async ({ prisma: tx }) => {
       await tx.groupMember.deleteMany({ where: { groupId: id } });
-      if (unique.length > 0) {
-        await tx.groupMember.createMany({ data: unique.map((artifactId, position) => ({ groupId: id, artifactId, position })) });
-      }
+      if (unique.length > 0) await tx.groupMember.createMany({ data: unique.map((artifactId, position) => ({ groupId: id, artifactId, position })) });
       await tx.group.update({ where: { id }, data: { updatedAt: new Date() } });
     });
     return this.byId(id);
@@ -102,7 +105,7 @@ export class GroupService {
   async move(id: string, position: number): Promise<Group> {
     if (!Number.isInteger(position) || position < 0) throw new InvalidInputError("position", "must be an integer of 0 or more");
     const group = await this.byId(id);
-    await this.db.$transaction(async (tx) => {
+    await this.db.transaction(async ({ prisma: tx }) => {
       const groups = await tx.group.findMany({ where: { collectionId: group.collectionId }, orderBy: { position: "asc" }, select: { id: true } });
       const order = groups.map((g) => g.id).filter((g) => g !== id);
       order.splice(Math.min(position, order.length), 0, id);
@@ -112,7 +115,7 @@ export class GroupService {
   }
 
   async byId(id: string): Promise<Group> {
-    const g = await this.db.group.findUnique({ where: { id } });
+    const g = await this.db.prisma.group.findUnique({ where: { id } });
     if (!g) throw new NotFoundError("Group", id);
     return g;
   }

@@ -2,11 +2,9 @@
 import { decodeGlobalID } from "@pothos/plugin-relay";
 import type { Command } from "commander";
 import { Option } from "commander";
-import { config, stopOnSignals, withDatabase } from "../../cli/context.js";
-import type { Database } from "../../db/client.js";
+import { config, stopOnSignals, withServices } from "../../cli/context.js";
 import { JobStatus } from "../../generated/prisma/enums.js";
 import { InvalidInputError } from "../../lib/errors.js";
-import { JobService, SYSTEM_ACTOR } from "./service.js";
 
 /** A Job's global ID or its database id. */
 export function jobIdArg(value: string): string {
@@ -17,19 +15,6 @@ export function jobIdArg(value: string): string {
     // not a global ID
   }
   return value;
-}
-
-/** Runs fn with a JobService over the migrated database; events reach Redis when REDIS_URL is set. */
-async function withJobs<T>(fn: (jobs: JobService, d: Database) => Promise<T>): Promise<T> {
-  const cfg = config();
-  // Loaded here, not at the top: the event bus pulls in yoga and ioredis, which other commands do not need.
-  const { createEventBus } = await import("../../graphql/pubsub.js");
-  const bus = createEventBus(cfg.redisUrl);
-  try {
-    return await withDatabase((d) => fn(new JobService(d.prisma, bus.pubsub, cfg.jobs), d));
-  } finally {
-    await bus.close();
-  }
 }
 
 const fmt = (d: Date | null) => (d ? d.toISOString().replace("T", " ").slice(0, 19) : "-");
@@ -60,8 +45,8 @@ export function registerJobCommands(program: Command): void {
     .action(async (opts: { status?: JobStatus; kind?: string; createdBy?: string; limit: string; json?: boolean }) => {
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new InvalidInputError("--limit", "must be a whole number from 1 to 1000");
-      await withJobs(async (svc) => {
-        const list = await svc.list({ status: opts.status, kind: opts.kind, createdBy: opts.createdBy }, limit);
+      await withServices(async ({ services, principal }) => {
+        const list = await services.jobs.list(principal, { status: opts.status, kind: opts.kind, createdBy: opts.createdBy }, { take: limit });
         if (opts.json) return console.log(JSON.stringify(list, null, 2));
         if (list.length === 0) return console.log("No jobs.");
         for (const j of list) {
@@ -75,9 +60,9 @@ export function registerJobCommands(program: Command): void {
     .argument("<id>", "job id (or its GraphQL global ID)")
     .option("--json", "print JSON")
     .action(async (id: string, opts: { json?: boolean }) => {
-      await withJobs(async (svc) => {
-        const job = await svc.get(jobIdArg(id));
-        const events = await svc.events(job.id);
+      await withServices(async ({ services }) => {
+        const job = await services.jobs.get(jobIdArg(id));
+        const events = await services.jobs.eventsOf(job.id);
         if (opts.json) return console.log(JSON.stringify({ ...job, events }, null, 2));
         console.log(`Job ${job.id} (${job.kind}) — ${job.status}, ${job.progress}%`);
         console.log(`  created ${fmt(job.createdAt)} by ${job.createdBy}; started ${fmt(job.startedAt)}; completed ${fmt(job.completedAt)}`);
@@ -96,8 +81,8 @@ export function registerJobCommands(program: Command): void {
     .description("Cancel a pending or waiting job at once, or ask a running one to stop")
     .argument("<id>", "job id (or its GraphQL global ID)")
     .action(async (id: string) => {
-      await withJobs(async (svc) => {
-        const job = await svc.cancel(jobIdArg(id), SYSTEM_ACTOR);
+      await withServices(async ({ services, principal }) => {
+        const job = await services.jobs.cancel(jobIdArg(id), principal);
         console.log(job.status === "CANCELLED" ? `Cancelled job ${job.id}.` : `Asked running job ${job.id} to stop; it is cancelled when its handler next reports.`);
       });
     });

@@ -3,7 +3,7 @@
 // dashboards paid for a thousand of each per event. Here one pump hands each event (the same
 // object) to every watcher's small queue, and a watcher's silence check re-arms one timer
 // instead of creating one per event.
-import type { JobUpdatedEvent } from "../../lib/events.js";
+import type { JobUpdatedEvent } from "./events.js";
 
 /** The pubsub as the feed needs it. */
 export interface FeedSource {

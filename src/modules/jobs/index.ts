@@ -1,24 +1,33 @@
-// The jobs module's entry for createServices: the service with the built-in kinds, and a worker.
+// jobs: durable work with leases, retries, progress, live updates and human-in-the-loop (owns the
+// Job and JobEvent tables). Modules register their job kinds on `jobs.registry`.
 import type { Config } from "../../config.js";
-import type { Db } from "../../db/client.js";
-import type { EventPublisher } from "../../lib/events.js";
+import type { Database } from "../../db/index.js";
+import type { EventBus } from "../../lib/event-bus.js";
 import type { Logger } from "../../lib/logger.js";
+import "./events.js";
 import { systemDemoKind } from "./kinds/system-demo.js";
 import { JobService } from "./service.js";
 import type { Clock } from "./store.js";
-import { JobWorker, type JobSignals } from "./worker.js";
+import { JobWorker } from "./worker.js";
 
-/** The event bus as a source of wake-ups, when it can be subscribed to (the app's pubsub can). */
-function signalsOf(events: EventPublisher): JobSignals | undefined {
-  const bus = events as EventPublisher & Partial<JobSignals>;
-  return typeof bus.subscribe === "function" ? (bus as EventPublisher & JobSignals) : undefined;
+export { JobService, backoffDelay, type JobFilter, type JobSettings } from "./service.js";
+export { defineJobKind, type HitlPrompt, type JobContext, type JobKind } from "./registry.js";
+export { JobWorker } from "./worker.js";
+export type { JobUpdatedEvent } from "./events.js";
+export type { JobView } from "./snapshot.js";
+
+declare module "../../lib/services.js" {
+  interface Services {
+    jobs: JobService;
+  }
 }
 
-export function createJobs(deps: { db: Db; events: EventPublisher; config: Config; logger: Logger; now?: Clock }) {
-  const service = new JobService(deps.db, deps.events, deps.config.jobs, deps.now);
+/** The job service with the built-in kinds, and this process's worker. */
+export function createJobs(deps: { database: Database; events: EventBus; config: Config; logger: Logger; shared: boolean; now?: Clock }) {
+  const service = new JobService(deps.database, deps.events, deps.config.jobs, deps.now);
   service.registry.register(systemDemoKind);
   // In one process an enqueue wakes the worker directly; across instances (Redis) the jobs:updated
   // event of a PENDING job does, within milliseconds instead of a poll interval.
-  const worker = new JobWorker(service, deps.logger, { signals: deps.config.redisUrl ? signalsOf(deps.events) : undefined });
+  const worker = new JobWorker(service, deps.logger.child({ module: "jobs" }), { signals: deps.shared ? deps.events : undefined });
   return { service, worker };
 }

@@ -1,18 +1,13 @@
 // Jobs in GraphQL: the Job node and its events, the jobs connection, kinds, the mutations that
 // start, cancel, retry and answer jobs, and the live jobUpdated / jobsUpdated subscriptions.
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import { GraphQLError } from "graphql";
 import { z } from "zod";
 import { JobEventType, JobStatus } from "../../generated/prisma/enums.js";
-import type { Context } from "../../graphql/context.js";
 import { builder } from "../../graphql/builder.js";
-import { sharedPayload } from "../../graphql/shared-subscription-results.js";
 import { ErrorInterface } from "../../graphql/errors.js";
+import { sharedPayload } from "../../graphql/plugins/shared-subscription-results.js";
 import { ForbiddenError, InvalidInputError, JobNotWaitingError, JobStateError, NotFoundError } from "../../lib/errors.js";
-import type { JobUpdatedEvent } from "../../lib/events.js";
-import { jobFeeds, SILENT } from "./feed.js";
-import { jobWhere, type Actor } from "./service.js";
-import { asJobParent, fromSnapshot, isTerminal, jobPublicSelect, type JobSnapshot, type JobView } from "./snapshot.js";
+import { asJobParent, type JobView } from "./snapshot.js";
 
 export const JobStatusEnum = builder.enumType(JobStatus, {
   name: "JobStatus",
@@ -130,9 +125,8 @@ builder.queryFields((t) => ({
     cursor: "id",
     description: "Jobs, newest first, filtered by status, kind and who started them.",
     args: { filter: t.arg({ type: JobFilterInput }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.job.findMany({ ...query, where: jobWhere(args.filter), orderBy: [{ createdAt: "desc" }, { id: "desc" }] }),
-    totalCount: (_conn, args, ctx) => ctx.db.job.count({ where: jobWhere(args.filter) }),
+    resolve: (query, _root, args, ctx) => ctx.services.jobs.list(ctx.principal, args.filter, query),
+    totalCount: (_conn, args, ctx) => ctx.services.jobs.count(ctx.principal, args.filter),
   }),
   jobKinds: t.field({
     type: [JobKindType],
@@ -160,7 +154,6 @@ const EnqueueJobInput = builder.inputType("EnqueueJobInput", {
   }),
 });
 
-const actorOf = (ctx: Context): Actor => ({ name: ctx.viewer.name, admin: ctx.viewer.scopes.has("admin") });
 const controlErrors = [NotFoundError, JobStateError, ForbiddenError];
 
 builder.mutationFields((t) => ({
@@ -169,21 +162,21 @@ builder.mutationFields((t) => ({
     description: "Starts a job of a registered kind. A bad input is an InvalidInputError naming the field (input.input.<path>) and the rule; nothing is written.",
     errors: { types: [InvalidInputError, ForbiddenError], directResult: true },
     args: { input: t.arg({ type: EnqueueJobInput, required: true }) },
-    resolve: async (_r, { input }, ctx) => ({ job: await ctx.services.jobs.enqueue(input.kind, input.input ?? {}, actorOf(ctx)) }),
+    resolve: async (_r, { input }, ctx) => ({ job: await ctx.services.jobs.enqueue(input.kind, input.input ?? {}, ctx.principal) }),
   }),
   cancelJob: t.field({
     type: JobPayload,
     description: "Cancels a pending or waiting job at once; asks a running one to stop (status stays RUNNING with cancelRequested until its handler stops). Own jobs, or any with admin.",
     errors: { types: controlErrors, directResult: true },
     args: { id: t.arg.globalID({ required: true, for: JobRef }) },
-    resolve: async (_r, args, ctx) => ({ job: await ctx.services.jobs.cancel(args.id.id, actorOf(ctx)) }),
+    resolve: async (_r, args, ctx) => ({ job: await ctx.services.jobs.cancel(args.id.id, ctx.principal) }),
   }),
   retryJob: t.field({
     type: JobPayload,
     description: "Runs a FAILED or CANCELLED job again from the start. Own jobs, or any with admin.",
     errors: { types: controlErrors, directResult: true },
     args: { id: t.arg.globalID({ required: true, for: JobRef }) },
-    resolve: async (_r, args, ctx) => ({ job: await ctx.services.jobs.retry(args.id.id, actorOf(ctx)) }),
+    resolve: async (_r, args, ctx) => ({ job: await ctx.services.jobs.retry(args.id.id, ctx.principal) }),
   }),
   respondToJob: t.field({
     type: JobPayload,
@@ -193,17 +186,9 @@ builder.mutationFields((t) => ({
       id: t.arg.globalID({ required: true, for: JobRef }),
       response: t.arg({ type: "JSON", required: true, description: "The answer: one of the prompt's choices, or any JSON the prompt asks for." }),
     },
-    resolve: async (_r, args, ctx) => ({ job: await ctx.services.jobs.respond(args.id.id, args.response, actorOf(ctx)) }),
+    resolve: async (_r, args, ctx) => ({ job: await ctx.services.jobs.respond(args.id.id, args.response, ctx.principal) }),
   }),
 }));
-
-function matches(job: JobView, filter: { status?: JobStatus | null; kind?: string | null; createdBy?: string | null } | null | undefined): boolean {
-  if (!filter) return true;
-  if (filter.status && job.status !== filter.status) return false;
-  if (filter.kind && job.kind !== filter.kind) return false;
-  if (filter.createdBy && job.createdBy !== filter.createdBy) return false;
-  return true;
-}
 
 builder.subscriptionFields((t) => ({
   jobUpdated: t.field({
@@ -211,103 +196,19 @@ builder.subscriptionFields((t) => ({
     description:
       "The job now, then after each progress or status change, in order. Completes after the job finishes; subscribing to a finished job yields its final state and completes.",
     args: { id: t.arg.globalID({ required: true, for: JobRef }) },
-    subscribe: (_root, args, ctx) => jobStream(ctx, args.id.id),
+    subscribe: (_root, args, ctx) => shared(ctx.services.jobs.watch(ctx.principal, args.id.id)),
     resolve: asJobParent,
   }),
   jobsUpdated: t.field({
     type: JobRef,
     description: "Every job's progress and status changes (for dashboards), optionally filtered.",
     args: { filter: t.arg({ type: JobFilterInput }) },
-    subscribe: (_root, args, ctx) => jobsStream(ctx, args.filter),
+    subscribe: (_root, args, ctx) => shared(ctx.services.jobs.watchAll(ctx.principal, args.filter)),
     resolve: asJobParent,
   }),
 }));
 
-const views = new WeakMap<JobSnapshot, JobView>();
-
-/**
- * The view of a published snapshot, one object per event for every subscriber that receives it
- * (the pubsub hands each listener the same payload), so their executions can be shared.
- */
-function eventView(snapshot: JobSnapshot): JobView {
-  let view = views.get(snapshot);
-  if (!view) {
-    view = sharedPayload(fromSnapshot(snapshot));
-    views.set(snapshot, view);
-  }
-  return view;
-}
-
-/**
- * One job's stream: its state now, then every stored event in order, ending after a final status.
- * Pub/sub gives no delivery guarantee (a Redis SUBSCRIBE is still in flight when the first events
- * are published; a connection can drop), so gaps are filled from the stored event log, and a
- * stream that has been silent for a while checks the log for events it may have missed. Events
- * come through the job's feed, shared by every stream of the job in this process.
- */
-async function* jobStream(ctx: Context, id: string): AsyncGenerator<JobView> {
-  // Watching starts now, before the job is read.
-  const watcher = jobFeeds(ctx.pubsub).watch(id);
-  const firstCheckMs = ctx.config.jobs.pollMs;
-  const idleCheckMs = ctx.config.jobs.pollMs * 30;
-  try {
-    const current = await ctx.db.job.findUnique({ where: { id }, select: jobPublicSelect });
-    if (!current) throw new GraphQLError(`Job "${encodeGlobalID("Job", id)}" was not found.`, { extensions: { code: "NOT_FOUND" } });
-    yield current;
-    if (isTerminal(current.status)) return;
-    let last: JobView = current;
-    let checks = 0;
-
-    /** Yields the stored events after `last` (and before `before`); the final one as the full job. */
-    async function* catchUp(before?: number): AsyncGenerator<JobView> {
-      const missed = await ctx.db.jobEvent.findMany({
-        where: { jobId: id, sequence: before === undefined ? { gt: last.eventSequence } : { gt: last.eventSequence, lt: before } },
-        orderBy: { sequence: "asc" },
-      });
-      for (const e of missed) {
-        if (isTerminal(e.status)) {
-          const final = await ctx.db.job.findUnique({ where: { id }, select: jobPublicSelect });
-          if (final) last = { ...final, eventSequence: e.sequence };
-        } else {
-          last = { ...last, status: e.status, progress: e.progress, phase: e.phase, message: e.message, eventSequence: e.sequence, updatedAt: e.createdAt };
-        }
-        yield last;
-        if (isTerminal(last.status)) return;
-      }
-    }
-
-    for (;;) {
-      const next = await watcher.next(checks === 0 ? firstCheckMs : idleCheckMs);
-      if (next === SILENT) {
-        checks++;
-        yield* catchUp();
-        if (isTerminal(last.status)) return;
-        continue;
-      }
-      if (next.done) return;
-      const event = next.value;
-      if (event.sequence <= last.eventSequence) continue;
-      if (event.sequence > last.eventSequence + 1) {
-        yield* catchUp(event.sequence);
-        if (isTerminal(last.status)) return;
-      }
-      last = eventView(event.job);
-      yield last;
-      if (isTerminal(last.status)) return;
-    }
-  } finally {
-    watcher.close();
-  }
-}
-
-async function* jobsStream(ctx: Context, filter: Parameters<typeof matches>[1]): AsyncGenerator<JobView> {
-  const source = ctx.pubsub.subscribe("jobs:updated");
-  try {
-    for await (const event of source as AsyncIterable<JobUpdatedEvent>) {
-      const job = eventView(event.job);
-      if (matches(job, filter)) yield job;
-    }
-  } finally {
-    await source.return?.();
-  }
+/** Marks each job view as one event's value for every subscriber (shared-subscription-results). */
+async function* shared(source: AsyncGenerator<JobView>): AsyncGenerator<JobView> {
+  for await (const view of source) yield sharedPayload(view);
 }

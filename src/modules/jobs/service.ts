@@ -1,22 +1,17 @@
 // Jobs: enqueue (input checked against the kind's schema), cancel, retry and answer. The worker
 // (worker.ts) runs them; both go through JobStore, so the database is the truth.
-import type { Db } from "../../db/client.js";
-import type { Prisma } from "../../db/client.js";
+import type { Database, Prisma } from "../../db/index.js";
 import type { Job } from "../../generated/prisma/client.js";
 import type { JobStatus } from "../../generated/prisma/enums.js";
 import { ForbiddenError, InvalidInputError, JobNotWaitingError, JobStateError, NotFoundError } from "../../lib/errors.js";
-import type { EventPublisher } from "../../lib/events.js";
+import type { EventBus } from "../../lib/event-bus.js";
+import type { Principal } from "../../lib/principal.js";
 import { JobRegistry, type HitlPrompt } from "./registry.js";
+import { jobStream, jobsStream } from "./stream.js";
+import type { JobView } from "./snapshot.js";
 import { JobStore, json, released, type Clock } from "./store.js";
 
-/** Who asks: the token's name (jobs record it as createdBy) and whether it has the admin scope. */
-export interface Actor {
-  name: string;
-  admin: boolean;
-}
-
-/** Jobs started by the platform itself (CLI, schedulers). */
-export const SYSTEM_ACTOR: Actor = { name: "system", admin: true };
+const isAdmin = (p: Principal) => p.scopes.has("admin");
 
 export interface JobSettings {
   concurrency: number;
@@ -69,8 +64,8 @@ export class JobService {
   private readonly cancelRequested = new Set<(jobId: string) => void>();
 
   constructor(
-    readonly db: Db,
-    events: EventPublisher,
+    private readonly db: Database,
+    private readonly events: EventBus,
     readonly settings: JobSettings,
     now: Clock = () => new Date(),
   ) {
@@ -90,12 +85,12 @@ export class JobService {
   }
 
   /** Validates `input` against the kind's schema and queues the job. Nothing is written on a bad input. */
-  async enqueue(kindName: string, input: unknown, actor: Actor, field = "input"): Promise<Job> {
+  async enqueue(kindName: string, input: unknown, actor: Principal, field = "input"): Promise<Job> {
     const kind = this.registry.get(kindName);
     if (!kind) {
       throw new InvalidInputError(`${field}.kind`, `unknown job kind "${kindName}"; known kinds: ${this.registry.names().join(", ") || "none"}`);
     }
-    if (kind.scope === "admin" && !actor.admin) {
+    if (kind.scope === "admin" && !isAdmin(actor)) {
       throw new ForbiddenError("JobKind", kind.name, `Starting a ${kind.name} job needs the admin scope.`);
     }
     const size = Buffer.byteLength(JSON.stringify(input ?? null));
@@ -124,18 +119,46 @@ export class JobService {
     return job;
   }
 
-  /** Newest first; for the CLI (GraphQL pages with a connection). */
-  async list(filter: JobFilter = {}, take = 20): Promise<Job[]> {
-    return this.db.job.findMany({ where: jobWhere(filter), orderBy: [{ createdAt: "desc" }, { id: "desc" }], take });
+  /** A page of jobs, newest first; `query` is the GraphQL layer's selection and paging (the CLI passes `take`). */
+  list<Q extends Omit<Prisma.JobFindManyArgs, "where" | "orderBy">>(_viewer: Principal, filter: JobFilter | null | undefined, query: Q) {
+    return this.db.prisma.job.findMany({ ...query, where: jobWhere(filter), orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
   }
 
-  async events(id: string) {
-    return this.db.jobEvent.findMany({ where: { jobId: id }, orderBy: { sequence: "asc" } });
+  count(_viewer: Principal, filter: JobFilter | null | undefined): Promise<number> {
+    return this.db.prisma.job.count({ where: jobWhere(filter) });
   }
 
-  private async controllable(id: string, actor: Actor, action: string): Promise<Job> {
+  /** A job's stored events, oldest first. */
+  async eventsOf(id: string) {
+    return this.db.prisma.jobEvent.findMany({ where: { jobId: id }, orderBy: { sequence: "asc" } });
+  }
+
+  /** The id of a PENDING or RUNNING job of `kind`, other than `except`, if any (a running one with a live lease when `runningOnly`). */
+  async activeOfKind(kind: string, options: { except?: string; runningOnly?: boolean } = {}): Promise<string | null> {
+    const found = await this.db.prisma.job.findFirst({
+      where: {
+        kind,
+        ...(options.runningOnly ? { status: "RUNNING", leaseExpiresAt: { gt: this.store.now() } } : { status: { in: ["PENDING", "RUNNING"] } }),
+        ...(options.except ? { id: { not: options.except } } : {}),
+      },
+      select: { id: true },
+    });
+    return found?.id ?? null;
+  }
+
+  /** One job's state now, then after each change, in order, ending once it is finished (stream.ts). */
+  watch(_viewer: Principal, id: string): AsyncGenerator<JobView> {
+    return jobStream(this.db, this.events, id, this.settings.pollMs);
+  }
+
+  /** Every job's changes as they happen (dashboards), filtered. */
+  watchAll(_viewer: Principal, filter: JobFilter | null | undefined): AsyncGenerator<JobView> {
+    return jobsStream(this.events, filter);
+  }
+
+  private async controllable(id: string, actor: Principal, action: string): Promise<Job> {
     const job = await this.get(id);
-    if (job.createdBy !== actor.name && !actor.admin) {
+    if (job.createdBy !== actor.name && !isAdmin(actor)) {
       throw new ForbiddenError("Job", id, `Only the token that started job ${id} (${job.createdBy}) or an admin may ${action} it.`);
     }
     return job;
@@ -145,7 +168,7 @@ export class JobService {
    * A pending or waiting job is cancelled at once; a running one is asked to stop (its handler
    * sees the cancellation at its next progress report or through its abort signal).
    */
-  async cancel(id: string, actor: Actor): Promise<Job> {
+  async cancel(id: string, actor: Principal): Promise<Job> {
     for (;;) {
       const job = await this.controllable(id, actor, "cancel");
       if (job.status === "CANCELLED" || (job.status === "RUNNING" && job.cancelRequested)) return job;
@@ -176,7 +199,7 @@ export class JobService {
   }
 
   /** Runs a failed or cancelled job again from the start (attempts, checkpoint and answers reset). */
-  async retry(id: string, actor: Actor): Promise<Job> {
+  async retry(id: string, actor: Principal): Promise<Job> {
     const job = await this.controllable(id, actor, "retry");
     if (job.status !== "FAILED" && job.status !== "CANCELLED") {
       throw new JobStateError(id, "retry", job.status, "only failed or cancelled jobs can be retried.");
@@ -212,7 +235,7 @@ export class JobService {
   }
 
   /** Answers a waiting job's question; it becomes PENDING and resumes on a worker. */
-  async respond(id: string, response: unknown, actor: Actor): Promise<Job> {
+  async respond(id: string, response: unknown, actor: Principal): Promise<Job> {
     const job = await this.controllable(id, actor, "respond to");
     if (job.status !== "PENDING_HITL") throw new JobNotWaitingError(id, job.status);
     const prompt = parsePrompt(job.prompt);
@@ -243,7 +266,7 @@ export class JobService {
 
   /** Unfinished jobs by status (a dashboard's queue depth): PENDING, RUNNING and PENDING_HITL (waiting). */
   async queueDepth(): Promise<{ pending: number; running: number; waiting: number }> {
-    const rows = await this.db.job.groupBy({ by: ["status"], where: { status: { in: ["PENDING", "RUNNING", "PENDING_HITL"] } }, _count: { _all: true } });
+    const rows = await this.db.prisma.job.groupBy({ by: ["status"], where: { status: { in: ["PENDING", "RUNNING", "PENDING_HITL"] } }, _count: { _all: true } });
     const count = (s: JobStatus) => rows.find((r) => r.status === s)?._count._all ?? 0;
     return { pending: count("PENDING"), running: count("RUNNING"), waiting: count("PENDING_HITL") };
   }

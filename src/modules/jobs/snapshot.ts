@@ -1,7 +1,7 @@
 // A job as clients see it: the columns the Job GraphQL type reads. Published with every event
 // (dates as ISO strings so the payload crosses Redis unchanged) and revived for subscriptions,
 // so a thousand subscribers to one job cost no database reads.
-import type { Prisma } from "../../db/client.js";
+import type { Prisma } from "../../db/index.js";
 import type { Job } from "../../generated/prisma/client.js";
 import type { JobStatus } from "../../generated/prisma/enums.js";
 

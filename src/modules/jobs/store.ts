@@ -5,17 +5,19 @@
 // SQL portable to SQLite and PostgreSQL: a model query costs about 0.5–1 ms in Prisma's query
 // compiler, several times the statement itself, and a progress event waits for its write.
 import { randomUUID } from "node:crypto";
-import type { Db } from "../../db/client.js";
-import { Prisma } from "../../db/client.js";
+import type { Database } from "../../db/index.js";
+import { join, modelDecoder, Prisma, raw, rowDecoder, sql, type Sql } from "../../db/index.js";
 import type { Job } from "../../generated/prisma/client.js";
 import type { JobEventType, JobStatus } from "../../generated/prisma/enums.js";
 import type { EventPublisher } from "../../lib/events.js";
 import { toSnapshot } from "./snapshot.js";
 
+const decodeJob = modelDecoder<Job>("Job");
+
 export type Clock = () => Date;
 
 /** A busy database is no reason to fail a job: wait longer than Prisma's 2 s / 5 s defaults. */
-const TX_OPTIONS = { maxWait: 15_000, timeout: 20_000 };
+const TX_OPTIONS = { maxWaitMs: 15_000, timeoutMs: 20_000 };
 
 type JsonColumn = "input" | "result" | "checkpoint" | "prompt" | "responses";
 type JsonInput = Prisma.InputJsonValue | typeof Prisma.DbNull;
@@ -37,10 +39,10 @@ export function json(value: unknown): JsonInput {
   return value as Prisma.InputJsonValue;
 }
 
-function column(name: string): Prisma.Sql {
+function column(name: string): Sql {
   // Identifiers come from code, never from input; checked against the model all the same.
   if (!COLUMNS.has(name)) throw new Error(`Job has no column ${name}`);
-  return Prisma.raw(`"${name}"`);
+  return raw(`"${name}"`);
 }
 
 function sqlValue(name: string, value: unknown): unknown {
@@ -51,27 +53,27 @@ function sqlValue(name: string, value: unknown): unknown {
   throw new Error(`Job.${name}: unsupported value`);
 }
 
-function assignments(data: JobData, at: Date): Prisma.Sql {
+function assignments(data: JobData, at: Date): Sql {
   const parts = Object.entries(data)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => Prisma.sql`${column(k)} = ${sqlValue(k, v)}`);
-  parts.push(Prisma.sql`"version" = "version" + 1`, Prisma.sql`"eventSequence" = "eventSequence" + 1`, Prisma.sql`"updatedAt" = ${at}`);
-  return Prisma.join(parts, ", ");
+    .map(([k, v]) => sql`${column(k)} = ${sqlValue(k, v)}`);
+  parts.push(sql`"version" = "version" + 1`, sql`"eventSequence" = "eventSequence" + 1`, sql`"updatedAt" = ${at}`);
+  return join(parts, ", ");
 }
 
-function conditions(id: string, guard: JobGuard, extra?: Prisma.Sql): Prisma.Sql {
-  const parts = [Prisma.sql`"id" = ${id}`];
+function conditions(id: string, guard: JobGuard, extra?: Sql): Sql {
+  const parts = [sql`"id" = ${id}`];
   for (const [k, v] of Object.entries(guard)) {
     if (v === undefined) continue;
-    parts.push(v === null ? Prisma.sql`${column(k)} IS NULL` : Prisma.sql`${column(k)} = ${v}`);
+    parts.push(v === null ? sql`${column(k)} IS NULL` : sql`${column(k)} = ${v}`);
   }
-  if (extra) parts.push(Prisma.sql`(${extra})`);
-  return Prisma.join(parts, " AND ");
+  if (extra) parts.push(sql`(${extra})`);
+  return join(parts, " AND ");
 }
 
 /** Jobs a worker may take at `at`: PENDING and due, or RUNNING under an expired lease. */
-function claimable(kinds: string[], at: Date): Prisma.Sql {
-  return Prisma.sql`"kind" IN (${Prisma.join(kinds)}) AND (("status" = 'PENDING' AND "runAfter" <= ${at}) OR ("status" = 'RUNNING' AND "leaseExpiresAt" < ${at}))`;
+function claimable(kinds: string[], at: Date): Sql {
+  return sql`"kind" IN (${join(kinds)}) AND (("status" = 'PENDING' AND "runAfter" <= ${at}) OR ("status" = 'RUNNING' AND "leaseExpiresAt" < ${at}))`;
 }
 
 interface Candidate {
@@ -83,6 +85,7 @@ interface Candidate {
   startedAt: Date | null;
   cancelRequested: boolean;
 }
+const decodeCandidate = rowDecoder<Candidate>({ id: "String", version: "Int", status: "String", resume: "Boolean", attempts: "Int", startedAt: "DateTime", cancelRequested: "Boolean" });
 
 export interface Claimed {
   job: Job;
@@ -92,7 +95,7 @@ export interface Claimed {
 
 export class JobStore {
   constructor(
-    readonly db: Db,
+    private readonly db: Database,
     private readonly events: EventPublisher,
     readonly now: Clock = () => new Date(),
   ) {}
@@ -105,16 +108,17 @@ export class JobStore {
     return this.apply(id, guard, undefined, data, event);
   }
 
-  private async apply(id: string, guard: JobGuard, extra: Prisma.Sql | undefined, data: JobData, event: { type: JobEventType; message?: string | null }): Promise<Job | null> {
+  private async apply(id: string, guard: JobGuard, extra: Sql | undefined, data: JobData, event: { type: JobEventType; message?: string | null }): Promise<Job | null> {
     const at = this.now();
-    const job = await this.db.$transaction(async (tx) => {
+    const job = await this.db.transaction(async (tx) => {
       // The write comes first: on SQLite it takes the write lock before anything is read.
-      const [row] = await tx.$queryRaw<Job[]>`UPDATE "Job" SET ${assignments(data, at)} WHERE ${conditions(id, guard, extra)} RETURNING *`;
-      if (!row) return null;
+      const [found] = await tx.sql.query(sql`UPDATE "Job" SET ${assignments(data, at)} WHERE ${conditions(id, guard, extra)} RETURNING *`);
+      if (!found) return null;
+      const row = decodeJob(found);
       const message = event.message === undefined ? row.message : event.message;
-      await tx.$executeRaw`
+      await tx.sql.execute(sql`
         INSERT INTO "JobEvent" ("id", "jobId", "sequence", "type", "status", "progress", "phase", "message", "attempt", "createdAt")
-        VALUES (${randomUUID()}, ${id}, ${row.eventSequence}, ${event.type}, ${row.status}, ${row.progress}, ${row.phase}, ${message}, ${row.attempts}, ${at})`;
+        VALUES (${randomUUID()}, ${id}, ${row.eventSequence}, ${event.type}, ${row.status}, ${row.progress}, ${row.phase}, ${message}, ${row.attempts}, ${at})`);
       return row;
     }, TX_OPTIONS);
     if (job) this.publish(job, event.type);
@@ -134,8 +138,8 @@ export class JobStore {
     createdBy: string;
   }): Promise<Job> {
     const at = this.now();
-    const job = await this.db.$transaction(async (tx) => {
-      const row = await tx.job.create({
+    const job = await this.db.transaction(async (tx) => {
+      const row = await tx.prisma.job.create({
         data: {
           kind: data.kind,
           input: (data.input ?? {}) as Prisma.InputJsonValue,
@@ -149,9 +153,9 @@ export class JobStore {
           eventSequence: 1,
         },
       });
-      await tx.$executeRaw`
+      await tx.sql.execute(sql`
         INSERT INTO "JobEvent" ("id", "jobId", "sequence", "type", "status", "progress", "phase", "message", "attempt", "createdAt")
-        VALUES (${randomUUID()}, ${row.id}, ${1}, ${"STATUS"}, ${"PENDING"}, ${0}, ${null}, ${"Queued"}, ${0}, ${at})`;
+        VALUES (${randomUUID()}, ${row.id}, ${1}, ${"STATUS"}, ${"PENDING"}, ${0}, ${null}, ${"Queued"}, ${0}, ${at})`);
       return row;
     }, TX_OPTIONS);
     this.publish(job, "STATUS");
@@ -166,11 +170,13 @@ export class JobStore {
   async claim(owner: string, kinds: string[], limit: number, leaseMs: number): Promise<Claimed[]> {
     if (limit <= 0 || kinds.length === 0) return [];
     const at = this.now();
-    const candidates = await this.db.$queryRaw<Candidate[]>`
-      SELECT "id", "version", "status", "resume", "attempts", "startedAt", "cancelRequested" FROM "Job"
-      WHERE ${claimable(kinds, at)}
-      ORDER BY "runAfter" ASC, "createdAt" ASC, "id" ASC
-      LIMIT ${limit * 2}`;
+    const candidates = (
+      await this.db.sql.query(sql`
+        SELECT "id", "version", "status", "resume", "attempts", "startedAt", "cancelRequested" FROM "Job"
+        WHERE ${claimable(kinds, at)}
+        ORDER BY "runAfter" ASC, "createdAt" ASC, "id" ASC
+        LIMIT ${limit * 2}`)
+    ).map(decodeCandidate);
     const claimed: Claimed[] = [];
     for (const c of candidates) {
       if (claimed.length >= limit) break;
@@ -211,11 +217,11 @@ export class JobStore {
   async heartbeat(owner: string, ids: string[], leaseMs: number) {
     if (ids.length === 0) return [];
     const at = this.now();
-    await this.db.job.updateMany({
+    await this.db.prisma.job.updateMany({
       where: { id: { in: ids }, leaseOwner: owner, status: "RUNNING" },
       data: { leaseExpiresAt: new Date(at.getTime() + leaseMs) },
     });
-    return this.db.job.findMany({
+    return this.db.prisma.job.findMany({
       where: { id: { in: ids } },
       select: { id: true, leaseOwner: true, status: true, cancelRequested: true },
     });
@@ -229,7 +235,7 @@ export class JobStore {
   /** Stores a checkpoint without an event; false when the lease is gone. */
   async saveCheckpoint(id: string, owner: string, checkpoint: unknown, leaseMs: number): Promise<boolean> {
     const at = this.now();
-    const r = await this.db.job.updateMany({
+    const r = await this.db.prisma.job.updateMany({
       where: { id, ...this.held(owner) },
       data: { checkpoint: json(checkpoint), leaseExpiresAt: new Date(at.getTime() + leaseMs), updatedAt: at },
     });
@@ -238,7 +244,7 @@ export class JobStore {
 
   /** Jobs still waiting for a person after their deadline. */
   async expiredWaits(limit: number) {
-    return this.db.job.findMany({
+    return this.db.prisma.job.findMany({
       where: { status: "PENDING_HITL", waitingUntil: { lt: this.now() } },
       select: { id: true, version: true, prompt: true, waitingUntil: true },
       take: limit,
@@ -246,7 +252,7 @@ export class JobStore {
   }
 
   async byId(id: string): Promise<Job | null> {
-    return this.db.job.findUnique({ where: { id } });
+    return this.db.prisma.job.findUnique({ where: { id } });
   }
 }
 

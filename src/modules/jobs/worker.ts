@@ -4,9 +4,10 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Job } from "../../generated/prisma/client.js";
-import type { JobUpdatedEvent } from "../../lib/events.js";
+import type { JobUpdatedEvent } from "./events.js";
 import type { Logger } from "../../lib/logger.js";
-import type { BackgroundTask } from "../../services.js";
+import type { BackgroundTask } from "../../lib/lifecycle.js";
+import { withScope } from "../../lib/request-scope.js";
 import type { HitlPrompt, JobContext, JobKind } from "./registry.js";
 import { backoffDelay, type JobService } from "./service.js";
 import { json, released } from "./store.js";
@@ -177,7 +178,8 @@ export class JobWorker implements BackgroundTask {
     const controller = new AbortController();
     const entry: Running = { job, controller, done: Promise.resolve() };
     this.active.set(job.id, entry);
-    entry.done = this.execute(job, controller)
+    // Everything the handler logs carries the job's id (and, when it was started by a request, its principal).
+    entry.done = withScope({ jobId: job.id, actor: job.createdBy }, () => this.execute(job, controller))
       .catch((err: unknown) => this.logger.error("job bookkeeping failed", { job: job.id, error: String(err) }))
       .finally(() => {
         this.active.delete(job.id);

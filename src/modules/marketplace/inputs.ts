@@ -1,10 +1,9 @@
 // Inputs of the marketplace, validated at the edge: a bad value names the field and the rule.
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
-import { ArtifactRef } from "../artifacts/types.js";
+import { ArtifactRef } from "../artifacts/schema.js";
 import { parseLicense } from "./licenses.js";
-import { isSemver, LISTING_NAME, LISTING_NAME_RULE, SEMVER_RULE, TAG, TAG_RULE } from "./rules.js";
-import { isHttpUrl } from "./service.js";
+import { isHttpUrl, isSemver, LISTING_NAME, LISTING_NAME_RULE, SEMVER_RULE, TAG, TAG_RULE } from "./rules.js";
 import { BrokerKindEnum, SubmissionStatusEnum } from "./types.js";
 
 const httpUrl = z.string().refine(isHttpUrl, "must be an http(s) URL of at most 2000 characters");

@@ -1,4 +1,4 @@
-// Pure publishing rules: listing names, semantic versions, tags.
+// Pure publishing rules: listing names, semantic versions, tags, URLs.
 
 /** 3–64 characters: lower-case letters, digits and single hyphens, starting and ending with a letter or digit. */
 export const LISTING_NAME = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,63}$/;
@@ -11,6 +11,21 @@ export const SEMVER_RULE = "must be a semantic version MAJOR.MINOR.PATCH[-prerel
 
 export const TAG = /^[a-z0-9][a-z0-9-]{0,31}$/;
 export const TAG_RULE = "each tag must be 1–32 lower-case letters, digits or hyphens, starting with a letter or digit";
+
+/** Tags as stored: trimmed, lower-case, without duplicates or empties, sorted. */
+export function normaliseTags(tags: readonly string[] | null | undefined): string[] {
+  return [...new Set((tags ?? []).map((t) => t.trim().toLowerCase()).filter(Boolean))].sort();
+}
+
+/** An absolute http(s) URL of at most 2000 characters. */
+export function isHttpUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (u.protocol === "https:" || u.protocol === "http:") && v.length <= 2000;
+  } catch {
+    return false;
+  }
+}
 
 export function isSemver(v: string): boolean {
   return v.length <= 128 && SEMVER.test(v);

@@ -1,29 +1,23 @@
-// Marketplace: listing search and facets, publishing and moderation, brokers and sync, audit.
+// The marketplace's GraphQL entry: listing search and facets, publishing and moderation, brokers
+// and sync, audit. Its types and inputs (types.ts, inputs.ts) register with the imports below.
+// Resolvers ask the marketplace service for everything, reads included.
 import { queryFromInfo } from "@pothos/plugin-prisma";
 import { GraphQLError } from "graphql";
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
-import type { Context } from "../../graphql/context.js";
-import type { Prisma } from "../../db/client.js";
 import { AlreadyExistsError, ForbiddenError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import { JobRef } from "../jobs/schema.js";
 import { ConsentRequiredError, SubmissionStateError } from "./errors.js";
 import { AuditFilterInput, CreateBrokerInput, ListingFilterInput, ListingOrderEnum, PublishListingInput, ReviewDecisionEnum, searchQuery } from "./inputs.js";
-import { PUBLISHER_AGREEMENT_VERSION, type Actor } from "./service.js";
+import { PUBLISHER_AGREEMENT_VERSION } from "./publishing.js";
+import type { ListingQuery } from "./service.js";
 import { AuditVerificationType, BrokerRef, ListingFacetsType, ListingRef, PublisherAgreementType, SubmissionRef, SubmissionStatusEnum } from "./types.js";
 
-const actorOf = (ctx: Context): Actor => ({ name: ctx.viewer.name });
+export { AuditEventRef, BrokerKindEnum, BrokerRef, ListingArtifactRef, ListingRef, ListingStatusEnum, SubmissionRef, SubmissionStatusEnum } from "./types.js";
+export { ListingFilterInput, ListingOrderEnum } from "./inputs.js";
 
 /** Total counts are computed only when asked for, from the search the page came from. */
 const listingTotals = new WeakMap<object, () => Promise<number>>();
-
-function auditWhere(filter: { eventType?: string | null; actor?: string | null; subject?: string | null } | null | undefined): Prisma.AuditEventWhereInput {
-  return {
-    ...(filter?.eventType ? { eventType: filter.eventType } : {}),
-    ...(filter?.actor ? { actor: filter.actor } : {}),
-    ...(filter?.subject ? { subject: filter.subject } : {}),
-  };
-}
 
 builder.queryFields((t) => ({
   listings: t.connection(
@@ -41,21 +35,15 @@ builder.queryFields((t) => ({
           throw new GraphQLError("listings pages forward only: use first and after.", { extensions: { code: "BAD_USER_INPUT", field: args.last != null ? "last" : "before" } });
         }
         const first = args.first ?? 20;
-        const page = await ctx.services.marketplace.search
-          .search({ query: args.query, filter: args.filter, orderBy: args.orderBy, first, after: args.after })
+        const query = queryFromInfo({ context: ctx, info, typeName: "MarketplaceListing", path: ["edges", "node"] }) as ListingQuery;
+        const page = await ctx.services.marketplace
+          .searchListings(ctx.principal, { query: args.query, filter: args.filter, orderBy: args.orderBy, first, after: args.after }, query)
           .catch((err: unknown) => {
             // A query field has no error union: a bad cursor is a client error, not a masked one.
             if (err instanceof InvalidInputError) throw new GraphQLError(err.message, { extensions: { code: "BAD_USER_INPUT", field: err.field } });
             throw err;
           });
-        const ids = page.edges.map((e) => e.id);
-        const query = queryFromInfo({ context: ctx, info, typeName: "MarketplaceListing", path: ["edges", "node"] }) as Prisma.MarketplaceListingFindManyArgs;
-        const rows = ids.length ? await ctx.db.marketplaceListing.findMany({ ...query, where: { id: { in: ids } } }) : [];
-        const byId = new Map(rows.map((r) => [r.id, r]));
-        const edges = page.edges.flatMap((e) => {
-          const node = byId.get(e.id);
-          return node ? [{ cursor: e.cursor, node }] : [];
-        });
+        const { edges } = page;
         const connection = {
           edges,
           pageInfo: {
@@ -66,7 +54,7 @@ builder.queryFields((t) => ({
           },
         };
         const { total } = page;
-        listingTotals.set(connection, () => (total === undefined ? ctx.services.marketplace.search.count(args.query, args.filter) : Promise.resolve(total)));
+        listingTotals.set(connection, () => (total === undefined ? ctx.services.marketplace.countListings(ctx.principal, args.query, args.filter) : Promise.resolve(total)));
         return connection;
       },
     },
@@ -83,20 +71,20 @@ builder.queryFields((t) => ({
     type: ListingFacetsType,
     description: "Counts by tag, licence and publisher of the listings that listings(query, filter) finds.",
     args: { query: t.arg.string({ validate: searchQuery }), filter: t.arg({ type: ListingFilterInput }) },
-    resolve: (_root, args, ctx) => ctx.services.marketplace.search.facets(args.query, args.filter),
+    resolve: (_root, args, ctx) => ctx.services.marketplace.listingFacets(ctx.principal, args.query, args.filter),
   }),
   brokers: t.prismaConnection({
     type: "Broker",
     cursor: "id",
     description: "Brokers, by name.",
-    resolve: (query, _root, _args, ctx) => ctx.db.broker.findMany({ ...query, orderBy: [{ name: "asc" }, { id: "asc" }] }),
-    totalCount: (_c, _a, ctx) => ctx.db.broker.count(),
+    resolve: (query, _root, _args, ctx) => ctx.services.marketplace.listBrokers(ctx.principal, query),
+    totalCount: (_c, _a, ctx) => ctx.services.marketplace.countBrokers(ctx.principal),
   }),
   publisherAgreement: t.field({
     type: PublisherAgreementType,
     description: "The current publisher agreement and whether the viewer has accepted it.",
     resolve: async (_root, _args, ctx) => {
-      const consent = ctx.viewer.anonymous ? null : await ctx.services.marketplace.consentOf(actorOf(ctx));
+      const consent = ctx.principal.kind === "anonymous" ? null : await ctx.services.marketplace.consentOf(ctx.principal);
       return { version: PUBLISHER_AGREEMENT_VERSION, accepted: consent !== null, acceptedAt: consent?.acceptedAt ?? null };
     },
   }),
@@ -106,13 +94,8 @@ builder.queryFields((t) => ({
     authScopes: { write: true },
     description: "The viewer's own submissions, newest first (needs `write`).",
     args: { status: t.arg({ type: SubmissionStatusEnum }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.submission.findMany({
-        ...query,
-        where: { submitter: ctx.viewer.name, ...(args.status ? { status: args.status } : {}) },
-        orderBy: [{ submittedAt: "desc" }, { id: "desc" }],
-      }),
-    totalCount: (_c, args, ctx) => ctx.db.submission.count({ where: { submitter: ctx.viewer.name, ...(args.status ? { status: args.status } : {}) } }),
+    resolve: (query, _root, args, ctx) => ctx.services.marketplace.ownSubmissions(ctx.principal, args.status, query),
+    totalCount: (_c, args, ctx) => ctx.services.marketplace.countOwnSubmissions(ctx.principal, args.status),
   }),
   submissions: t.prismaConnection({
     type: "Submission",
@@ -120,9 +103,8 @@ builder.queryFields((t) => ({
     authScopes: { admin: true },
     description: "The moderation queue (admin): submissions, oldest first, by status when given.",
     args: { status: t.arg({ type: SubmissionStatusEnum }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.submission.findMany({ ...query, where: args.status ? { status: args.status } : {}, orderBy: [{ submittedAt: "asc" }, { id: "asc" }] }),
-    totalCount: (_c, args, ctx) => ctx.db.submission.count({ where: args.status ? { status: args.status } : {} }),
+    resolve: (query, _root, args, ctx) => ctx.services.marketplace.reviewQueue(ctx.principal, args.status, query),
+    totalCount: (_c, args, ctx) => ctx.services.marketplace.countReviewQueue(ctx.principal, args.status),
   }),
   auditLog: t.prismaConnection({
     type: "AuditEvent",
@@ -130,8 +112,8 @@ builder.queryFields((t) => ({
     authScopes: { admin: true },
     description: "The marketplace audit trail (admin), newest first.",
     args: { filter: t.arg({ type: AuditFilterInput }) },
-    resolve: (query, _root, args, ctx) => ctx.db.auditEvent.findMany({ ...query, where: auditWhere(args.filter), orderBy: { id: "desc" } }),
-    totalCount: (_c, args, ctx) => ctx.db.auditEvent.count({ where: auditWhere(args.filter) }),
+    resolve: (query, _root, args, ctx) => ctx.services.marketplace.auditEvents(ctx.principal, args.filter, query),
+    totalCount: (_c, args, ctx) => ctx.services.marketplace.countAuditEvents(ctx.principal, args.filter),
   }),
   verifyAuditLog: t.field({
     type: AuditVerificationType,
@@ -164,7 +146,7 @@ builder.mutationFields((t) => ({
     errors: { types: [InvalidInputError], directResult: true },
     args: { version: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      const consent = await ctx.services.marketplace.acceptAgreement(actorOf(ctx), args.version);
+      const consent = await ctx.services.marketplace.acceptAgreement(ctx.principal, args.version);
       return { agreement: { version: consent.version, accepted: true, acceptedAt: consent.acceptedAt } };
     },
   }),
@@ -175,7 +157,7 @@ builder.mutationFields((t) => ({
     errors: { types: [InvalidInputError, NotFoundError, AlreadyExistsError, ConsentRequiredError], directResult: true },
     args: { input: t.arg({ type: PublishListingInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
-      submission: await ctx.services.marketplace.publish(actorOf(ctx), { ...input, artifactIds: input.artifactIds.map((g) => g.id) }),
+      submission: await ctx.services.marketplace.publish(ctx.principal, { ...input, artifactIds: input.artifactIds.map((g) => g.id) }),
     }),
   }),
   startSubmissionReview: t.field({
@@ -184,7 +166,7 @@ builder.mutationFields((t) => ({
     description: "Takes a PENDING submission into review (IN_REVIEW), so other moderators see it is taken (admin).",
     errors: { types: [NotFoundError, SubmissionStateError], directResult: true },
     args: { id: t.arg.globalID({ required: true, for: SubmissionRef }) },
-    resolve: async (_root, args, ctx) => ({ submission: await ctx.services.marketplace.startReview(actorOf(ctx), args.id.id) }),
+    resolve: async (_root, args, ctx) => ({ submission: await ctx.services.marketplace.startReview(ctx.principal, args.id.id) }),
   }),
   reviewSubmission: t.field({
     type: ReviewSubmissionPayload,
@@ -198,7 +180,7 @@ builder.mutationFields((t) => ({
       feedback: t.arg.string({ validate: z.string().max(5000, "must be at most 5000 characters") }),
     },
     resolve: async (_root, args, ctx) => ({
-      submission: await ctx.services.marketplace.review(actorOf(ctx), args.id.id, args.decision, args.feedback),
+      submission: await ctx.services.marketplace.review(ctx.principal, args.id.id, args.decision, args.feedback),
     }),
   }),
   createBroker: t.field({
@@ -207,7 +189,7 @@ builder.mutationFields((t) => ({
     description: "Adds a broker (admin).",
     errors: { types: [AlreadyExistsError, InvalidInputError], directResult: true },
     args: { input: t.arg({ type: CreateBrokerInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ broker: await ctx.services.marketplace.createBroker(actorOf(ctx), input) }),
+    resolve: async (_root, { input }, ctx) => ({ broker: await ctx.services.marketplace.createBroker(ctx.principal, input) }),
   }),
   syncBroker: t.field({
     type: SyncBrokerPayload,
@@ -216,10 +198,8 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFoundError, InvalidInputError, ForbiddenError], directResult: true },
     args: { name: t.arg.string({ required: true, validate: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters") }) },
     resolve: async (_root, args, ctx) => {
-      const broker = await ctx.services.marketplace.brokerByName(args.name);
-      if (broker.kind !== "HTTP_FEED") throw new InvalidInputError("name", `broker "${broker.name}" is ${broker.kind}; only HTTP_FEED brokers sync`);
-      if (!broker.enabled) throw new InvalidInputError("name", `broker "${broker.name}" is disabled`);
-      const job = await ctx.services.jobs.enqueue("marketplace.sync", { broker: broker.name }, { name: ctx.viewer.name, admin: true }, "name");
+      const broker = await ctx.services.marketplace.syncableBroker(args.name);
+      const job = await ctx.services.jobs.enqueue("marketplace.sync", { broker: broker.name }, ctx.principal, "name");
       return { job };
     },
   }),

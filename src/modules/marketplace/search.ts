@@ -1,9 +1,13 @@
 // One search interface over listings, two implementations: SQLite FTS5 (search-sqlite.ts) and
 // PostgreSQL full-text search (search-postgres.ts). Both share this SQL builder and differ only in
-// the dialect: placeholders, the text match and the rank. Results are ids in order plus opaque
-// keyset cursors, so pages stay stable while listings are added.
-import type { Db } from "../../db/client.js";
-import { InvalidInputError } from "../../lib/errors.js";
+// the dialect: parameter casts, the text match and the rank. Results are ids in order plus opaque
+// keyset cursors (search-cursor.ts), so pages stay stable while listings are added.
+//
+// Every statement is a `sql` template: values are bound parameters, fragments are composed with
+// join/raw, and identifiers or keywords that come from code (never from input) go in with raw.
+import type { Sql, SqlExecutor } from "../../db/index.js";
+import { empty, join, raw, rowDecoder, sql, type ScalarType } from "../../db/index.js";
+import { cursorParam, cursorValue, decodeCursor, encodeCursor, type CursorValueKind } from "./search-cursor.js";
 
 export type ListingOrder = "RELEVANCE" | "DOWNLOADS" | "RATING" | "NEWEST";
 
@@ -59,16 +63,7 @@ export function queryTokens(query: string | null | undefined): string[] {
   return (query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
 }
 
-/** Collects parameters and hands out the dialect's numbered placeholders. */
-export class Params {
-  readonly values: unknown[] = [];
-  constructor(private readonly placeholder: (n: number, cast?: string) => string) {}
-  add(value: unknown, cast?: string): string {
-    this.values.push(value);
-    return this.placeholder(this.values.length, cast);
-  }
-}
-
+/** The type PostgreSQL is told a parameter has, where it cannot infer it from the statement. */
 export type Cast = "text" | "int" | "bigint" | "timestamp";
 
 /**
@@ -79,25 +74,24 @@ export type SourceUse = "rank" | "order" | "count" | "facets" | "score";
 
 /** The listings a search finds: FROM and WHERE, and how to reach the columns ordering needs. */
 export interface MatchSource {
-  from: string;
-  where: string;
+  from: Sql;
+  where: Sql;
   /** Relevance, lower is better ("0" without words). */
-  score: string;
-  id: string;
-  downloads: string;
-  /** 0 when the listing's lower-cased name is the phrase (a placeholder), else 1. */
-  exact(phrase: string): string;
+  score: Sql;
+  id: Sql;
+  downloads: Sql;
+  /** 0 when the listing's lower-cased name is the phrase (a parameter), else 1. */
+  exact(phrase: Sql): Sql;
 }
 
-export interface Dialect {
-  placeholder(n: number, cast?: Cast): string;
+export interface SearchDialect {
+  /** A bound parameter, cast where the dialect needs to be told its type. */
+  param(value: unknown, cast: Cast): Sql;
   /**
    * A float score as a whole number (×10¹²). Keyset pages compare sort keys for equality, and a
    * float does not survive the round trip through raw query results exactly; an integer does.
    */
-  quantize(expr: string): string;
-  /** The statement and its arguments as the driver takes them. */
-  finalize(sql: string, values: unknown[]): [string, unknown[]];
+  quantize(expr: Sql): Sql;
   /**
    * false: rank a first page with a plain subquery (SQLite flattens it, and its top-n sorter keeps
    * only the page). Otherwise, and for later pages, whose keyset test repeats the score: a
@@ -105,54 +99,37 @@ export interface Dialect {
    */
   materializeRanked?: boolean;
   /** Joins and conditions that restrict to listings matching the tokens, and the row's relevance score (lower is better). */
-  match(tokens: string[], p: Params): { join: string; where: string; score: string };
+  match(tokens: string[]): { join: Sql; where: Sql; score: Sql };
 }
 
 interface SortKey {
-  expr: string;
+  expr: Sql;
   dir: "ASC" | "DESC";
   cast: Cast;
-  /** How a selected value is put into a cursor and taken back out. */
-  kind: "number" | "date";
+  kind: CursorValueKind;
 }
 
-export interface CursorData {
-  o: ListingOrder;
-  v: (number | string)[];
-  id: string;
+const KEY_TYPE: Record<CursorValueKind, ScalarType> = { number: "Int", date: "DateTime" };
+
+/** A decoder for rows of (id, k0, k1, …): the sort keys as numbers, or dates for date keys. */
+function pageRowDecoder(keys: readonly { kind: CursorValueKind }[]) {
+  return rowDecoder<{ id: string } & Record<string, unknown>>({ id: "String", ...Object.fromEntries(keys.map((k, i) => [`k${i}`, KEY_TYPE[k.kind]])) });
 }
 
-export function encodeCursor(c: CursorData): string {
-  return Buffer.from(JSON.stringify(c)).toString("base64url");
-}
+export const decodeCountRow = rowDecoder<{ n: number }>({ n: "Int" });
+export const decodeFacetRow = rowDecoder<FacetRow>({ kind: "String", value: "String", n: "Int" });
 
-function decodeCursor(cursor: string, order: ListingOrder, keys: SortKey[]): CursorData {
-  const bad = () => new InvalidInputError("after", "is not a cursor from this search and order (start again without `after`)");
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    throw bad();
-  }
-  const c = parsed as Partial<CursorData>;
-  if (c.o !== order || typeof c.id !== "string" || !Array.isArray(c.v) || c.v.length !== keys.length) throw bad();
-  for (const [i, k] of keys.entries()) {
-    const v = c.v[i];
-    const ok = k.kind === "number" ? Number.isSafeInteger(v) : typeof v === "string" && !Number.isNaN(Date.parse(v));
-    if (!ok) throw bad();
-  }
-  return c as CursorData;
-}
-
-function cursorValue(v: unknown, kind: SortKey["kind"]): number | string {
-  if (kind === "date") return (v instanceof Date ? v : new Date(String(v))).toISOString();
-  return Number(v);
+/** A facet count row: kind t (tag), l (licence), p (publisher) or * (the total). */
+export interface FacetRow {
+  kind: string;
+  value: string;
+  n: number;
 }
 
 export class SqlListingSearch implements ListingSearch {
   constructor(
-    protected readonly db: Db,
-    protected readonly dialect: Dialect,
+    protected readonly sql: SqlExecutor,
+    protected readonly dialect: SearchDialect,
   ) {}
 
   /**
@@ -160,143 +137,134 @@ export class SqlListingSearch implements ListingSearch {
    * and the filters as conditions. A dialect with a better structure for some searches (SQLite's
    * full-text table with its facet tokens) overrides it.
    */
-  protected source(tokens: string[], filter: ListingFilter | null | undefined, p: Params, _use: SourceUse): MatchSource {
-    const where = [`l."status" = 'ACTIVE'`];
-    let join = "";
-    let score = "0";
+  protected source(tokens: string[], filter: ListingFilter | null | undefined, _use: SourceUse): MatchSource {
+    const p = (v: unknown) => this.dialect.param(v, "text");
+    const where: Sql[] = [sql`l."status" = 'ACTIVE'`];
+    let joins = empty;
+    let score = sql`0`;
     if (tokens.length) {
-      const m = this.dialect.match(tokens, p);
-      join = m.join;
+      const m = this.dialect.match(tokens);
+      joins = m.join;
       score = m.score;
       where.push(m.where);
     }
-    if (filter?.license) where.push(`l."license" = ${p.add(filter.license, "text")}`);
-    if (filter?.publisher) where.push(`l."publisher" = ${p.add(filter.publisher, "text")}`);
-    if (filter?.broker) where.push(`l."brokerId" IN (SELECT b."id" FROM "Broker" b WHERE b."name" = ${p.add(filter.broker, "text")})`);
-    if (filter?.free === true) where.push(`l."priceCents" = 0`);
-    if (filter?.free === false) where.push(`l."priceCents" > 0`);
+    if (filter?.license) where.push(sql`l."license" = ${p(filter.license)}`);
+    if (filter?.publisher) where.push(sql`l."publisher" = ${p(filter.publisher)}`);
+    if (filter?.broker) where.push(sql`l."brokerId" IN (SELECT b."id" FROM "Broker" b WHERE b."name" = ${p(filter.broker)})`);
+    if (filter?.free === true) where.push(sql`l."priceCents" = 0`);
+    if (filter?.free === false) where.push(sql`l."priceCents" > 0`);
     for (const tag of new Set(filter?.tags ?? [])) {
-      where.push(`EXISTS (SELECT 1 FROM "ListingTag" t WHERE t."listingId" = l."id" AND t."tag" = ${p.add(tag, "text")})`);
+      where.push(sql`EXISTS (SELECT 1 FROM "ListingTag" t WHERE t."listingId" = l."id" AND t."tag" = ${p(tag)})`);
     }
     return {
-      from: `"MarketplaceListing" l ${join}`,
-      where: where.join(" AND "),
+      from: sql`"MarketplaceListing" l ${joins}`,
+      where: join(where, " AND "),
       score,
-      id: `l."id"`,
-      downloads: `l."downloads"`,
-      exact: (phrase) => `CASE WHEN lower(l."name") = ${phrase} THEN 0 ELSE 1 END`,
+      id: sql`l."id"`,
+      downloads: sql`l."downloads"`,
+      exact: (phrase) => sql`CASE WHEN lower(l."name") = ${phrase} THEN 0 ELSE 1 END`,
     };
   }
 
-  protected params(): Params {
-    return new Params((n, cast) => this.dialect.placeholder(n, cast as Cast | undefined));
-  }
-
-  private sortKeys(order: ListingOrder, tokens: string[], src: MatchSource, p: Params): SortKey[] {
+  private sortKeys(order: ListingOrder, tokens: string[], src: MatchSource): SortKey[] {
     if (order === "RELEVANCE" && tokens.length) {
       const phrase = tokens.join(" ");
       return [
-        { expr: src.exact(p.add(phrase, "text")), dir: "ASC", cast: "int", kind: "number" },
+        { expr: src.exact(this.dialect.param(phrase, "text")), dir: "ASC", cast: "int", kind: "number" },
         { expr: this.dialect.quantize(src.score), dir: "ASC", cast: "bigint", kind: "number" },
         { expr: src.downloads, dir: "DESC", cast: "int", kind: "number" },
       ];
     }
     if (order === "RATING") {
       return [
-        { expr: this.dialect.quantize(`l."rating"`), dir: "DESC", cast: "bigint", kind: "number" },
-        { expr: `l."downloads"`, dir: "DESC", cast: "int", kind: "number" },
+        { expr: this.dialect.quantize(sql`l."rating"`), dir: "DESC", cast: "bigint", kind: "number" },
+        { expr: sql`l."downloads"`, dir: "DESC", cast: "int", kind: "number" },
       ];
     }
-    if (order === "NEWEST") return [{ expr: `l."createdAt"`, dir: "DESC", cast: "timestamp", kind: "date" }];
+    if (order === "NEWEST") return [{ expr: sql`l."createdAt"`, dir: "DESC", cast: "timestamp", kind: "date" }];
     // DOWNLOADS, and RELEVANCE without a query (nothing to be relevant to: most used first).
-    return [{ expr: `l."downloads"`, dir: "DESC", cast: "int", kind: "number" }];
+    return [{ expr: sql`l."downloads"`, dir: "DESC", cast: "int", kind: "number" }];
   }
 
   async search(params: ListingSearchParams): Promise<ListingSearchPage> {
     const order = params.orderBy ?? "RELEVANCE";
-    const p = this.params();
     const tokens = queryTokens(params.query);
     // Ranked searches score every match once, in a materialised CTE, and page over its columns
     // (the rank functions need the match context); column orders page over the table itself, so
     // ORDER BY … LIMIT can use its indexes.
     const ranked = order === "RELEVANCE" && tokens.length > 0;
-    const src = this.source(tokens, params.filter, p, ranked ? "rank" : "order");
+    const src = this.source(tokens, params.filter, ranked ? "rank" : "order");
     const { from, where } = src;
-    const keys = this.sortKeys(order, tokens, src, p);
-    const ref = (i: number) => (ranked ? `r.k${i}` : (keys[i]?.expr ?? ""));
-    const idRef = ranked ? "r.id" : src.id;
-    const conditions = ranked ? [] : [where];
+    const keys = this.sortKeys(order, tokens, src);
+    const ref = (i: number): Sql => (ranked ? raw(`r.k${i}`) : (keys[i]?.expr ?? empty));
+    const idRef = ranked ? raw("r.id") : src.id;
+    const conditions: Sql[] = ranked ? [] : [where];
     if (params.after) {
-      const c = decodeCursor(params.after, order, keys);
+      const c = decodeCursor(
+        params.after,
+        order,
+        keys.map((k) => k.kind),
+      );
+      const value = (i: number, k: SortKey) => this.dialect.param(cursorParam(c.v[i], k.kind), k.cast);
       // Keyset: rows strictly after the cursor in (keys…, id) order.
-      const ors: string[] = [];
+      const ors: Sql[] = [];
       for (let i = 0; i <= keys.length; i++) {
-        const eq = keys.slice(0, i).map((k, j) => `${ref(j)} = ${p.add(this.param(c.v[j], k), k.cast)}`);
+        const eq = keys.slice(0, i).map((k, j) => sql`${ref(j)} = ${value(j, k)}`);
         const k = keys[i];
-        const cmp = k ? `${ref(i)} ${k.dir === "ASC" ? ">" : "<"} ${p.add(this.param(c.v[i], k), k.cast)}` : `${idRef} > ${p.add(c.id, "text")}`;
-        ors.push(`(${[...eq, cmp].join(" AND ")})`);
+        const cmp = k ? sql`${ref(i)} ${raw(k.dir === "ASC" ? ">" : "<")} ${value(i, k)}` : sql`${idRef} > ${this.dialect.param(c.id, "text")}`;
+        ors.push(sql`(${join([...eq, cmp], " AND ")})`);
       }
-      conditions.push(`(${ors.join(" OR ")})`);
+      conditions.push(sql`(${join(ors, " OR ")})`);
     }
-    const select = keys.map((k, i) => `${k.expr} AS k${i}`).join(", ");
-    const orderBy = [...keys.map((k, i) => `${ref(i)} ${k.dir}`), `${idRef} ASC`].join(", ");
-    const limit = p.add(params.first + 1, "int");
-    const filterSql = conditions.length ? `WHERE ${conditions.join(" AND ")}` : "";
-    const sql = ranked
+    const select = join(
+      keys.map((k, i) => sql`${k.expr} AS ${raw(`k${i}`)}`),
+      ", ",
+    );
+    const orderBy = join([...keys.map((k, i) => sql`${ref(i)} ${raw(k.dir)}`), sql`${idRef} ASC`], ", ");
+    const limit = this.dialect.param(params.first + 1, "int");
+    const filterSql = conditions.length ? sql`WHERE ${join(conditions, " AND ")}` : empty;
+    const statement = ranked
       ? this.dialect.materializeRanked === false && !params.after
-        ? `SELECT r.* FROM (SELECT ${src.id} AS id, ${select} FROM ${from} WHERE ${where}) r ${filterSql} ORDER BY ${orderBy} LIMIT ${limit}`
-        : `WITH r AS MATERIALIZED (SELECT ${src.id} AS id, ${select} FROM ${from} WHERE ${where}) SELECT r.* FROM r ${filterSql} ORDER BY ${orderBy} LIMIT ${limit}`
-      : `SELECT ${src.id} AS id, ${select} FROM ${from} ${filterSql} ORDER BY ${orderBy} LIMIT ${limit}`;
-    const rows = await this.run<Record<string, unknown>>(sql, p);
-    const page = rows.slice(0, params.first);
+        ? sql`SELECT r.* FROM (SELECT ${src.id} AS id, ${select} FROM ${from} WHERE ${where}) r ${filterSql} ORDER BY ${orderBy} LIMIT ${limit}`
+        : sql`WITH r AS MATERIALIZED (SELECT ${src.id} AS id, ${select} FROM ${from} WHERE ${where}) SELECT r.* FROM r ${filterSql} ORDER BY ${orderBy} LIMIT ${limit}`
+      : sql`SELECT ${src.id} AS id, ${select} FROM ${from} ${filterSql} ORDER BY ${orderBy} LIMIT ${limit}`;
+    const rows = (await this.sql.query(statement)).map(pageRowDecoder(keys));
     return {
       hasNextPage: rows.length > params.first,
-      edges: page.map((r) => {
-        const id = String(r.id);
-        return { id, cursor: encodeCursor({ o: order, v: keys.map((k, i) => cursorValue(r[`k${i}`], k.kind)), id }) };
-      }),
+      edges: rows.slice(0, params.first).map((r) => ({
+        id: r.id,
+        cursor: encodeCursor({ o: order, v: keys.map((k, i) => cursorValue(r[`k${i}`], k.kind)), id: r.id }),
+      })),
     };
   }
 
-  protected run<T>(sql: string, p: Params): Promise<T[]> {
-    const [text, args] = this.dialect.finalize(sql, p.values);
-    return this.db.$queryRawUnsafe<T[]>(text, ...args);
-  }
-
-  private param(v: number | string | undefined, k: SortKey): unknown {
-    if (v === undefined) return null;
-    return k.kind === "date" ? new Date(v) : v;
-  }
-
   async count(query: string | null | undefined, filter: ListingFilter | null | undefined): Promise<number> {
-    const p = this.params();
-    const { from, where } = this.source(queryTokens(query), filter, p, "count");
-    const rows = await this.run<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${from} WHERE ${where}`, p);
-    return Number(rows[0]?.n ?? 0);
+    const { from, where } = this.source(queryTokens(query), filter, "count");
+    const [row] = (await this.sql.query(sql`SELECT COUNT(*) AS n FROM ${from} WHERE ${where}`)).map(decodeCountRow);
+    return row?.n ?? 0;
   }
 
   /** One statement: the matches are found once, then grouped by tag, licence and publisher. */
   async facets(query: string | null | undefined, filter: ListingFilter | null | undefined, limit = 20): Promise<ListingFacets> {
-    const p = this.params();
-    const { from, where, id } = this.source(queryTokens(query), filter, p, "facets");
-    const n = p.add(limit, "int");
-    const top = (kind: string, sql: string) => `SELECT * FROM (SELECT '${kind}' AS kind, value, n FROM (${sql}) g ORDER BY n DESC, value ASC LIMIT ${n}) ${kind}`;
-    const sql = `WITH m AS MATERIALIZED (SELECT ${id} AS id, l."license" AS license, l."publisher" AS publisher FROM ${from} WHERE ${where})
-      ${top("t", `SELECT t."tag" AS value, COUNT(*) AS n FROM m JOIN "ListingTag" t ON t."listingId" = m.id GROUP BY t."tag"`)}
-      UNION ALL ${top("l", `SELECT license AS value, COUNT(*) AS n FROM m GROUP BY license`)}
-      UNION ALL ${top("p", `SELECT publisher AS value, COUNT(*) AS n FROM m GROUP BY publisher`)}
+    const { from, where, id } = this.source(queryTokens(query), filter, "facets");
+    const n = this.dialect.param(limit, "int");
+    const top = (kind: string, grouped: Sql) =>
+      sql`SELECT * FROM (SELECT ${raw(`'${kind}'`)} AS kind, value, n FROM (${grouped}) g ORDER BY n DESC, value ASC LIMIT ${n}) ${raw(kind)}`;
+    const statement = sql`WITH m AS MATERIALIZED (SELECT ${id} AS id, l."license" AS license, l."publisher" AS publisher FROM ${from} WHERE ${where})
+      ${top("t", sql`SELECT t."tag" AS value, COUNT(*) AS n FROM m JOIN "ListingTag" t ON t."listingId" = m.id GROUP BY t."tag"`)}
+      UNION ALL ${top("l", sql`SELECT license AS value, COUNT(*) AS n FROM m GROUP BY license`)}
+      UNION ALL ${top("p", sql`SELECT publisher AS value, COUNT(*) AS n FROM m GROUP BY publisher`)}
       UNION ALL SELECT '*' AS kind, '' AS value, COUNT(*) AS n FROM m`;
-    return facetsFromRows(await this.run<{ kind: unknown; value: unknown; n: unknown }>(sql, p));
+    return facetsFromRows((await this.sql.query(statement)).map(decodeFacetRow));
   }
 }
 
 /** Rows of (kind, value, n), kind t/l/p/* and already in order, as facets. */
-export function facetsFromRows(rows: { kind: unknown; value: unknown; n: unknown }[]): ListingFacets {
+export function facetsFromRows(rows: readonly FacetRow[]): ListingFacets {
   const out: ListingFacets = { tags: [], licenses: [], publishers: [], total: 0 };
   for (const r of rows) {
-    const count = Number(r.n);
-    if (r.kind === "*") out.total = count;
-    else facetList(out, String(r.kind))?.push({ value: String(r.value), count });
+    if (r.kind === "*") out.total = r.n;
+    else facetList(out, r.kind)?.push({ value: r.value, count: r.n });
   }
   return out;
 }
@@ -305,3 +273,4 @@ export function facetsFromRows(rows: { kind: unknown; value: unknown; n: unknown
 export function facetList(f: ListingFacets, kind: string): FacetCount[] | undefined {
   return kind === "t" ? f.tags : kind === "l" ? f.licenses : kind === "p" ? f.publishers : undefined;
 }
+

@@ -1,61 +1,23 @@
 // The marketplace: publisher consent, publishing through moderation, brokers and their listings,
-// and the audit trail every step writes to (in the same transaction as the step).
-import type { Db, Prisma } from "../../db/client.js";
-import type { SqliteDirect } from "../../db/sqlite-direct.js";
+// the audit trail every step writes to (in the same transaction as the step), and the reads the
+// GraphQL layer asks for. Artifacts come from the artifacts module's service, never its table.
+import type { Database, Prisma } from "../../db/index.js";
+import { isUniqueViolation } from "../../db/index.js";
 import type { Broker, MarketplaceListing, PublisherConsent, Submission } from "../../generated/prisma/client.js";
-import type { ArtifactType, BrokerKind, SubmissionStatus } from "../../generated/prisma/enums.js";
+import type { BrokerKind, SubmissionStatus } from "../../generated/prisma/enums.js";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
-import { isPostgres } from "../artifacts/service.js";
-import { artifactKey } from "../artifacts/names.js";
-import { appendAudit, verifyAuditChain, type AuditEntry, type AuditVerification } from "./audit.js";
+import type { Principal } from "../../lib/principal.js";
+import { artifactKey, type ArtifactService } from "../artifacts/index.js";
+import { auditedTransaction, verifyAuditChain, type AuditVerification } from "./audit.js";
 import { ConsentRequiredError, SubmissionStateError } from "./errors.js";
-import { checkListingLicense, compatibilityWarnings, type LicenseIssue } from "./licenses.js";
-import { isSemver, LISTING_NAME, LISTING_NAME_RULE, SEMVER_RULE, TAG, TAG_RULE } from "./rules.js";
-import type { ListingSearch } from "./search.js";
+import { checkListingLicense, compatibilityWarnings } from "./licenses.js";
+import { ensureLocalBroker, LOCAL_BROKER, upsertListing } from "./listings.js";
+import { DECISION_STATUS, PUBLISHER_AGREEMENT_VERSION, publishRuleErrors, REVIEWABLE, stringsOf, type PublishInput, type ReviewDecision } from "./publishing.js";
+import { normaliseTags } from "./rules.js";
+import type { ListingFacets, ListingFilter, ListingSearch, ListingSearchParams } from "./search.js";
 import { PostgresListingSearch } from "./search-postgres.js";
 import { SqliteListingSearch } from "./search-sqlite.js";
-
-/** The publisher agreement a viewer must accept before publishing. */
-export const PUBLISHER_AGREEMENT_VERSION = "2026-11";
-/** The broker that holds listings published here. */
-export const LOCAL_BROKER = "local";
-
-export interface Actor {
-  name: string;
-}
-
-export interface PublishInput {
-  name: string;
-  description: string;
-  version: string;
-  license: string;
-  tags?: string[] | null;
-  /** Artifact ids (raw, not global). */
-  artifactIds: string[];
-  homepage?: string | null;
-  repository?: string | null;
-}
-
-export type ReviewDecision = "APPROVE" | "REJECT" | "REQUEST_REVISION";
-
-export interface ListingData {
-  listingId: string;
-  name: string;
-  publisher: string;
-  description: string;
-  version: string;
-  license: string;
-  tags: string[];
-  artifacts: { type: ArtifactType; name: string; artifactId?: string | null }[];
-  priceCents?: number;
-  sourceUrl?: string | null;
-  bundleUrl?: string | null;
-  homepage?: string | null;
-  repository?: string | null;
-  downloads?: number;
-  rating?: number;
-  signature?: string | null;
-}
+import { syncFeed, type SyncOptions, type SyncReporter, type SyncResult } from "./sync.js";
 
 export interface CreateBrokerInput {
   name: string;
@@ -66,46 +28,48 @@ export interface CreateBrokerInput {
   rateWindowSeconds?: number | null;
 }
 
-/** Issues stored on a submission, as JSON. */
-export function issuesOf(value: unknown): LicenseIssue[] {
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((v) => {
-    const o = v as Record<string, unknown> | null;
-    return o && typeof o.field === "string" && typeof o.message === "string" ? [{ field: o.field, message: o.message }] : [];
-  });
+/** What the audit log can be filtered by (all given conditions hold). */
+export interface AuditFilter {
+  eventType?: string | null;
+  actor?: string | null;
+  subject?: string | null;
 }
 
-export function stringsOf(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+/** The GraphQL layer's selection and paging for a list; the service adds the conditions and the order. */
+type Page<Args> = Omit<Args, "where" | "orderBy">;
+export type ListingQuery = Page<Prisma.MarketplaceListingFindManyArgs>;
+export type BrokerQuery = Page<Prisma.BrokerFindManyArgs>;
+export type SubmissionQuery = Page<Prisma.SubmissionFindManyArgs>;
+export type AuditEventQuery = Page<Prisma.AuditEventFindManyArgs>;
+
+/** A page of a listing search with its listings loaded, in the search's order. */
+export interface ListingPage {
+  edges: { cursor: string; node: MarketplaceListing }[];
+  hasNextPage: boolean;
+  /** The search's total, when it found it on the way (otherwise ask countListings). */
+  total?: number;
 }
 
-const REVIEWABLE: SubmissionStatus[] = ["PENDING", "IN_REVIEW"];
-const DECISION_STATUS: Record<ReviewDecision, SubmissionStatus> = {
-  APPROVE: "APPROVED",
-  REJECT: "REJECTED",
-  REQUEST_REVISION: "REVISION_REQUESTED",
-};
+function auditWhere(filter: AuditFilter | null | undefined): Prisma.AuditEventWhereInput {
+  return {
+    ...(filter?.eventType ? { eventType: filter.eventType } : {}),
+    ...(filter?.actor ? { actor: filter.actor } : {}),
+    ...(filter?.subject ? { subject: filter.subject } : {}),
+  };
+}
+
+const statusWhere = (status: SubmissionStatus | null | undefined): Prisma.SubmissionWhereInput => (status ? { status } : {});
 
 export class MarketplaceService {
+  /** Full-text listing search, SQLite FTS5 or PostgreSQL text search by the database's provider. */
   readonly search: ListingSearch;
-  private readonly postgres: boolean;
 
   constructor(
-    private readonly db: Db,
-    /** Prisma's SQLite connection, for the search's statements; null on PostgreSQL (see db/sqlite-direct.ts). */
-    sqlite: () => SqliteDirect | null = () => null,
+    private readonly db: Database,
+    private readonly artifacts: ArtifactService,
   ) {
-    this.postgres = isPostgres(db);
-    this.search = this.postgres ? new PostgresListingSearch(db) : new SqliteListingSearch(db, sqlite);
-  }
-
-  /** Runs fn in a transaction and appends its audit entries in the same one. */
-  async audited<T>(fn: (tx: Prisma.TransactionClient) => Promise<{ value: T; audit: AuditEntry[] }>): Promise<T> {
-    return this.db.$transaction(async (tx) => {
-      const { value, audit } = await fn(tx);
-      await appendAudit(tx, this.postgres, audit);
-      return value;
-    });
+    const sql = db.sql;
+    this.search = sql.pick<() => ListingSearch>({ sqlite: () => new SqliteListingSearch(sql), postgresql: () => new PostgresListingSearch(sql) })();
   }
 
   verifyAuditLog(): Promise<AuditVerification> {
@@ -114,23 +78,28 @@ export class MarketplaceService {
 
   // ---- consent
 
-  async consentOf(actor: Actor, version = PUBLISHER_AGREEMENT_VERSION): Promise<PublisherConsent | null> {
-    return this.db.publisherConsent.findUnique({ where: { actor_version: { actor: actor.name, version } } });
+  consentOf(principal: Principal, version = PUBLISHER_AGREEMENT_VERSION): Promise<PublisherConsent | null> {
+    return this.db.prisma.publisherConsent.findUnique({ where: { actor_version: { actor: principal.name, version } } });
   }
 
-  /** Records acceptance once per viewer and version; accepting again returns the first record. */
-  async acceptAgreement(actor: Actor, version: string): Promise<PublisherConsent> {
+  /** Records acceptance once per principal and version; accepting again returns the first record. */
+  async acceptAgreement(principal: Principal, version: string): Promise<PublisherConsent> {
     if (version !== PUBLISHER_AGREEMENT_VERSION) {
       throw new InvalidInputError("version", `must be the current publisher agreement version ${PUBLISHER_AGREEMENT_VERSION}`);
     }
-    const existing = await this.consentOf(actor, version);
+    const existing = await this.consentOf(principal, version);
     if (existing) return existing;
-    return this.audited(async (tx) => {
-      const again = await tx.publisherConsent.findUnique({ where: { actor_version: { actor: actor.name, version } } });
-      if (again) return { value: again, audit: [] };
-      const consent = await tx.publisherConsent.create({ data: { actor: actor.name, version } });
-      return { value: consent, audit: [{ eventType: "CONSENT_ACCEPTED", actor: actor.name, subject: `agreement:${version}`, details: { version } }] };
-    });
+    try {
+      return await auditedTransaction(this.db, async ({ prisma: tx }) => {
+        const consent = await tx.publisherConsent.create({ data: { actor: principal.name, version } });
+        return { value: consent, audit: [{ eventType: "CONSENT_ACCEPTED", actor: principal.name, subject: `agreement:${version}`, details: { version } }] };
+      });
+    } catch (err) {
+      // Accepted at the same moment by another request: the first record stands (and was audited).
+      const first = isUniqueViolation(err) ? await this.consentOf(principal, version) : null;
+      if (first) return first;
+      throw err;
+    }
   }
 
   // ---- publishing
@@ -140,33 +109,32 @@ export class MarketplaceService {
    * artifacts, a name another publisher owns, no consent) are errors and nothing is written;
    * licence concerns (not OSI approved, copyleft artifacts) are warnings stored for the reviewer.
    */
-  async publish(actor: Actor, input: PublishInput): Promise<Submission> {
+  async publish(principal: Principal, input: PublishInput): Promise<Submission> {
     const errors = publishRuleErrors(input);
     const first = errors[0];
     if (first) throw new InvalidInputError(first.field, first.message);
-    if (!(await this.consentOf(actor))) throw new ConsentRequiredError(PUBLISHER_AGREEMENT_VERSION);
+    if (!(await this.consentOf(principal))) throw new ConsentRequiredError(PUBLISHER_AGREEMENT_VERSION);
 
     const ids = [...new Set(input.artifactIds)];
-    const artifacts = await this.db.artifact.findMany({ where: { id: { in: ids } }, select: { id: true, type: true, name: true, license: true } });
-    const missing = ids.find((id) => !artifacts.some((a) => a.id === id));
+    const byId = new Map((await this.artifacts.byIds(ids)).map((a) => [a.id, a]));
+    const missing = ids.find((id) => !byId.has(id));
     if (missing) throw new NotFoundError("Artifact", missing);
 
-    const owner = await this.db.marketplaceListing.findFirst({
+    const owner = await this.db.prisma.marketplaceListing.findFirst({
       where: { listingId: input.name, broker: { name: LOCAL_BROKER } },
       select: { publisher: true },
     });
-    if (owner && owner.publisher !== actor.name) throw new AlreadyExistsError("MarketplaceListing", "name", input.name);
+    if (owner && owner.publisher !== principal.name) throw new AlreadyExistsError("MarketplaceListing", "name", input.name);
 
     const license = checkListingLicense(input.license);
-    const byId = new Map(artifacts.map((a) => [a.id, a]));
     const ordered = ids.flatMap((id) => byId.get(id) ?? []);
     const warnings = [...license.warnings, ...compatibilityWarnings(input.license, ordered.map((a) => ({ key: artifactKey(a.type, a.name), license: a.license })))];
     const tags = normaliseTags(input.tags);
 
-    return this.audited(async (tx) => {
+    return auditedTransaction(this.db, async ({ prisma: tx }) => {
       const submission = await tx.submission.create({
         data: {
-          submitter: actor.name,
+          submitter: principal.name,
           name: input.name,
           description: input.description.trim(),
           version: input.version,
@@ -184,10 +152,10 @@ export class MarketplaceService {
       return {
         value: submission,
         audit: [
-          { eventType: "SUBMISSION_CREATED", actor: actor.name, subject, details: { name: input.name, version: input.version, artifactIds: ids } },
+          { eventType: "SUBMISSION_CREATED", actor: principal.name, subject, details: { name: input.name, version: input.version, artifactIds: ids } },
           {
             eventType: "LICENSE_VALIDATED",
-            actor: actor.name,
+            actor: principal.name,
             subject,
             details: { license: input.license, valid: license.valid, osiApproved: license.osiApproved, warnings: warnings.map((w) => w.message) },
           },
@@ -197,19 +165,22 @@ export class MarketplaceService {
   }
 
   async submission(id: string): Promise<Submission> {
-    const s = await this.db.submission.findUnique({ where: { id } });
+    const s = await this.db.prisma.submission.findUnique({ where: { id } });
     if (!s) throw new NotFoundError("Submission", id);
     return s;
   }
 
   /** An admin takes a PENDING submission into review. */
-  async startReview(actor: Actor, id: string): Promise<Submission> {
-    return this.audited(async (tx) => {
+  startReview(principal: Principal, id: string): Promise<Submission> {
+    return auditedTransaction(this.db, async ({ prisma: tx }) => {
       const s = await tx.submission.findUnique({ where: { id } });
       if (!s) throw new NotFoundError("Submission", id);
       if (s.status !== "PENDING") throw new SubmissionStateError(id, s.status, "only a PENDING submission can be taken into review");
-      const updated = await tx.submission.update({ where: { id }, data: { status: "IN_REVIEW", reviewedBy: actor.name } });
-      return { value: updated, audit: [{ eventType: "SUBMISSION_REVIEWED", actor: actor.name, subject: `submission:${id}`, details: { decision: "START_REVIEW", status: "IN_REVIEW" } }] };
+      const updated = await tx.submission.update({ where: { id }, data: { status: "IN_REVIEW", reviewedBy: principal.name } });
+      return {
+        value: updated,
+        audit: [{ eventType: "SUBMISSION_REVIEWED", actor: principal.name, subject: `submission:${id}`, details: { decision: "START_REVIEW", status: "IN_REVIEW" } }],
+      };
     });
   }
 
@@ -217,23 +188,25 @@ export class MarketplaceService {
    * APPROVE creates or updates the LOCAL listing from the submission; REJECT and
    * REQUEST_REVISION need feedback for the publisher. Only PENDING or IN_REVIEW submissions.
    */
-  async review(actor: Actor, id: string, decision: ReviewDecision, feedback: string | null | undefined): Promise<Submission> {
+  async review(principal: Principal, id: string, decision: ReviewDecision, feedback: string | null | undefined): Promise<Submission> {
     const text = feedback?.trim() || null;
     if (decision !== "APPROVE" && !text) throw new InvalidInputError("feedback", `is required for ${decision}: tell the publisher what to change`);
-    return this.audited(async (tx) => {
+    // The artifacts an approval lists, from the artifacts module, before the transaction (a
+    // submission's artifact ids never change). An artifact removed after this check stays in the
+    // listing's record without its link, as it would had it been removed after the approval.
+    const artifacts = decision === "APPROVE" ? new Map((await this.artifacts.byIds(stringsOf((await this.submission(id)).artifactIds))).map((a) => [a.id, a])) : null;
+    return auditedTransaction(this.db, async ({ prisma: tx }) => {
       const s = await tx.submission.findUnique({ where: { id } });
       if (!s) throw new NotFoundError("Submission", id);
       if (!REVIEWABLE.includes(s.status)) throw new SubmissionStateError(id, s.status, "only PENDING or IN_REVIEW submissions can be reviewed");
       let listing: MarketplaceListing | null = null;
-      if (decision === "APPROVE") {
+      if (artifacts) {
         const ids = stringsOf(s.artifactIds);
-        const artifacts = await tx.artifact.findMany({ where: { id: { in: ids } }, select: { id: true, type: true, name: true } });
-        const gone = ids.filter((a) => !artifacts.some((x) => x.id === a));
+        const gone = ids.filter((a) => !artifacts.has(a));
         if (gone.length) {
           // Nothing changes: the submission stays reviewable, and the moderator can request a revision.
           throw new InvalidInputError("id", `cannot approve: artifact(s) ${gone.join(", ")} no longer exist; request a revision`);
         }
-        const byId = new Map(artifacts.map((a) => [a.id, a]));
         const broker = await ensureLocalBroker(tx);
         // Two publishers may both have submitted a name nobody owned yet: the first approval wins.
         const owner = await tx.marketplaceListing.findUnique({ where: { brokerId_listingId: { brokerId: broker.id, listingId: s.name } }, select: { publisher: true } });
@@ -247,7 +220,7 @@ export class MarketplaceService {
           license: s.license,
           tags: stringsOf(s.tags),
           artifacts: ids.flatMap((a) => {
-            const x = byId.get(a);
+            const x = artifacts.get(a);
             return x ? [{ type: x.type, name: x.name, artifactId: x.id }] : [];
           }),
           homepage: s.homepage,
@@ -257,14 +230,14 @@ export class MarketplaceService {
       const status = DECISION_STATUS[decision];
       const updated = await tx.submission.update({
         where: { id },
-        data: { status, feedback: text, reviewedBy: actor.name, reviewedAt: new Date(), ...(listing ? { listingId: listing.id } : {}) },
+        data: { status, feedback: text, reviewedBy: principal.name, reviewedAt: new Date(), ...(listing ? { listingId: listing.id } : {}) },
       });
       return {
         value: updated,
         audit: [
           {
             eventType: "SUBMISSION_REVIEWED",
-            actor: actor.name,
+            actor: principal.name,
             subject: `submission:${id}`,
             details: { decision, status, feedback: text, listingId: listing?.id ?? null },
           },
@@ -275,107 +248,116 @@ export class MarketplaceService {
 
   // ---- brokers
 
-  async createBroker(actor: Actor, input: CreateBrokerInput): Promise<Broker> {
+  async createBroker(principal: Principal, input: CreateBrokerInput): Promise<Broker> {
     if (input.kind === "HTTP_FEED" && !input.url) throw new InvalidInputError("input.url", "is required for an HTTP_FEED broker");
     if (input.kind === "LOCAL" && input.url) throw new InvalidInputError("input.url", "must be empty for a LOCAL broker");
-    const taken = await this.db.broker.findUnique({ where: { name: input.name }, select: { id: true } });
+    const taken = await this.db.prisma.broker.findUnique({ where: { name: input.name }, select: { id: true } });
     if (taken) throw new AlreadyExistsError("Broker", "name", input.name);
-    return this.audited(async (tx) => {
-      const broker = await tx.broker.create({
-        data: {
-          name: input.name,
-          kind: input.kind,
-          url: input.url ?? null,
-          enabled: input.enabled ?? true,
-          rateLimit: input.rateLimit ?? 60,
-          rateWindowMs: (input.rateWindowSeconds ?? 60) * 1000,
-        },
+    try {
+      return await auditedTransaction(this.db, async ({ prisma: tx }) => {
+        const broker = await tx.broker.create({
+          data: {
+            name: input.name,
+            kind: input.kind,
+            url: input.url ?? null,
+            enabled: input.enabled ?? true,
+            rateLimit: input.rateLimit ?? 60,
+            rateWindowMs: (input.rateWindowSeconds ?? 60) * 1000,
+          },
+        });
+        return {
+          value: broker,
+          audit: [{ eventType: "BROKER_CREATED", actor: principal.name, subject: `broker:${broker.name}`, details: { kind: broker.kind, url: broker.url, rateLimit: broker.rateLimit, rateWindowMs: broker.rateWindowMs } }],
+        };
       });
-      return {
-        value: broker,
-        audit: [{ eventType: "BROKER_CREATED", actor: actor.name, subject: `broker:${broker.name}`, details: { kind: broker.kind, url: broker.url, rateLimit: broker.rateLimit, rateWindowMs: broker.rateWindowMs } }],
-      };
-    });
+    } catch (err) {
+      // Created at the same moment by another request.
+      if (isUniqueViolation(err)) throw new AlreadyExistsError("Broker", "name", input.name);
+      throw err;
+    }
   }
 
   async brokerByName(name: string): Promise<Broker> {
-    const b = await this.db.broker.findUnique({ where: { name } });
+    const b = await this.db.prisma.broker.findUnique({ where: { name } });
     if (!b) throw new NotFoundError("Broker", name);
     return b;
   }
-}
 
-/** Rule violations of a publish input, in field order; empty when it is acceptable. */
-export function publishRuleErrors(input: PublishInput): LicenseIssue[] {
-  const errors: LicenseIssue[] = [];
-  if (!LISTING_NAME.test(input.name)) errors.push({ field: "input.name", message: LISTING_NAME_RULE });
-  const description = input.description.trim();
-  if (description.length < 10 || description.length > 5000) errors.push({ field: "input.description", message: "must be 10–5000 characters" });
-  if (!isSemver(input.version)) errors.push({ field: "input.version", message: SEMVER_RULE });
-  errors.push(...checkListingLicense(input.license).errors);
-  const tags = input.tags ?? [];
-  if (tags.length > 20) errors.push({ field: "input.tags", message: "must list at most 20 tags" });
-  if (tags.some((t) => !TAG.test(t.trim().toLowerCase()))) errors.push({ field: "input.tags", message: TAG_RULE });
-  if (input.artifactIds.length < 1 || input.artifactIds.length > 100) errors.push({ field: "input.artifactIds", message: "must list 1–100 artifacts" });
-  for (const [k, v] of [["input.homepage", input.homepage], ["input.repository", input.repository]] as const) {
-    if (v && !isHttpUrl(v)) errors.push({ field: k, message: "must be an http(s) URL" });
+  /** The broker, when it can be synced now (an enabled HTTP_FEED broker); an InvalidInputError on `name` otherwise. */
+  async syncableBroker(name: string): Promise<Broker> {
+    const broker = await this.brokerByName(name);
+    if (broker.kind !== "HTTP_FEED" || !broker.url) throw new InvalidInputError("name", `broker "${broker.name}" is ${broker.kind}; only HTTP_FEED brokers sync`);
+    if (!broker.enabled) throw new InvalidInputError("name", `broker "${broker.name}" is disabled`);
+    return broker;
   }
-  return errors;
-}
 
-export function isHttpUrl(v: string): boolean {
-  try {
-    const u = new URL(v);
-    return (u.protocol === "https:" || u.protocol === "http:") && v.length <= 2000;
-  } catch {
-    return false;
+  /** Syncs an HTTP_FEED broker now (the marketplace.sync job runs this). `actor` is recorded: a principal's name, or job:<id>. */
+  async syncBroker(name: string, actor: string, reporter: SyncReporter = {}, options: SyncOptions = {}): Promise<SyncResult> {
+    return syncFeed(this.db, await this.syncableBroker(name), actor, reporter, options);
   }
-}
 
-export function normaliseTags(tags: string[] | null | undefined): string[] {
-  return [...new Set((tags ?? []).map((t) => t.trim().toLowerCase()).filter(Boolean))].sort();
-}
+  // ---- reads for the GraphQL layer (every reader with the read scope sees every listing and broker)
 
-export async function ensureLocalBroker(tx: Prisma.TransactionClient): Promise<Broker> {
-  return tx.broker.upsert({ where: { name: LOCAL_BROKER }, create: { name: LOCAL_BROKER, kind: "LOCAL" }, update: {} });
-}
+  /** A page of a listing search, with its listings loaded by `query` (the GraphQL selection). */
+  async searchListings(viewer: Principal, params: ListingSearchParams, query: ListingQuery): Promise<ListingPage> {
+    const page = await this.search.search(params);
+    const byId = new Map((await this.listingsByIds(viewer, page.edges.map((e) => e.id), query)).map((l) => [l.id, l]));
+    return {
+      hasNextPage: page.hasNextPage,
+      total: page.total,
+      edges: page.edges.flatMap((e) => {
+        const node = byId.get(e.id);
+        return node ? [{ cursor: e.cursor, node }] : [];
+      }),
+    };
+  }
 
-/** Creates or replaces a listing of a broker, with its tags and artifacts; it becomes ACTIVE. */
-export async function upsertListing(tx: Prisma.TransactionClient, brokerId: string, d: ListingData): Promise<MarketplaceListing> {
-  const tags = normaliseTags(d.tags);
-  const fields = {
-    name: d.name,
-    publisher: d.publisher,
-    description: d.description,
-    version: d.version,
-    license: d.license,
-    priceCents: d.priceCents ?? 0,
-    sourceUrl: d.sourceUrl ?? null,
-    bundleUrl: d.bundleUrl ?? null,
-    homepage: d.homepage ?? null,
-    repository: d.repository ?? null,
-    ...(d.downloads !== undefined ? { downloads: d.downloads } : {}),
-    ...(d.rating !== undefined ? { rating: d.rating } : {}),
-    signature: d.signature ?? null,
-    status: "ACTIVE" as const,
-    withdrawnAt: null,
-    tagText: tags.join(" "),
-  };
-  const artifacts = { createMany: { data: d.artifacts.map((a, position) => ({ position, type: a.type, name: a.name, artifactId: a.artifactId ?? null })) } };
-  const existing = await tx.marketplaceListing.findUnique({
-    where: { brokerId_listingId: { brokerId, listingId: d.listingId } },
-    select: { id: true, tags: { select: { tag: true } } },
-  });
-  if (!existing) return tx.marketplaceListing.create({ data: { brokerId, listingId: d.listingId, ...fields, tags: { createMany: { data: tags.map((tag) => ({ tag })) } }, artifacts } });
-  // Only the tags that changed are written: each tag row written re-indexes the listing for search
-  // (SQLite triggers), and a sync re-sends mostly unchanged listings.
-  const had = new Set(existing.tags.map((t) => t.tag));
-  const added = tags.filter((t) => !had.has(t));
-  const removed = [...had].filter((t) => !tags.includes(t));
-  if (removed.length) await tx.listingTag.deleteMany({ where: { listingId: existing.id, tag: { in: removed } } });
-  await tx.listingArtifact.deleteMany({ where: { listingId: existing.id } });
-  return tx.marketplaceListing.update({
-    where: { id: existing.id },
-    data: { ...fields, artifacts, ...(added.length ? { tags: { createMany: { data: added.map((tag) => ({ tag })) } } } : {}) },
-  });
+  countListings(_viewer: Principal, query: string | null | undefined, filter: ListingFilter | null | undefined): Promise<number> {
+    return this.search.count(query, filter);
+  }
+
+  listingFacets(_viewer: Principal, query: string | null | undefined, filter: ListingFilter | null | undefined): Promise<ListingFacets> {
+    return this.search.facets(query, filter);
+  }
+
+  /** Listings by id with `query`'s selection, in no particular order; missing ids are left out. */
+  async listingsByIds(_viewer: Principal, ids: readonly string[], query: ListingQuery): Promise<MarketplaceListing[]> {
+    return ids.length ? this.db.prisma.marketplaceListing.findMany({ ...query, where: { id: { in: [...ids] } } }) : [];
+  }
+
+  /** Brokers by name. */
+  listBrokers(_viewer: Principal, query: BrokerQuery) {
+    return this.db.prisma.broker.findMany({ ...query, orderBy: [{ name: "asc" }, { id: "asc" }] });
+  }
+
+  countBrokers(_viewer: Principal): Promise<number> {
+    return this.db.prisma.broker.count();
+  }
+
+  /** The viewer's own submissions, newest first. */
+  ownSubmissions(viewer: Principal, status: SubmissionStatus | null | undefined, query: SubmissionQuery) {
+    return this.db.prisma.submission.findMany({ ...query, where: { submitter: viewer.name, ...statusWhere(status) }, orderBy: [{ submittedAt: "desc" }, { id: "desc" }] });
+  }
+
+  countOwnSubmissions(viewer: Principal, status: SubmissionStatus | null | undefined): Promise<number> {
+    return this.db.prisma.submission.count({ where: { submitter: viewer.name, ...statusWhere(status) } });
+  }
+
+  /** The moderation queue: every submission, oldest first. */
+  reviewQueue(_viewer: Principal, status: SubmissionStatus | null | undefined, query: SubmissionQuery) {
+    return this.db.prisma.submission.findMany({ ...query, where: statusWhere(status), orderBy: [{ submittedAt: "asc" }, { id: "asc" }] });
+  }
+
+  countReviewQueue(_viewer: Principal, status: SubmissionStatus | null | undefined): Promise<number> {
+    return this.db.prisma.submission.count({ where: statusWhere(status) });
+  }
+
+  /** The audit trail, newest first. */
+  auditEvents(_viewer: Principal, filter: AuditFilter | null | undefined, query: AuditEventQuery) {
+    return this.db.prisma.auditEvent.findMany({ ...query, where: auditWhere(filter), orderBy: { id: "desc" } });
+  }
+
+  countAuditEvents(_viewer: Principal, filter: AuditFilter | null | undefined): Promise<number> {
+    return this.db.prisma.auditEvent.count({ where: auditWhere(filter) });
+  }
 }

@@ -4,42 +4,13 @@
 // entry is skipped and reported, never half-written. Listings gone from the feed are withdrawn.
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
-import type { Db } from "../../db/client.js";
-import { ArtifactType } from "../../generated/prisma/enums.js";
+import type { Database } from "../../db/index.js";
+import type { Broker } from "../../generated/prisma/client.js";
 import { InvalidInputError } from "../../lib/errors.js";
-import { defineJobKind } from "../jobs/registry.js";
-import { parseLicense } from "./licenses.js";
-import { isSemver, SEMVER_RULE } from "./rules.js";
-import { isHttpUrl, upsertListing, type MarketplaceService } from "./service.js";
-
-const url = z.string().max(2000).refine(isHttpUrl, "must be an http(s) URL");
-
-/** One listing in a feed. */
-export const feedEntrySchema = z.object({
-  id: z.string().min(1, "must not be empty").max(200, "must be at most 200 characters"),
-  name: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters"),
-  publisher: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters"),
-  description: z.string().max(5000, "must be at most 5000 characters").default(""),
-  version: z.string().refine(isSemver, SEMVER_RULE),
-  license: z.string().refine((l) => parseLicense(l).ok, "must be a valid SPDX licence expression"),
-  tags: z.array(z.string().max(64)).max(50).default([]),
-  artifacts: z.array(z.object({ type: z.enum(ArtifactType), name: z.string().min(1).max(200) })).max(500).default([]),
-  priceCents: z.number().int().min(0).default(0),
-  sourceUrl: url.nullish(),
-  bundleUrl: url.nullish(),
-  homepage: url.nullish(),
-  repository: url.nullish(),
-  downloads: z.number().int().min(0).default(0),
-  rating: z.number().min(0, "must be 0–5").max(5, "must be 0–5").default(0),
-  signature: z.string().max(2000).nullish(),
-});
-
-const feedPageSchema = z.object({
-  listings: z.array(z.unknown()),
-  /** The next page's URL (absolute or relative to this one); null or absent on the last page. */
-  nextPage: z.string().nullish(),
-  totalPages: z.number().int().min(1).optional(),
-});
+import { defineJobKind } from "../jobs/index.js";
+import { auditedTransaction } from "./audit.js";
+import { describeZod, feedEntrySchema, feedPageSchema, RateWindow, rawEntryId, retryAfterMs } from "./feed.js";
+import { upsertListing } from "./listings.js";
 
 export interface SkippedEntry {
   page: number;
@@ -74,44 +45,12 @@ export interface SyncOptions {
   requestTimeoutMs?: number;
 }
 
-/** A sliding window of request start times: at most `limit` starts in any `windowMs`. */
-export class RateWindow {
-  private readonly starts: number[] = [];
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  /** Milliseconds to wait before the next request may start. */
-  delay(): number {
-    const t = this.now();
-    while (this.starts.length && (this.starts[0] ?? 0) <= t - this.windowMs) this.starts.shift();
-    if (this.starts.length < this.limit) return 0;
-    return (this.starts[0] ?? t) + this.windowMs - t;
-  }
-
-  record(): void {
-    this.starts.push(this.now());
-  }
-}
-
-/** Retry-After as milliseconds: delta-seconds or an HTTP date; null when absent or unreadable. */
-export function retryAfterMs(value: string | null, now = Date.now()): number | null {
-  if (!value) return null;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
-
-function describeZod(err: z.ZodError): string {
-  return err.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
-}
-
-export async function syncBroker(db: Db, service: MarketplaceService, brokerName: string, actor: string, reporter: SyncReporter = {}, options: SyncOptions = {}): Promise<SyncResult> {
-  const broker = await service.brokerByName(brokerName);
-  if (broker.kind !== "HTTP_FEED" || !broker.url) throw new InvalidInputError("name", `broker "${broker.name}" is ${broker.kind}; only HTTP_FEED brokers sync`);
-  if (!broker.enabled) throw new InvalidInputError("name", `broker "${broker.name}" is disabled`);
+/**
+ * Syncs one HTTP_FEED broker (MarketplaceService.syncBroker checks it may sync). `actor` is who
+ * the audit trail records: a principal's name, or job:<id>.
+ */
+export async function syncFeed(db: Database, broker: Broker, actor: string, reporter: SyncReporter = {}, options: SyncOptions = {}): Promise<SyncResult> {
+  if (!broker.url) throw new InvalidInputError("name", `broker "${broker.name}" has no feed URL`);
   const doFetch = options.fetch ?? fetch;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;
   const maxRetries = options.maxRetries ?? 5;
@@ -154,7 +93,7 @@ export async function syncBroker(db: Db, service: MarketplaceService, brokerName
     result.pages = page;
 
     for (const [index, raw] of body.data.listings.entries()) {
-      const rawId = typeof raw === "object" && raw !== null && typeof (raw as { id?: unknown }).id === "string" ? (raw as { id: string }).id : null;
+      const rawId = rawEntryId(raw);
       // A listing still in the feed is not withdrawn, even when this copy of it is bad.
       if (rawId) seen.add(rawId);
       const entry = feedEntrySchema.safeParse(raw);
@@ -164,7 +103,7 @@ export async function syncBroker(db: Db, service: MarketplaceService, brokerName
       }
       const e = entry.data;
       try {
-        await db.$transaction((tx) =>
+        await db.transaction(({ prisma: tx }) =>
           upsertListing(tx, broker.id, {
             listingId: e.id,
             name: e.name,
@@ -194,7 +133,7 @@ export async function syncBroker(db: Db, service: MarketplaceService, brokerName
     next = body.data.nextPage ? new URL(body.data.nextPage, pageUrl).toString() : null;
   }
 
-  await service.audited(async (tx) => {
+  await auditedTransaction(db, async ({ prisma: tx }) => {
     if (!result.unchanged) {
       const withdrawn = await tx.marketplaceListing.updateMany({
         where: { brokerId: broker.id, status: "ACTIVE", listingId: { notIn: [...seen] } },
@@ -215,8 +154,13 @@ export async function syncBroker(db: Db, service: MarketplaceService, brokerName
 
 export const syncInput = z.object({ broker: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters") });
 
-/** The marketplace.sync job kind: syncBroker with the job's progress and cancellation. */
-export function marketplaceSyncKind(db: Db, service: MarketplaceService) {
+/** What the job kind needs of the marketplace service. */
+export interface BrokerSyncer {
+  syncBroker(name: string, actor: string, reporter?: SyncReporter): Promise<SyncResult>;
+}
+
+/** The marketplace.sync job kind: a broker sync with the job's progress and cancellation, recorded as job:<id>. */
+export function marketplaceSyncKind(marketplace: BrokerSyncer) {
   return defineJobKind({
     name: "marketplace.sync",
     description: "Fetches an HTTP_FEED broker's feed page by page, upserts its listings and withdraws the ones that vanished.",
@@ -224,7 +168,7 @@ export function marketplaceSyncKind(db: Db, service: MarketplaceService) {
     scope: "admin",
     maxAttempts: 3,
     run: (ctx) =>
-      syncBroker(db, service, ctx.input.broker, `job:${ctx.jobId}`, {
+      marketplace.syncBroker(ctx.input.broker, `job:${ctx.jobId}`, {
         signal: ctx.signal,
         progress: (percent, message) => ctx.progress(percent, { phase: "fetching", message }),
       }),

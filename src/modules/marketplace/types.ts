@@ -4,9 +4,9 @@ import { builder } from "../../graphql/builder.js";
 import { ErrorInterface } from "../../graphql/errors.js";
 import type { Artifact } from "../../generated/prisma/client.js";
 import { BrokerKind, ListingStatus, SubmissionStatus } from "../../generated/prisma/enums.js";
-import { ArtifactRef, ArtifactTypeEnum } from "../artifacts/types.js";
+import { ArtifactRef, ArtifactTypeEnum } from "../artifacts/schema.js";
 import { ConsentRequiredError, SubmissionStateError } from "./errors.js";
-import { issuesOf, stringsOf } from "./service.js";
+import { issuesOf, stringsOf } from "./publishing.js";
 
 export const BrokerKindEnum = builder.enumType(BrokerKind, {
   name: "BrokerKind",
@@ -46,7 +46,7 @@ export const ListingArtifactRef = builder.prismaObject("ListingArtifact", {
       nullable: true,
       description: "The local artifact (LOCAL listings), batched across a list; null for feed listings or once removed.",
       load: async (ids: string[], ctx) => {
-        const rows = await ctx.db.artifact.findMany({ where: { id: { in: ids } } });
+        const rows = await ctx.services.artifacts.byIds(ids);
         const byId = new Map(rows.map((r) => [r.id, r]));
         return ids.map((id): Artifact | null => byId.get(id) ?? null);
       },
@@ -111,7 +111,7 @@ export const SubmissionRef = builder.prismaNode("Submission", {
   id: { field: "id" },
   nullable: true,
   // Its publisher's and the moderators' business only, node(id) included.
-  authScopes: (s, ctx) => (!ctx.viewer.anonymous && s.submitter === ctx.viewer.name ? true : { admin: true }),
+  authScopes: (s, ctx) => (ctx.principal.kind !== "anonymous" && s.submitter === ctx.principal.name ? true : { admin: true }),
   description: "A request to publish or update a LOCAL listing, moderated by admins.",
   fields: (t) => ({
     submissionId: t.exposeID("id", { description: "The raw id (the global `id` is for node())." }),

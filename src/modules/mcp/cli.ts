@@ -1,26 +1,17 @@
 // `skillgraph mcp import|list|check|deploy|undeploy`: the registry from a terminal.
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { config, withDatabase } from "../../cli/context.js";
+import { withServices } from "../../cli/context.js";
 import { InvalidInputError, NotFoundError } from "../../lib/errors.js";
-import { createLogger } from "../../lib/logger.js";
 import type { McpService } from "./service.js";
 import { serverJsonSchema } from "./server-json.js";
 
 async function withMcp<T>(fn: (mcp: McpService) => Promise<T>): Promise<T> {
-  const cfg = config();
-  // Loaded here, not at the top: the event bus and the MCP SDK are heavy, and other commands do not need them.
-  const [{ createEventBus }, { McpService }] = await Promise.all([import("../../graphql/pubsub.js"), import("./service.js")]);
-  const bus = createEventBus(cfg.redisUrl);
-  try {
-    return await withDatabase((d) => fn(new McpService(d.prisma, bus.pubsub, cfg, createLogger(cfg.logLevel))));
-  } finally {
-    await bus.close();
-  }
+  return withServices(({ services }) => fn(services.mcp));
 }
 
 async function idOf(mcp: McpService, name: string): Promise<string> {
-  const server = await mcp.findByName(name);
+  const server = await mcp.registry.findByName(name);
   if (!server) throw new NotFoundError("McpServer", name);
   return server.id;
 }
@@ -45,8 +36,8 @@ export function registerMcpCommands(program: Command): void {
         throw new InvalidInputError("file", `is not a valid server.json:\n${lines.join("\n")}`);
       }
       await withMcp(async (s) => {
-        const existing = await s.findByName(parsed.data.name);
-        const server = existing && opts.update ? await s.update(existing.id, parsed.data) : await s.register(parsed.data);
+        const existing = await s.registry.findByName(parsed.data.name);
+        const server = existing && opts.update ? await s.registry.update(existing.id, parsed.data) : await s.registry.register(parsed.data);
         console.log(`${existing && opts.update ? "Updated" : "Registered"} ${server.name} ${server.version}.`);
       });
     });
@@ -56,7 +47,7 @@ export function registerMcpCommands(program: Command): void {
     .option("--json", "print JSON")
     .action(async (opts: { json?: boolean }) => {
       await withMcp(async (s) => {
-        const rows = await s.overview();
+        const rows = await s.registry.overview();
         if (opts.json) return console.log(JSON.stringify(rows, null, 2));
         if (rows.length === 0) return console.log("No MCP servers.");
         for (const r of rows) console.log(`${r.name.padEnd(48)} ${r.version.padEnd(12)} ${r.status}`);
@@ -68,7 +59,7 @@ export function registerMcpCommands(program: Command): void {
     .argument("<name>")
     .action(async (name: string) => {
       await withMcp(async (s) => {
-        const r = await s.checkHealth(await idOf(s, name));
+        const r = await s.health.check(await idOf(s, name));
         console.log(`${name}: ${r.status} in ${r.latencyMs} ms${r.toolCount !== null ? `, ${r.toolCount} tools` : ""}${r.error ? ` — ${r.error}` : ""}`);
         if (r.status === "UNHEALTHY") process.exitCode = 1;
       });
@@ -84,7 +75,7 @@ export function registerMcpCommands(program: Command): void {
         await withMcp(async (s) => {
           const id = await idOf(s, name);
           const options = { settingsPath: opts.settings, dryRun: opts.dryRun };
-          const r = undeploy ? await s.undeploy(id, options) : await s.deploy(id, options);
+          const r = undeploy ? await s.deployments.undeploy(id, options) : await s.deployments.deploy(id, options);
           for (const c of r.changes) console.log(`${c.kind.padEnd(8)} ${c.path}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`);
           console.log(`${r.dryRun ? "Would change" : r.changed ? "Changed" : "Unchanged:"} ${r.settingsPath}${r.backupPath ? ` (backup ${r.backupPath})` : ""}`);
         });

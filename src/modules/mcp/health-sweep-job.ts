@@ -2,15 +2,15 @@
 // per server, can be cancelled (running checks are killed, nothing half-recorded), and survives a
 // restart (a stopping worker hands it back). The scheduler (scheduler.ts) enqueues it.
 import { z } from "zod";
-import type { Db } from "../../db/client.js";
-import { defineJobKind } from "../jobs/registry.js";
-import type { McpService, SweptServer } from "./service.js";
+import { defineJobKind, type JobService } from "../jobs/index.js";
+import type { McpService } from "./service.js";
+import type { SweptServer } from "./sweep.js";
 
 export const MCP_HEALTH_SWEEP = "mcp.health-sweep";
 
 const SHUTDOWN_WAIT_MS = 30_000;
 
-export function mcpHealthSweepKind(mcp: McpService, db: Db) {
+export function mcpHealthSweepKind(mcp: McpService, jobs: JobService) {
   return defineJobKind({
     name: MCP_HEALTH_SWEEP,
     description: "Checks every deployed MCP server (initialize + tools/list), SKILLGRAPH_MCP_HEALTH_CONCURRENCY at a time, reporting progress per server.",
@@ -20,17 +20,14 @@ export function mcpHealthSweepKind(mcp: McpService, db: Db) {
     maxAttempts: 1,
     async run(ctx) {
       // Two instances' schedulers may both enqueue one (each saw none queued): the later one yields.
-      const other = await db.job.findFirst({
-        where: { kind: MCP_HEALTH_SWEEP, status: "RUNNING", id: { not: ctx.jobId }, leaseExpiresAt: { gt: new Date() } },
-        select: { id: true },
-      });
+      const other = await jobs.activeOfKind(MCP_HEALTH_SWEEP, { except: ctx.jobId, runningOnly: true });
       if (other) {
-        await ctx.progress(100, { phase: "skipped", message: `Another sweep (${other.id}) is running` });
-        return { skipped: true, runningSweep: other.id };
+        await ctx.progress(100, { phase: "skipped", message: `Another sweep (${other}) is running` });
+        return { skipped: true, runningSweep: other };
       }
       await ctx.progress(0, { phase: "checking", message: "Listing deployed servers" });
       const servers: SweptServer[] = [];
-      const result = await mcp.sweep({
+      const result = await mcp.sweeps.sweep({
         signal: ctx.signal,
         onChecked: async (done, total, server) => {
           servers.push(server);

@@ -3,16 +3,16 @@
 // running, so sweeps never pile up behind a slow one. Job workers run it (in this process, or a
 // `skillgraph worker`). On shutdown it cancels checks still running outside a job.
 import type { Logger } from "../../lib/logger.js";
-import type { BackgroundTask } from "../../services.js";
-import { SYSTEM_ACTOR, type JobService } from "../jobs/service.js";
+import type { BackgroundTask } from "../../lib/lifecycle.js";
+import { SYSTEM } from "../../lib/principal.js";
+import type { JobService } from "../jobs/index.js";
 import { MCP_HEALTH_SWEEP } from "./health-sweep-job.js";
 import type { McpService } from "./service.js";
 
 /** Enqueues a sweep job unless one is pending or running; returns the new job's id, or null. */
 export async function enqueueSweep(jobs: JobService): Promise<string | null> {
-  const active = await jobs.db.job.findFirst({ where: { kind: MCP_HEALTH_SWEEP, status: { in: ["PENDING", "RUNNING"] } }, select: { id: true } });
-  if (active) return null;
-  const job = await jobs.enqueue(MCP_HEALTH_SWEEP, {}, SYSTEM_ACTOR);
+  if (await jobs.activeOfKind(MCP_HEALTH_SWEEP)) return null;
+  const job = await jobs.enqueue(MCP_HEALTH_SWEEP, {}, SYSTEM);
   return job.id;
 }
 

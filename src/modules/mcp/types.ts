@@ -1,9 +1,9 @@
 // GraphQL types of the MCP module: McpServer (server.json's shape), its env, deployments, health.
 import { builder } from "../../graphql/builder.js";
 import { McpHealthStatus } from "../../generated/prisma/enums.js";
-import type { McpHealth as McpHealthRow } from "../../generated/prisma/client.js";
 import { declaredInputs, launchTarget, missingEnv } from "./launch.js";
-import { documentOf, effectiveStatus, parseRecentErrors, type HealthError } from "./service.js";
+import { parseRecentErrors, type HealthError, type HealthView } from "./health.js";
+import { documentOf } from "./registry.js";
 import { shortName, type McpArgument, type McpKeyValue, type McpPackage, type McpRemote } from "./server-json.js";
 
 export const McpHealthStatusEnum = builder.enumType(McpHealthStatus, {
@@ -131,12 +131,6 @@ export const McpHealthErrorRef = builder.simpleObject("McpHealthError", {
   fields: (t) => ({ at: t.field({ type: "DateTime" }), message: t.string({ description: "Secrets are masked as ****." }) }),
 });
 
-export interface HealthView {
-  serverId: string;
-  status: McpHealthStatus;
-  row: McpHealthRow | null;
-}
-
 export const McpHealthRef = builder.objectRef<HealthView>("McpHealth").implement({
   description: "The server's health: the last check, or UNKNOWN / NOT_DEPLOYED before any.",
   fields: (t) => ({
@@ -242,18 +236,7 @@ export const McpServerRef = builder.prismaNode("McpServer", {
     health: t.loadable({
       type: McpHealthRef,
       description: "Current health (batched across a list).",
-      load: async (ids: string[], ctx) => {
-        const rows = await ctx.db.mcpServer.findMany({
-          where: { id: { in: ids } },
-          select: { id: true, health: true, _count: { select: { deployments: true } } },
-        });
-        const byId = new Map(rows.map((r) => [r.id, r]));
-        return ids.map((id): HealthView => {
-          const r = byId.get(id);
-          const row = r?.health ?? null;
-          return { serverId: id, row, status: effectiveStatus(row?.status, (r?._count.deployments ?? 0) > 0) };
-        });
-      },
+      load: (ids: string[], ctx) => ctx.services.mcp.health.views(ids),
       resolve: (s) => s.id,
     }),
     healthHistory: t.relatedConnection("checks", {

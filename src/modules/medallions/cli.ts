@@ -2,10 +2,10 @@
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { withDatabase } from "../../cli/context.js";
+import { withServices } from "../../cli/context.js";
 import { InvalidInputError } from "../../lib/errors.js";
 import { MEDALLION_STATUSES, type MedallionStatus } from "./document.js";
-import { MedallionService, toDocument } from "./service.js";
+import { toDocument } from "./service.js";
 
 /** Evidence files bigger than this are refused rather than read into memory. */
 const MAX_EVIDENCE_BYTES = 16 * 1024 * 1024;
@@ -88,8 +88,8 @@ export function registerMedallionCommands(program: Command): void {
       if (!opts.all && opts.node.length === 0 && opts.tag.length === 0) {
         throw new InvalidInputError("--node/--tag", "give at least one --node or --tag (or --all to list every medallion)");
       }
-      await withDatabase(async (d) => {
-        const service = new MedallionService(d.prisma, undefined, undefined, () => d.sqlite);
+      await withServices(async ({ services }) => {
+        const service = services.medallions;
         const scope = opts.all ? null : { graphNodes: opts.node, tags: opts.tag };
         print({ medallions: await service.find(scope, { statuses, first }) });
       });
@@ -111,8 +111,8 @@ export function registerMedallionCommands(program: Command): void {
         throw new InvalidInputError("--evidence", "must hold a JSON object ({\"sessionSummary\": …})");
       }
       const evidence = opts.summary === undefined ? fromFile : { ...fromFile, sessionSummary: opts.summary };
-      await withDatabase(async (d) => {
-        const service = new MedallionService(d.prisma, undefined, undefined, () => d.sqlite);
+      await withServices(async ({ services }) => {
+        const service = services.medallions;
         const { medallion: m, created } = await service.checkpoint({ scope: { graphNodes: opts.node, tags: opts.tag }, evidence });
         print({ created, medallion: toDocument(m) });
       });
@@ -123,6 +123,6 @@ export function registerMedallionCommands(program: Command): void {
     .description("Print one medallion (medallion.v1 JSON)")
     .argument("<medallionId>")
     .action(async (id: string) => {
-      await withDatabase(async (d) => print(await new MedallionService(d.prisma, undefined, undefined, () => d.sqlite).document(id)));
+      await withServices(async ({ services }) => print(await services.medallions.document(id)));
     });
 }

@@ -11,7 +11,6 @@ import {
   queryScopeSchema,
 } from "./document.js";
 import { CheckpointSessionInput, CreateMedallionInput, MedallionContentInput, MedallionScopeInput } from "./inputs.js";
-import { inOrder } from "./service.js";
 import { MedallionRef, MedallionStatusEnum } from "./types.js";
 
 const medallionId = z.string().regex(MEDALLION_ID, "must be med- followed by 12 lower-case hex digits");
@@ -38,16 +37,11 @@ builder.queryFields((t) => ({
         validate: statuses,
       }),
     },
-    // The page's ids come from the scope SQL (node/tag tables first); the rows by id. Every
-    // nested part is a column of the row, so unless a relation (supersededBy) is selected the
-    // rows come from the row SQL (on SQLite straight from Prisma's connection), without a
-    // Prisma round trip; otherwise from Prisma with the selection Pothos asks for.
+    // The page's ids come from the scope SQL (node/tag tables first); the rows by id.
     resolve: async (query, _root, args, ctx) => {
       const { take, skip, cursor, ...selection } = query;
       const ids = await ctx.services.medallions.pageIds(args.scope, args.status, { take, skip, cursorId: cursor?.id });
-      if (ids.length === 0) return [];
-      const rows = Object.keys(selection).length === 0 ? await ctx.services.medallions.store.byIds(ids) : await ctx.db.medallion.findMany({ ...selection, where: { id: { in: ids } } });
-      return inOrder(ids, rows);
+      return ctx.services.medallions.rows(ids, selection);
     },
     totalCount: (_conn, args, ctx) => ctx.services.medallions.countMatches(args.scope, args.status),
   }),
@@ -56,8 +50,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "One medallion by its medallionId (med-…); null when there is none.",
     args: { medallionId: t.arg.string({ required: true, validate: medallionId }) },
-    resolve: (query, _root, args, ctx) =>
-      Object.keys(query).length === 0 ? ctx.services.medallions.store.byId(args.medallionId) : ctx.db.medallion.findUnique({ ...query, where: { id: args.medallionId } }),
+    resolve: (query, _root, args, ctx) => ctx.services.medallions.get(args.medallionId, query),
   }),
 }));
 

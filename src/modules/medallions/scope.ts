@@ -4,7 +4,7 @@
 // in updatedAt order (about 1 s at 100k rows for a rare node), where starting from the node
 // table takes well under a millisecond.
 import { createHash } from "node:crypto";
-import { Prisma } from "../../db/client.js";
+import { empty, join, raw, sql, type Sql } from "../../db/index.js";
 import { MEDALLION_STATUSES, type MedallionStatus, type Scope } from "./document.js";
 
 /** sha256 over the normalised (sorted, de-duplicated) scope: equal for equal scopes. */
@@ -38,20 +38,20 @@ export interface PageRequest {
 /** A scope query as index "lanes" (see matchSql). */
 export interface Match {
   /** Each lane reads one index in page order: rows of `from` (alias x) with `where`; `id` is x's medallion id. */
-  lanes: { from: Prisma.Sql; id: Prisma.Sql; where: Prisma.Sql }[];
+  lanes: { from: Sql; id: Sql; where: Sql }[];
   /** Whether lanes can repeat a medallion (several tags): merged with UNION, not UNION ALL. */
   distinct: boolean;
 }
 
-function statusLiteral(s: MedallionStatus): Prisma.Sql {
+function statusLiteral(s: MedallionStatus): Sql {
   // Written into the SQL text, so only the known constants ever are.
   if (!(MEDALLION_STATUSES as readonly string[]).includes(s)) throw new Error(`not a medallion status: ${String(s)}`);
-  return Prisma.raw(`'${s}'`);
+  return raw(`'${s}'`);
 }
-const NODES = Prisma.sql`FROM "MedallionGraphNode" x`;
-const TAGS = Prisma.sql`FROM "MedallionTag" x`;
-const MEDALLIONS = Prisma.sql`FROM "Medallion" x`;
-const MEDALLION_ID = Prisma.raw(`x."medallionId"`);
+const NODES = sql`FROM "MedallionGraphNode" x`;
+const TAGS = sql`FROM "MedallionTag" x`;
+const MEDALLIONS = sql`FROM "Medallion" x`;
+const MEDALLION_ID = raw(`x."medallionId"`);
 
 /** The node to read in index order: the deepest path is usually the rarest. */
 export function drivingNode(nodes: readonly string[]): string {
@@ -80,51 +80,51 @@ export function matchSql(scope: Scope | null, statuses: readonly MedallionStatus
       const driver = drivingNode(nodes);
       const probes = nodes
         .filter((n) => n !== driver)
-        .map((n) => Prisma.sql` AND EXISTS (SELECT 1 FROM "MedallionGraphNode" o WHERE o."medallionId" = x."medallionId" AND o."node" = ${n})`);
+        .map((n) => sql` AND EXISTS (SELECT 1 FROM "MedallionGraphNode" o WHERE o."medallionId" = x."medallionId" AND o."node" = ${n})`);
       if (tags.length > 0) {
-        probes.push(Prisma.sql` AND EXISTS (SELECT 1 FROM "MedallionTag" t WHERE t."medallionId" = x."medallionId" AND t."tag" IN (${Prisma.join(tags)}))`);
+        probes.push(sql` AND EXISTS (SELECT 1 FROM "MedallionTag" t WHERE t."medallionId" = x."medallionId" AND t."tag" IN (${join(tags)}))`);
       }
-      lanes.push({ from: NODES, id: MEDALLION_ID, where: Prisma.sql`x."node" = ${driver} AND x."status" = ${st}${probes.length ? Prisma.join(probes, "", "", "") : Prisma.empty}` });
+      lanes.push({ from: NODES, id: MEDALLION_ID, where: sql`x."node" = ${driver} AND x."status" = ${st}${probes.length ? join(probes, "", "", "") : empty}` });
     } else if (tags.length > 0) {
-      for (const tag of tags) lanes.push({ from: TAGS, id: MEDALLION_ID, where: Prisma.sql`x."tag" = ${tag} AND x."status" = ${st}` });
+      for (const tag of tags) lanes.push({ from: TAGS, id: MEDALLION_ID, where: sql`x."tag" = ${tag} AND x."status" = ${st}` });
     } else {
-      lanes.push({ from: MEDALLIONS, id: Prisma.raw(`x."id"`), where: Prisma.sql`x."status" = ${st}` });
+      lanes.push({ from: MEDALLIONS, id: raw(`x."id"`), where: sql`x."status" = ${st}` });
     }
   }
   return { lanes, distinct: nodes.length === 0 && tags.length > 1 };
 }
 
 /** The ids of one page of matches, newest updatedAt first (id breaking ties), keyset-paged. */
-export function pageSql(match: Match, page: PageRequest): Prisma.Sql {
+export function pageSql(match: Match, page: PageRequest): Sql {
   const backward = page.take < 0;
   const limit = Math.abs(page.take);
   const offset = Math.max(0, (page.skip ?? 0) - (page.cursorId ? 1 : 0));
-  const dir = Prisma.raw(backward ? "ASC" : "DESC");
-  const cmp = Prisma.raw(backward ? ">" : "<");
-  const offsetSql = (n: number) => (n > 0 ? Prisma.sql` OFFSET ${n}` : Prisma.empty);
+  const dir = raw(backward ? "ASC" : "DESC");
+  const cmp = raw(backward ? ">" : "<");
+  const offsetSql = (n: number) => (n > 0 ? sql` OFFSET ${n}` : empty);
   const lane = ({ from, id, where }: Match["lanes"][number], take: number, skip: number) => {
     const after = page.cursorId
-      ? Prisma.sql` AND (x."updatedAt", ${id}) ${cmp} (SELECT c."updatedAt", c."id" FROM "Medallion" c WHERE c."id" = ${page.cursorId})`
-      : Prisma.empty;
-    return Prisma.sql`SELECT x."updatedAt" AS "u", ${id} AS "id" ${from} WHERE ${where}${after} ORDER BY x."updatedAt" ${dir}, ${id} ${dir} LIMIT ${take}${offsetSql(skip)}`;
+      ? sql` AND (x."updatedAt", ${id}) ${cmp} (SELECT c."updatedAt", c."id" FROM "Medallion" c WHERE c."id" = ${page.cursorId})`
+      : empty;
+    return sql`SELECT x."updatedAt" AS "u", ${id} AS "id" ${from} WHERE ${where}${after} ORDER BY x."updatedAt" ${dir}, ${id} ${dir} LIMIT ${take}${offsetSql(skip)}`;
   };
   const [first, ...more] = match.lanes;
-  if (!first) return Prisma.sql`SELECT NULL AS "id" WHERE 1 = 0`;
+  if (!first) return sql`SELECT NULL AS "id" WHERE 1 = 0`;
   if (more.length === 0) return lane(first, limit, offset);
   // Each lane is already in page order; the page is the first rows of their merge.
-  const parts = match.lanes.map((l, i) => Prisma.sql`SELECT * FROM (${lane(l, limit + offset, 0)}) ${Prisma.raw(`l${i}`)}`);
+  const parts = match.lanes.map((l, i) => sql`SELECT * FROM (${lane(l, limit + offset, 0)}) ${raw(`l${i}`)}`);
   const union = match.distinct ? " UNION " : " UNION ALL ";
-  return Prisma.sql`SELECT "u", "id" FROM (${Prisma.join(parts, union, "", "")}) p ORDER BY "u" ${dir}, "id" ${dir} LIMIT ${limit}${offsetSql(offset)}`;
+  return sql`SELECT "u", "id" FROM (${join(parts, union, "", "")}) p ORDER BY "u" ${dir}, "id" ${dir} LIMIT ${limit}${offsetSql(offset)}`;
 }
 
 /** How many medallions match: each lane counted from its index (distinct ids when lanes overlap). */
-export function countSql(match: Match): Prisma.Sql {
-  if (match.lanes.length === 0) return Prisma.sql`SELECT 0 AS "n"`;
+export function countSql(match: Match): Sql {
+  if (match.lanes.length === 0) return sql`SELECT 0 AS "n"`;
   if (match.distinct) {
-    const parts = match.lanes.map(({ from, id, where }) => Prisma.sql`SELECT ${id} AS "id" ${from} WHERE ${where}`);
-    return Prisma.sql`SELECT COUNT(*) AS "n" FROM (${Prisma.join(parts, " UNION ", "", "")}) p`;
+    const parts = match.lanes.map(({ from, id, where }) => sql`SELECT ${id} AS "id" ${from} WHERE ${where}`);
+    return sql`SELECT COUNT(*) AS "n" FROM (${join(parts, " UNION ", "", "")}) p`;
   }
   // Lanes of different statuses never share a medallion.
-  const parts = match.lanes.map(({ from, where }) => Prisma.sql`SELECT COUNT(*) AS "n" ${from} WHERE ${where}`);
-  return Prisma.sql`SELECT CAST(SUM("n") AS INTEGER) AS "n" FROM (${Prisma.join(parts, " UNION ALL ", "", "")}) p`;
+  const parts = match.lanes.map(({ from, where }) => sql`SELECT COUNT(*) AS "n" ${from} WHERE ${where}`);
+  return sql`SELECT CAST(SUM("n") AS INTEGER) AS "n" FROM (${join(parts, " UNION ALL ", "", "")}) p`;
 }

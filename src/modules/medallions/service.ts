@@ -2,10 +2,9 @@
 // is re-validated here with the schemas the GraphQL edge uses, so the CLI obeys the same rules.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { Db } from "../../db/client.js";
-import { Prisma } from "../../db/client.js";
-import { isSqliteUniqueViolation, type SqliteDirect } from "../../db/sqlite-direct.js";
-import type { Medallion } from "../../generated/prisma/client.js";
+import type { Database } from "../../db/index.js";
+import { isUniqueViolation } from "../../db/index.js";
+import type { Medallion, Prisma } from "../../generated/prisma/client.js";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import {
   checkpointSchema,
@@ -41,18 +40,6 @@ export interface CheckpointResult {
 
 /** Writes retry when they lose a race (unique scope on create, revision on update). */
 const CHECKPOINT_ATTEMPTS = 10;
-
-/**
- * A unique key refused the write: P2002 from a Prisma operation, P2010 with the driver's verdict
- * from raw SQL, better-sqlite3's constraint error on the direct SQLite path.
- */
-function isUniqueViolation(err: unknown): boolean {
-  if (isSqliteUniqueViolation(err)) return true;
-  if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return false;
-  if (err.code === "P2002") return true;
-  const cause = (err.meta?.driverAdapterError as { cause?: { kind?: unknown } } | undefined)?.cause;
-  return err.code === "P2010" && cause?.kind === "UniqueConstraintViolation";
-}
 
 /** Parses with a shared schema; the first broken rule becomes an InvalidInputError naming its path. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, prefix: string): z.output<S> {
@@ -158,17 +145,30 @@ export function inOrder<T extends { id: string }>(ids: readonly string[], rows: 
 
 
 export class MedallionService {
-  /** Reads and writes of medallion rows, on Prisma's SQLite connection where there is one. */
-  readonly store: MedallionStore;
+  /** Reads and writes of medallion rows. */
+  private readonly store: MedallionStore;
 
   constructor(
-    db: Db,
+    private readonly db: Database,
     readonly generator: MedallionGenerator = new DeterministicGenerator(),
     private readonly clock: () => Date = () => new Date(),
-    /** Prisma's SQLite connection for the reads and writes; null on PostgreSQL (see db/sqlite-direct.ts). */
-    sqlite: () => SqliteDirect | null = () => null,
   ) {
-    this.store = new MedallionStore(db, sqlite);
+    this.store = new MedallionStore(db);
+  }
+
+  /**
+   * Medallions by id, in the order of `ids`. With no selection (every nested part is a column of
+   * the row) from the row SQL; with relations selected (supersededBy), with Prisma's selection.
+   */
+  async rows<Q extends Omit<Prisma.MedallionFindManyArgs, "where">>(ids: readonly string[], query?: Q): Promise<Medallion[]> {
+    if (ids.length === 0) return [];
+    const rows = !query || Object.keys(query).length === 0 ? await this.store.byIds(ids) : await this.db.prisma.medallion.findMany({ ...query, where: { id: { in: [...ids] } } });
+    return inOrder(ids, rows);
+  }
+
+  /** One medallion by id (with `query`'s selection), or null. */
+  async get<Q extends Omit<Prisma.MedallionFindUniqueArgs, "where">>(id: string, query?: Q): Promise<Medallion | null> {
+    return (await this.rows([id], query))[0] ?? null;
   }
 
   /** A scope query's parts, validated; `scope` null lists all, statuses default to ACTIVE. */

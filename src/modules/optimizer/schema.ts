@@ -150,9 +150,7 @@ builder.queryFields((t) => ({
     description: "The training set at a glance: quality spread, categories, best examples, what to improve.",
     resolve: async (_r, _a, ctx) => {
       const a = await ctx.services.training.analytics();
-      const top = await ctx.db.trainingExample.findMany({ where: { id: { in: a.topPerformerIds } } });
-      const byId = new Map(top.map((e) => [e.id, e]));
-      return { ...a, topPerformers: a.topPerformerIds.flatMap((id) => byId.get(id) ?? []) };
+      return { ...a, topPerformers: await ctx.services.training.byIds(a.topPerformerIds) };
     },
   }),
 }));

@@ -1,7 +1,7 @@
 // Training examples: add, record outcomes (compare-and-set, so concurrent outcomes all count),
 // select the best, and analyse the set.
-import type { Db } from "../../db/client.js";
-import { Prisma } from "../../db/client.js";
+import type { Database } from "../../db/index.js";
+import { Prisma } from "../../db/index.js";
 import type { TrainingExample } from "../../generated/prisma/client.js";
 import { InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import { analyse, applyOutcome, selectionScore, type TrainingAnalytics } from "./training.js";
@@ -22,7 +22,7 @@ const unit = (field: string, v: number) => {
 
 export class TrainingService {
   constructor(
-    private readonly db: Db,
+    private readonly database: Database,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -32,7 +32,7 @@ export class TrainingService {
       throw new InvalidInputError("input.humanRating", "must be between 1 and 5");
     }
     const json = (v: unknown) => (v === undefined || v === null ? Prisma.DbNull : (v as Prisma.InputJsonValue));
-    return this.db.trainingExample.create({
+    return this.database.prisma.trainingExample.create({
       data: {
         taskDescription: input.taskDescription,
         category: input.category,
@@ -49,21 +49,21 @@ export class TrainingService {
   async recordOutcome(id: string, outcome: { quality: number; passed: boolean }): Promise<TrainingExample> {
     unit("input.quality", outcome.quality);
     for (;;) {
-      const current = await this.db.trainingExample.findUnique({ where: { id } });
+      const current = await this.database.prisma.trainingExample.findUnique({ where: { id } });
       if (!current) throw new NotFoundError("TrainingExample", id);
       const next = applyOutcome(current, outcome);
       // Compare-and-set on usageCount: a concurrent outcome makes this match nothing, and we re-read.
-      const r = await this.db.trainingExample.updateMany({
+      const r = await this.database.prisma.trainingExample.updateMany({
         where: { id, usageCount: current.usageCount },
         data: { ...next, usageCount: current.usageCount + 1, lastUsedAt: this.now() },
       });
-      if (r.count === 1) return this.db.trainingExample.findUniqueOrThrow({ where: { id } });
+      if (r.count === 1) return this.database.prisma.trainingExample.findUniqueOrThrow({ where: { id } });
     }
   }
 
   /** The best `limit` examples with quality ≥ minQuality, by 0.6·quality + 0.4·success. */
   async select(limit: number, minQuality: number, category?: string | null): Promise<Array<TrainingExample & { score: number }>> {
-    const rows = await this.db.trainingExample.findMany({
+    const rows = await this.database.prisma.trainingExample.findMany({
       where: { qualityScore: { gte: minQuality }, ...(category ? { category } : {}) },
     });
     return rows
@@ -73,7 +73,14 @@ export class TrainingService {
   }
 
   async analytics(): Promise<TrainingAnalytics> {
-    const rows = await this.db.trainingExample.findMany({ select: { id: true, category: true, qualityScore: true, successRate: true } });
+    const rows = await this.database.prisma.trainingExample.findMany({ select: { id: true, category: true, qualityScore: true, successRate: true } });
     return analyse(rows);
+  }
+
+  /** Examples by id, in the order asked (missing ones left out). */
+  async byIds(ids: readonly string[]): Promise<TrainingExample[]> {
+    const rows = await this.database.prisma.trainingExample.findMany({ where: { id: { in: [...ids] } } });
+    const byId = new Map(rows.map((e) => [e.id, e]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 }

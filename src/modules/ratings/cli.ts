@@ -1,26 +1,12 @@
 // `skillgraph rate <type:name> --rating N` and `skillgraph show <type:name> --scores`, against the
 // configured database (DATABASE_URL). The CLI rates as "cli:<OS user>".
-import { userInfo } from "node:os";
 import type { Command } from "commander";
-import { withDatabase } from "../../cli/context.js";
+import { withServices } from "../../cli/context.js";
 import { InvalidInputError } from "../../lib/errors.js";
-import { ArtifactService } from "../artifacts/service.js";
-import { artifactKey } from "../artifacts/names.js";
-import { RatingService, MAX_FEEDBACK, type ArtifactScores } from "./service.js";
+import { artifactKey } from "../artifacts/index.js";
+import type { ArtifactScores } from "./aggregates.js";
+import { MAX_FEEDBACK } from "./rules.js";
 import { CONFIDENCE_WEIGHTS, TRUST_PRIORS } from "./scoring.js";
-
-const noEvents = { publish: () => {} };
-
-/** The CLI's rater identity: "cli:" + the OS user name. */
-export function cliRater(): string {
-  let name: string | undefined;
-  try {
-    name = userInfo().username;
-  } catch {
-    name = process.env.USER ?? process.env.USERNAME;
-  }
-  return `cli:${name || "unknown"}`;
-}
 
 export function parseRatingOption(text: string): number {
   const n = Number(text);
@@ -75,10 +61,9 @@ export function registerRatingCommands(program: Command): void {
       if (opts.feedback !== undefined && opts.feedback.length > MAX_FEEDBACK) {
         throw new InvalidInputError("--feedback", `must be at most ${MAX_FEEDBACK} characters`);
       }
-      await withDatabase(async (d) => {
-        const artifact = await new ArtifactService(d.prisma, noEvents).byKey(key, opts.collection);
-        const ratings = new RatingService(d.prisma);
-        const res = await ratings.rate(cliRater(), {
+      await withServices(async ({ services, principal }) => {
+        const artifact = await services.artifacts.byKey(key, opts.collection);
+        const res = await services.ratings.rate(principal, {
           artifactId: artifact.id,
           rating,
           feedback: opts.feedback ?? null,
@@ -100,7 +85,7 @@ export function registerRatingCommands(program: Command): void {
           );
           return;
         }
-        console.log(`Rated ${k} ${rating}/5 as ${cliRater()}.\n`);
+        console.log(`Rated ${k} ${rating}/5 as ${principal.name}.\n`);
         console.log(formatScores(k, res.scores));
       });
     });
@@ -113,10 +98,10 @@ export function registerRatingCommands(program: Command): void {
     .option("-c, --collection <name>", 'collection (default: "default")')
     .option("--json", "print JSON")
     .action(async (key: string, opts: { scores?: boolean; collection?: string; json?: boolean }) => {
-      await withDatabase(async (d) => {
-        const artifact = await new ArtifactService(d.prisma, noEvents).byKey(key, opts.collection);
+      await withServices(async ({ services }) => {
+        const artifact = await services.artifacts.byKey(key, opts.collection);
         const k = artifactKey(artifact.type, artifact.name);
-        const scores = opts.scores ? await new RatingService(d.prisma).scoresOf(artifact) : null;
+        const scores = opts.scores ? await services.ratings.scoresOf(artifact) : null;
         if (opts.json) {
           const base = { key: k, name: artifact.name, type: artifact.type, origin: artifact.origin, source: artifact.source, title: artifact.title };
           console.log(JSON.stringify(scores ? { ...base, scores: scoresJson(scores) } : base, null, 2));

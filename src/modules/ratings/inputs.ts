@@ -1,8 +1,8 @@
 // Inputs of the ratings domain, validated at the edge: a bad value names the field and the rule.
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
-import { ArtifactRef } from "../artifacts/types.js";
-import { MAX_FEEDBACK, MAX_IMPORT_ROWS } from "./service.js";
+import { ArtifactRef } from "../artifacts/schema.js";
+import { MAX_FEEDBACK, MAX_IMPORT_ROWS } from "./rules.js";
 import { ArtifactMatchRef, RatingRef } from "./types.js";
 
 const rating = z.number().int("must be a whole number from 1 to 5").min(1, "must be from 1 to 5").max(5, "must be from 1 to 5");

@@ -1,21 +1,11 @@
 // Ratings: queries and mutations (rating, community scores, match history, recompute).
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import { GraphQLError } from "graphql";
 import { builder } from "../../graphql/builder.js";
 import { writeErrors } from "../../graphql/errors.js";
-import type { Context } from "../../graphql/context.js";
 import { ForbiddenError, NotFoundError, RateLimitExceededError } from "../../lib/errors.js";
-import { ArtifactMatchRef, ArtifactScoresType, RatingRef, SharedRatingRef } from "./types.js";
-import { ConfirmMatchInput, ImportCommunityScoresInput, RateArtifactInput, RecordMatchInput, UpdateRatingInput } from "./inputs.js";
-import { raterOf } from "./service.js";
 import { JobRef } from "../jobs/schema.js";
-
-function rater(ctx: Context): string {
-  const id = raterOf(ctx.viewer);
-  // Unreachable through the API (writes need a token); a guard, not a rule.
-  if (!id) throw new GraphQLError("Rating needs an API token.", { extensions: { code: "UNAUTHENTICATED" } });
-  return id;
-}
+import { ConfirmMatchInput, ImportCommunityScoresInput, RateArtifactInput, RecordMatchInput, UpdateRatingInput } from "./inputs.js";
+import { ArtifactMatchRef, ArtifactScoresType, RatingRef, SharedRatingRef } from "./types.js";
 
 builder.queryFields((t) => ({
   ratingsExport: t.prismaConnection({
@@ -26,12 +16,7 @@ builder.queryFields((t) => ({
       "sharedOnly: false (every rating, shared or not) needs the admin scope.",
     args: { sharedOnly: t.arg.boolean({ defaultValue: true }) },
     authScopes: (_root, args) => (args.sharedOnly === false ? { admin: true } : { read: true }),
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.rating.findMany({
-        ...query,
-        where: args.sharedOnly === false ? {} : { shareWithCommunity: true },
-        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      }),
+    resolve: (query, _root, args, ctx) => ctx.services.ratings.export(ctx.principal, args.sharedOnly !== false, query),
   }),
 }));
 
@@ -69,7 +54,7 @@ builder.mutationFields((t) => ({
     errors: { types: [...writeErrors, RateLimitExceededError], directResult: true },
     args: { input: t.arg({ type: RateArtifactInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      ctx.services.ratings.rate(rater(ctx), {
+      ctx.services.ratings.rate(ctx.principal, {
         artifactId: input.artifactId.id,
         rating: input.rating,
         feedback: input.feedback,
@@ -83,7 +68,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UpdateRatingInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
       const { id, ...patch } = input;
-      return ctx.services.ratings.updateRating(rater(ctx), id.id, patch);
+      return ctx.services.ratings.updateRating(ctx.principal, id.id, patch);
     },
   }),
   deleteRating: t.field({
@@ -92,7 +77,7 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFoundError, ForbiddenError], directResult: true },
     args: { id: t.arg.globalID({ required: true, for: RatingRef }) },
     resolve: async (_root, args, ctx) => {
-      const { rating, scores } = await ctx.services.ratings.deleteRating(rater(ctx), args.id.id);
+      const { rating, scores } = await ctx.services.ratings.deleteRating(ctx.principal, args.id.id);
       return { deletedRatingId: encodeGlobalID("Rating", rating.id), scores };
     },
   }),
@@ -105,7 +90,7 @@ builder.mutationFields((t) => ({
     errors: { types: writeErrors, directResult: true },
     args: { input: t.arg({ type: ImportCommunityScoresInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      ctx.services.ratings.importCommunityScores(
+      ctx.services.ratings.community.import(
         input.rows.map((r) => ({ artifactId: r.artifactId.id, source: r.source.trim(), score: r.score, lastUpdated: r.lastUpdated })),
         input.importedFrom.trim(),
       ),
@@ -116,7 +101,7 @@ builder.mutationFields((t) => ({
     errors: { types: writeErrors, directResult: true },
     args: { input: t.arg({ type: RecordMatchInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
-      match: await ctx.services.ratings.recordMatch(ctx.viewer.name, {
+      match: await ctx.services.ratings.matches.record(ctx.principal, {
         query: input.query,
         artifactId: input.artifactId.id,
         confidence: input.confidence,
@@ -128,7 +113,7 @@ builder.mutationFields((t) => ({
     description: "Confirms (true) or rejects (false) a recorded match; may be called again to change the answer.",
     errors: { types: writeErrors, directResult: true },
     args: { input: t.arg({ type: ConfirmMatchInput, required: true }) },
-    resolve: (_root, { input }, ctx) => ctx.services.ratings.confirmMatch(input.id.id, input.confirmed),
+    resolve: (_root, { input }, ctx) => ctx.services.ratings.matches.confirm(input.id.id, input.confirmed),
   }),
   recomputeScores: t.field({
     type: JobRef,
@@ -136,6 +121,6 @@ builder.mutationFields((t) => ({
       "Admin: starts a scores.recompute job that rebuilds every artifact's score aggregate and quality sort key from the " +
       "ratings and matches, and prunes expired rate-limit entries. Watch it with jobUpdated; its result is { artifactCount, ratingCount }.",
     authScopes: { admin: true },
-    resolve: (_root, _args, ctx) => ctx.services.jobs.enqueue("scores.recompute", {}, { name: ctx.viewer.name, admin: true }),
+    resolve: (_root, _args, ctx) => ctx.services.jobs.enqueue("scores.recompute", {}, ctx.principal),
   }),
 }));

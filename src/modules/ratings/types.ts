@@ -4,8 +4,9 @@ import { createContextCache } from "@pothos/core";
 import DataLoader from "dataloader";
 import { builder } from "../../graphql/builder.js";
 import type { Context } from "../../graphql/context.js";
-import { artifactKey } from "../artifacts/names.js";
-import { raterOf, type ArtifactScores, type ScoreData } from "./service.js";
+import { artifactKey } from "../artifacts/index.js";
+import type { ArtifactScores, ScoreData } from "./aggregates.js";
+import { raterOf } from "./service.js";
 import { CONFIDENCE_WEIGHTS, PRIOR_WEIGHT, TRUST_PRIORS, WEIGHTS } from "./scoring.js";
 
 /** Per-request: batches the score inputs of every artifact resolved in one tick. */
@@ -104,7 +105,7 @@ export const RatingRef = builder.prismaNode("Rating", {
     rating: t.exposeInt("rating", { description: "1–5." }),
     feedback: t.exposeString("feedback", { nullable: true }),
     shareWithCommunity: t.exposeBoolean("shareWithCommunity", { description: "Included in ratingsExport (without who rated)." }),
-    mine: t.boolean({ description: "True when the viewer gave this rating.", resolve: (r, _args, ctx) => r.raterId === raterOf(ctx.viewer) }),
+    mine: t.boolean({ description: "True when the viewer gave this rating.", resolve: (r, _args, ctx) => r.raterId === raterOf(ctx.principal) }),
     artifact: t.relation("artifact"),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),

@@ -1,59 +1,108 @@
-// Tags: queries and mutations.
+// Tags: the Tag type, queries and mutations, and the tag fields of Artifact and Collection.
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
 import { writeErrors } from "../../graphql/errors.js";
-import { TagFields } from "../artifacts/inputs.js";
-import { ArtifactRef, TagRef } from "../artifacts/types.js";
+import { COLOR, COLOR_RULE } from "../../lib/rules.js";
+import { ArtifactRef } from "../artifacts/schema.js";
+
+const tagName = z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters");
+const tagColor = z.string().regex(COLOR, COLOR_RULE);
+const tagDescription = z.string().max(500, "must be at most 500 characters");
+
+export const TagRef = builder.prismaNode("Tag", {
+  id: { field: "id" },
+  // node(id) of a deleted or unknown record is null, not an error.
+  nullable: true,
+  authScopes: { read: true },
+  description: "A label for artifacts. Names and slugs are unique.",
+  select: { id: true },
+  fields: (t) => ({
+    name: t.exposeString("name", { description: "Unique name as written." }),
+    slug: t.exposeString("slug", { description: "URL-safe form of the name; filters accept either." }),
+    color: t.exposeString("color", { nullable: true, description: "#RRGGBB" }),
+    description: t.exposeString("description", { nullable: true, description: "What the tag means." }),
+    artifactCount: t.relationCount("artifacts", { description: "How many artifacts carry the tag." }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was created." }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When it last changed." }),
+  }),
+});
+
+builder.prismaObjectFields("Artifact", (t) => ({
+  tags: t.field({
+    type: [TagRef],
+    description: "Tags on the artifact, by name.",
+    select: (_args, _ctx, nested) => ({
+      tags: { select: { tag: nested(true) }, orderBy: { tag: { name: "asc" } } },
+    }),
+    resolve: (a) => a.tags.map((x) => x.tag),
+  }),
+}));
+
+builder.prismaObjectFields("Collection", (t) => ({
+  tags: t.loadableList({
+    type: TagRef,
+    description: "Tags used by the collection's artifacts, by name.",
+    load: (collectionIds: string[], ctx) => ctx.services.tags.ofCollections(collectionIds),
+    resolve: (c) => c.id,
+  }),
+}));
 
 builder.queryFields((t) => ({
   tags: t.prismaConnection({
     type: "Tag",
     cursor: "id",
     description: "All tags, by name.",
-    resolve: (query, _root, _args, ctx) => ctx.db.tag.findMany({ ...query, orderBy: [{ name: "asc" }, { id: "asc" }] }),
-    totalCount: (_c, _a, ctx) => ctx.db.tag.count(),
+    resolve: (query, _root, _args, ctx) => ctx.services.tags.list(query),
+    totalCount: (_c, _a, ctx) => ctx.services.tags.count(),
   }),
   tag: t.prismaField({
     type: "Tag",
     nullable: true,
     description: "One tag by name or slug; null when absent.",
-    args: { name: t.arg.string({ required: true, validate: z.string().min(1, "must not be empty") }) },
-    resolve: (query, _root, args, ctx) => ctx.db.tag.findFirst({ ...query, where: { OR: [{ name: args.name }, { slug: args.name }] } }),
+    args: { name: t.arg.string({ required: true, description: "The tag's name or slug.", validate: z.string().min(1, "must not be empty") }) },
+    resolve: (query, _root, args, ctx) => ctx.services.tags.find(args.name, query),
   }),
 }));
 
 const CreateTagInput = builder.inputType("CreateTagInput", {
+  description: "A new tag.",
   fields: (t) => ({
-    name: t.string({ required: true, validate: TagFields.name }),
-    color: t.string({ description: "#RRGGBB", validate: TagFields.color }),
-    description: t.string({ validate: TagFields.description }),
+    name: t.string({ required: true, description: "1–64 characters with at least one letter or digit; unique (and so is its slug).", validate: tagName }),
+    color: t.string({ description: "#RRGGBB", validate: tagColor }),
+    description: t.string({ description: "At most 500 characters.", validate: tagDescription }),
   }),
 });
 const UpdateTagInput = builder.inputType("UpdateTagInput", {
+  description: "Only the fields given change; null clears an optional field.",
   fields: (t) => ({
-    id: t.globalID({ required: true, for: TagRef }),
-    name: t.string({ validate: TagFields.name }),
-    color: t.string({ description: "#RRGGBB; null clears it.", validate: TagFields.color }),
-    description: t.string({ validate: TagFields.description }),
+    id: t.globalID({ required: true, for: TagRef, description: "The tag's global ID." }),
+    name: t.string({ description: "A new name (its slug follows).", validate: tagName }),
+    color: t.string({ description: "#RRGGBB; null clears it.", validate: tagColor }),
+    description: t.string({ description: "Null clears it.", validate: tagDescription }),
   }),
 });
 
-const TagPayload = builder.simpleObject("TagPayload", { fields: (t) => ({ tag: t.field({ type: TagRef }) }) });
-const DeleteTagPayload = builder.simpleObject("DeleteTagPayload", { fields: (t) => ({ deletedTagId: t.id() }) });
+const TagPayload = builder.simpleObject("TagPayload", { fields: (t) => ({ tag: t.field({ type: TagRef, description: "The tag after the change." }) }) });
+const DeleteTagPayload = builder.simpleObject("DeleteTagPayload", { fields: (t) => ({ deletedTagId: t.id({ description: "Global ID of the deleted tag." }) }) });
 const TagArtifactPayload = builder.simpleObject("TagArtifactPayload", {
-  fields: (t) => ({ artifact: t.field({ type: ArtifactRef }), tag: t.field({ type: TagRef }) }),
+  fields: (t) => ({
+    artifact: t.field({ type: ArtifactRef, description: "The artifact after the change." }),
+    tag: t.field({ type: TagRef, description: "The tag." }),
+  }),
 });
 
 builder.mutationFields((t) => ({
   createTag: t.field({
     type: TagPayload,
+    description: "Creates a tag. Fails with AlreadyExistsError when its name or slug is taken.",
     errors: { types: writeErrors, directResult: true },
     args: { input: t.arg({ type: CreateTagInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ tag: await ctx.services.tags.create(input) }),
   }),
   updateTag: t.field({
     type: TagPayload,
+    description: "Renames or recolours a tag.",
     errors: { types: writeErrors, directResult: true },
     args: { input: t.arg({ type: UpdateTagInput, required: true }) },
     resolve: async (_r, { input }, ctx) => {
@@ -65,7 +114,7 @@ builder.mutationFields((t) => ({
     type: DeleteTagPayload,
     description: "Deletes a tag and removes it from every artifact.",
     errors: { types: writeErrors, directResult: true },
-    args: { id: t.arg.globalID({ required: true, for: TagRef }) },
+    args: { id: t.arg.globalID({ required: true, for: TagRef, description: "The tag's global ID." }) },
     resolve: async (_r, args, ctx) => {
       const tag = await ctx.services.tags.delete(args.id.id);
       return { deletedTagId: encodeGlobalID("Tag", tag.id) };
@@ -76,8 +125,8 @@ builder.mutationFields((t) => ({
     description: "Puts a tag on an artifact; doing it twice is harmless.",
     errors: { types: writeErrors, directResult: true },
     args: {
-      artifactId: t.arg.globalID({ required: true, for: ArtifactRef }),
-      tagId: t.arg.globalID({ required: true, for: TagRef }),
+      artifactId: t.arg.globalID({ required: true, for: ArtifactRef, description: "The artifact's global ID." }),
+      tagId: t.arg.globalID({ required: true, for: TagRef, description: "The tag's global ID." }),
     },
     resolve: async (_r, args, ctx) => {
       await ctx.services.tags.tagArtifact(args.artifactId.id, args.tagId.id);
@@ -86,10 +135,11 @@ builder.mutationFields((t) => ({
   }),
   untagArtifact: t.field({
     type: TagArtifactPayload,
+    description: "Takes a tag off an artifact; harmless when it was not on.",
     errors: { types: writeErrors, directResult: true },
     args: {
-      artifactId: t.arg.globalID({ required: true, for: ArtifactRef }),
-      tagId: t.arg.globalID({ required: true, for: TagRef }),
+      artifactId: t.arg.globalID({ required: true, for: ArtifactRef, description: "The artifact's global ID." }),
+      tagId: t.arg.globalID({ required: true, for: TagRef, description: "The tag's global ID." }),
     },
     resolve: async (_r, args, ctx) => {
       await ctx.services.tags.untagArtifact(args.artifactId.id, args.tagId.id);

@@ -1,14 +1,26 @@
-// Tags: global labels with a unique name and slug, attached to artifacts.
-import type { Db } from "../../db/client.js";
-import { Prisma } from "../../db/client.js";
+// Tags: global labels with a unique name and slug (the Tag table), and their links to artifacts
+// (ArtifactTag). The artifacts module asks this service for both (ArtifactTagging).
+import type { Database } from "../../db/index.js";
+import { isUniqueViolation, type Prisma } from "../../db/index.js";
 import type { Tag } from "../../generated/prisma/client.js";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
-import { COLOR, slugify } from "../artifacts/names.js";
+import { COLOR, COLOR_RULE } from "../../lib/rules.js";
+import type { ArtifactService, ArtifactTagging } from "../artifacts/index.js";
 
 export interface TagInput {
   name?: string | null;
   color?: string | null;
   description?: string | null;
+}
+
+/** URL-safe slug of a tag name: "Data Science!" → "data-science". */
+export function slugify(name: string): string {
+  return name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
 }
 
 /** Validated create data for a tag name; `field` names the input in errors. */
@@ -17,21 +29,28 @@ export function newTagData(name: string, field: string, extra: TagInput = {}) {
   if (trimmed.length === 0 || trimmed.length > 64) throw new InvalidInputError(field, "a tag name must be 1–64 characters");
   const slug = slugify(trimmed);
   if (slug === "") throw new InvalidInputError(field, `tag name "${name}" needs at least one letter or digit`);
-  if (extra.color != null && !COLOR.test(extra.color)) throw new InvalidInputError("input.color", "must be #RRGGBB");
+  if (extra.color != null && !COLOR.test(extra.color)) throw new InvalidInputError("input.color", COLOR_RULE);
   return { name: trimmed, slug, color: extra.color ?? null, description: extra.description ?? null };
 }
 
-export class TagService {
-  constructor(private readonly db: Db) {}
+const byNameOrSlug = (name: string): Prisma.TagWhereInput => ({ OR: [{ name }, { slug: name }] });
+
+type Page = Omit<Prisma.TagFindManyArgs, "where" | "orderBy">;
+
+export class TagService implements ArtifactTagging {
+  constructor(
+    private readonly db: Database,
+    private readonly artifacts: ArtifactService,
+  ) {}
 
   async create(input: { name: string; color?: string | null; description?: string | null }): Promise<Tag> {
     const data = newTagData(input.name, "input.name", input);
-    const clash = await this.db.tag.findFirst({ where: { OR: [{ name: data.name }, { slug: data.slug }] } });
+    const clash = await this.db.prisma.tag.findFirst({ where: { OR: [{ name: data.name }, { slug: data.slug }] } });
     if (clash) throw new AlreadyExistsError("Tag", clash.name === data.name ? "name" : "slug", clash.name === data.name ? data.name : data.slug);
     try {
-      return await this.db.tag.create({ data });
+      return await this.db.prisma.tag.create({ data });
     } catch (err) {
-      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") throw new AlreadyExistsError("Tag", "name", data.name);
+      if (isUniqueViolation(err)) throw new AlreadyExistsError("Tag", "name", data.name);
       throw err;
     }
   }
@@ -41,54 +60,94 @@ export class TagService {
     const data: Prisma.TagUpdateInput = {};
     if (input.name != null) {
       const fresh = newTagData(input.name, "input.name");
-      const clash = await this.db.tag.findFirst({ where: { id: { not: id }, OR: [{ name: fresh.name }, { slug: fresh.slug }] } });
+      const clash = await this.db.prisma.tag.findFirst({ where: { id: { not: id }, OR: [{ name: fresh.name }, { slug: fresh.slug }] } });
       if (clash) throw new AlreadyExistsError("Tag", "name", fresh.name);
       data.name = fresh.name;
       data.slug = fresh.slug;
     }
     if (input.color !== undefined) {
-      if (input.color !== null && !COLOR.test(input.color)) throw new InvalidInputError("input.color", "must be #RRGGBB");
+      if (input.color !== null && !COLOR.test(input.color)) throw new InvalidInputError("input.color", COLOR_RULE);
       data.color = input.color;
     }
     if (input.description !== undefined) data.description = input.description;
-    return this.db.tag.update({ where: { id }, data });
+    try {
+      return await this.db.prisma.tag.update({ where: { id }, data });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AlreadyExistsError("Tag", "name", input.name ?? "");
+      throw err;
+    }
   }
 
   async delete(id: string): Promise<Tag> {
     const tag = await this.byId(id);
-    await this.db.tag.delete({ where: { id } });
+    await this.db.prisma.tag.delete({ where: { id } });
     return tag;
   }
 
   async byId(id: string): Promise<Tag> {
-    const tag = await this.db.tag.findUnique({ where: { id } });
+    const tag = await this.db.prisma.tag.findUnique({ where: { id } });
     if (!tag) throw new NotFoundError("Tag", id);
     return tag;
+  }
+
+  /** A page of tags by name; `query` is the GraphQL layer's selection and paging. */
+  list<Q extends Page>(query: Q) {
+    return this.db.prisma.tag.findMany({ ...query, orderBy: [{ name: "asc" }, { id: "asc" }] });
+  }
+
+  count(): Promise<number> {
+    return this.db.prisma.tag.count();
+  }
+
+  /** One tag by name or slug with `query`'s selection, or null. */
+  find<Q extends Omit<Prisma.TagFindFirstArgs, "where">>(nameOrSlug: string, query?: Q) {
+    return this.db.prisma.tag.findFirst({ ...query, where: byNameOrSlug(nameOrSlug) });
   }
 
   /** Attaches a tag to an artifact; attaching twice is harmless. */
   async tagArtifact(artifactId: string, tagId: string): Promise<void> {
     await this.requireBoth(artifactId, tagId);
-    await this.db.artifactTag.upsert({
-      where: { artifactId_tagId: { artifactId, tagId } },
-      create: { artifactId, tagId },
-      update: {},
+    await this.db.transaction(async ({ prisma: tx }) => {
+      await tx.artifactTag.upsert({ where: { artifactId_tagId: { artifactId, tagId } }, create: { artifactId, tagId }, update: {} });
+      await this.artifacts.touch(artifactId, tx);
     });
-    await this.db.artifact.update({ where: { id: artifactId }, data: { updatedAt: new Date() } });
   }
 
   async untagArtifact(artifactId: string, tagId: string): Promise<void> {
     await this.requireBoth(artifactId, tagId);
-    await this.db.artifactTag.deleteMany({ where: { artifactId, tagId } });
-    await this.db.artifact.update({ where: { id: artifactId }, data: { updatedAt: new Date() } });
+    await this.db.transaction(async ({ prisma: tx }) => {
+      await tx.artifactTag.deleteMany({ where: { artifactId, tagId } });
+      await this.artifacts.touch(artifactId, tx);
+    });
+  }
+
+  /** Tags of each collection's artifacts (by name), for Collection.tags: one statement for every collection asked. */
+  async ofCollections(collectionIds: readonly string[]): Promise<Tag[][]> {
+    const rows = await this.db.prisma.artifactTag.findMany({
+      where: { artifact: { collectionId: { in: [...collectionIds] } } },
+      select: { tag: true, artifact: { select: { collectionId: true } } },
+    });
+    const byCollection = new Map(collectionIds.map((id) => [id, new Map<string, Tag>()]));
+    for (const r of rows) byCollection.get(r.artifact.collectionId)?.set(r.tag.id, r.tag);
+    return collectionIds.map((id) => [...(byCollection.get(id)?.values() ?? [])].sort((a, b) => a.name.localeCompare(b.name)));
+  }
+
+  // ---- ArtifactTagging
+
+  async attachByNames(tx: Prisma.TransactionClient, artifactId: string, names: readonly string[], field: string): Promise<void> {
+    for (const name of new Set(names)) {
+      const tag = (await tx.tag.findFirst({ where: byNameOrSlug(name), select: { id: true } })) ?? (await tx.tag.create({ data: newTagData(name, field), select: { id: true } }));
+      await tx.artifactTag.upsert({ where: { artifactId_tagId: { artifactId, tagId: tag.id } }, create: { artifactId, tagId: tag.id }, update: {} });
+    }
+  }
+
+  artifactWhere(tag: string): Prisma.ArtifactWhereInput {
+    return { tags: { some: { tag: byNameOrSlug(tag) } } };
   }
 
   private async requireBoth(artifactId: string, tagId: string) {
-    const [artifact, tag] = await Promise.all([
-      this.db.artifact.findUnique({ where: { id: artifactId }, select: { id: true } }),
-      this.db.tag.findUnique({ where: { id: tagId }, select: { id: true } }),
-    ]);
-    if (!artifact) throw new NotFoundError("Artifact", artifactId);
+    const [artifact, tag] = await Promise.all([this.artifacts.existing([artifactId]), this.db.prisma.tag.findUnique({ where: { id: tagId }, select: { id: true } })]);
+    if (artifact.length === 0) throw new NotFoundError("Artifact", artifactId);
     if (!tag) throw new NotFoundError("Tag", tagId);
   }
 }

@@ -1,7 +1,7 @@
 // scores.recompute: rebuilds every artifact's score aggregate and sort key (RatingService.recomputeAll)
 // as a job, so the admin who starts it (recomputeScores) can watch it and it survives a restart.
 import { z } from "zod";
-import { defineJobKind } from "../registry.js";
+import { defineJobKind } from "../../jobs/index.js";
 
 export interface ScoreRecomputer {
   recomputeAll(): Promise<{ artifactCount: number; ratingCount: number }>;

@@ -3,11 +3,11 @@
 // thousand dashboards paid a thousand identical executions per progress report. When a subscribe
 // resolver yields a payload marked with sharedPayload() (the same object to every subscriber of
 // an event, never changed afterwards), subscriptions whose document, operation name, variables
-// and viewer (token, name, scopes) are identical share one result. Anything else runs as before.
+// and principal (kind, id, name, scopes) are identical share one result. Anything else runs as before.
 import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from "graphql";
 import { isAsyncIterable, mapAsyncIterator, type Plugin } from "graphql-yoga";
-import type { Viewer } from "../modules/auth/viewer.js";
-import type { Context } from "./context.js";
+import type { Principal } from "../../lib/principal.js";
+import type { Context } from "../context.js";
 
 const shareable = new WeakSet<object>();
 
@@ -39,25 +39,25 @@ function documentKey(document: DocumentNode): string {
   return `#${id}`;
 }
 
-/** Who is asking, as far as a resolver can tell: everything in the viewer. */
-export function viewerKey(viewer: Viewer): string {
-  return JSON.stringify([viewer.anonymous, viewer.tokenId, viewer.name, [...viewer.scopes].sort()]);
+/** Who is asking, as far as a resolver can tell: everything in the principal. */
+export function principalKey(principal: Principal): string {
+  return JSON.stringify([principal.kind, principal.id, principal.name, [...principal.scopes].sort()]);
 }
 
 /** The key under which two subscriptions get the same result for the same event; null when they cannot share. */
-export function subscriptionKey(args: Pick<ExecutionArgs, "document" | "operationName" | "variableValues">, viewer: Viewer | undefined): string | null {
-  if (!viewer) return null;
+export function subscriptionKey(args: Pick<ExecutionArgs, "document" | "operationName" | "variableValues">, principal: Principal | undefined): string | null {
+  if (!principal) return null;
   let variables: string;
   try {
     variables = JSON.stringify(args.variableValues ?? {});
   } catch {
     return null;
   }
-  return JSON.stringify([documentKey(args.document), args.operationName ?? null, variables, viewerKey(viewer)]);
+  return JSON.stringify([documentKey(args.document), args.operationName ?? null, variables, principalKey(principal)]);
 }
 
 /**
- * Each event runs with a copy of the subscription's context: the same viewer, services and request
+ * Each event runs with a copy of the subscription's context: the same principal, services and request
  * id, but a new identity, so loaders and caches that Pothos keeps per context (dataloaders, the
  * Prisma plugin's model loaders, auth scope results) start empty for every event instead of
  * answering a later event with what an earlier one read.
@@ -90,7 +90,7 @@ function executeEvent(args: ExecutionArgs, key: string | null, payload: unknown)
 export function useSharedSubscriptionResults(): Plugin<Context> {
   return {
     onSubscribe({ args, setSubscribeFn }) {
-      const key = subscriptionKey(args, (args.contextValue as Partial<Context> | undefined)?.viewer);
+      const key = subscriptionKey(args, (args.contextValue as Partial<Context> | undefined)?.principal);
       setSubscribeFn(async (a: ExecutionArgs) => {
         const stream = await createSourceEventStream(a);
         if (!isAsyncIterable(stream)) return stream;

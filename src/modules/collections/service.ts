@@ -1,0 +1,82 @@
+// Collections: named sets of artifacts (the Collection table). The "default" collection is made
+// on first use, so a fresh install can add artifacts without creating one.
+import type { Database } from "../../db/index.js";
+import { isUniqueViolation, type Prisma } from "../../db/index.js";
+import type { Collection } from "../../generated/prisma/client.js";
+import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
+
+export const DEFAULT_COLLECTION = "default";
+export const COLLECTION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const COLLECTION_NAME_RULE = "must be 1–64 letters, digits or . _ -, starting with a letter or digit";
+
+export interface CreateCollectionInput {
+  name: string;
+  version?: string | null;
+  description?: string | null;
+}
+
+type Page = Omit<Prisma.CollectionFindManyArgs, "where" | "orderBy">;
+
+export class CollectionService {
+  constructor(private readonly db: Database) {}
+
+  async create(input: CreateCollectionInput): Promise<Collection> {
+    if (!COLLECTION_NAME.test(input.name)) throw new InvalidInputError("input.name", COLLECTION_NAME_RULE);
+    try {
+      return await this.db.prisma.collection.create({
+        data: { name: input.name, version: input.version ?? "1.0.0", description: input.description ?? null },
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AlreadyExistsError("Collection", "name", input.name);
+      throw err;
+    }
+  }
+
+  /** A page of collections by name; `query` is the GraphQL layer's selection and paging. */
+  list<Q extends Page>(query: Q) {
+    return this.db.prisma.collection.findMany({ ...query, orderBy: [{ name: "asc" }, { id: "asc" }] });
+  }
+
+  count(): Promise<number> {
+    return this.db.prisma.collection.count();
+  }
+
+  /** One collection by name with `query`'s selection, or null. */
+  findByName<Q extends Omit<Prisma.CollectionFindUniqueArgs, "where">>(name: string, query?: Q) {
+    return this.db.prisma.collection.findUnique({ ...query, where: { name } });
+  }
+
+  async byName(name: string): Promise<Collection> {
+    const c = await this.db.prisma.collection.findUnique({ where: { name } });
+    if (!c) throw new NotFoundError("Collection", name);
+    return c;
+  }
+
+  /** Just the id of a named collection, or null. */
+  async idOf(name: string): Promise<string | null> {
+    return (await this.db.prisma.collection.findUnique({ where: { name }, select: { id: true } }))?.id ?? null;
+  }
+
+  /**
+   * The named collection, or the default one (made when missing) when none is named. The default
+   * is created outside any transaction, and a lost race is success: two first writes at once must
+   * not fail (PostgreSQL would abort the transaction).
+   */
+  async resolve(name: string | null | undefined): Promise<Collection> {
+    const wanted = name ?? DEFAULT_COLLECTION;
+    const found = await this.db.prisma.collection.findUnique({ where: { name: wanted } });
+    if (found) return found;
+    if (wanted !== DEFAULT_COLLECTION) throw new NotFoundError("Collection", wanted);
+    try {
+      return await this.db.prisma.collection.create({ data: { name: DEFAULT_COLLECTION } });
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      return this.byName(DEFAULT_COLLECTION);
+    }
+  }
+
+  /** The `where` fragment for "artifacts in the named collection" (the artifacts module's filter). */
+  artifactWhere(name: string): Prisma.ArtifactWhereInput {
+    return { collection: { name } };
+  }
+}

@@ -1,0 +1,15 @@
+// mcp: MCP servers (owns the McpServer, McpServerEnv, McpDeployment, McpHealth and McpHealthCheck
+// tables): the registry, sealed environment values, deployment and live health.
+import type { McpService } from "./service.js";
+import "./events.js";
+
+export { McpService } from "./service.js";
+export { mcpHealthSweepKind, MCP_HEALTH_SWEEP } from "./health-sweep-job.js";
+export { mcpHealthScheduler, enqueueSweep } from "./scheduler.js";
+export type { McpHealthChangedEvent, McpHealthStatusName } from "./events.js";
+
+declare module "../../lib/services.js" {
+  interface Services {
+    mcp: McpService;
+  }
+}

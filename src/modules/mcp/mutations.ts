@@ -1,0 +1,168 @@
+// MCP servers: the mutations (register, update, remove, env, deploy, undeploy, check health) and
+// the errors only they return.
+import type { ArgBuilder } from "@pothos/core";
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import { z } from "zod";
+import { builder } from "../../graphql/builder.js";
+import { ErrorInterface, writeErrors } from "../../graphql/errors.js";
+import { InvalidInputError } from "../../lib/errors.js";
+import type { DeployResult } from "./deploy.js";
+import { MissingEnvError, SecretKeyError, SettingsFileError } from "./errors.js";
+import { DeployMcpServerInput, McpEnvValueInput, McpServerInput, serverDocument } from "./inputs.js";
+import type { ServerJson } from "./server-json.js";
+import { McpHealthRef, McpServerRef } from "./types.js";
+
+builder.objectType(SettingsFileError, {
+  name: "SettingsFileError",
+  description: "The client settings file cannot be changed safely (e.g. it is not valid JSON); it was left unchanged.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (v) => v instanceof SettingsFileError,
+  fields: (t) => ({
+    path: t.exposeString("path"),
+    reason: t.exposeString("reason"),
+  }),
+});
+
+builder.objectType(MissingEnvError, {
+  name: "MissingEnvError",
+  description: "Required environment variables are not set (see McpServer.missingEnv).",
+  interfaces: [ErrorInterface],
+  isTypeOf: (v) => v instanceof MissingEnvError,
+  fields: (t) => ({ names: t.exposeStringList("names") }),
+});
+
+builder.objectType(SecretKeyError, {
+  name: "SecretKeyError",
+  description: "Secret values cannot be stored or read: no key is configured, or it is not the key they were sealed with.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (v) => v instanceof SecretKeyError,
+  fields: () => ({}),
+});
+
+/** Exactly one of the typed input and the verbatim document. */
+function documentFrom(input: unknown, serverJson: unknown): ServerJson {
+  const given = [input, serverJson].filter((v) => v !== null && v !== undefined);
+  if (given.length !== 1) throw new InvalidInputError("input", "give exactly one of input or serverJson");
+  const parsed = serverDocument.safeParse(given[0]);
+  // The args were validated at the edge; this only narrows the type.
+  if (!parsed.success) throw new InvalidInputError(input != null ? "input" : "serverJson", parsed.error.issues[0]?.message ?? "is not a valid server.json");
+  return parsed.data;
+}
+
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer X> ? X : never;
+const serverArgs = (t: { arg: ArgBuilder<Types> }) => ({
+  input: t.arg({ type: McpServerInput, validate: serverDocument }),
+  serverJson: t.arg({
+    type: "JSON",
+    description: "A server.json document (2025-09-29), verbatim, instead of input.",
+    validate: serverDocument,
+  }),
+});
+
+const ServerPayload = (name: string) =>
+  builder.simpleObject(name, { fields: (t) => ({ server: t.field({ type: McpServerRef }) }) });
+const RegisterMcpServerPayload = ServerPayload("RegisterMcpServerPayload");
+const UpdateMcpServerPayload = ServerPayload("UpdateMcpServerPayload");
+const SetMcpServerEnvPayload = ServerPayload("SetMcpServerEnvPayload");
+
+const RemoveMcpServerPayload = builder.simpleObject("RemoveMcpServerPayload", {
+  fields: (t) => ({ removedServerId: t.id(), name: t.string() }),
+});
+
+const SettingsChangeKindEnum = builder.enumType("McpSettingsChangeKind", { values: ["ADDED", "CHANGED", "REMOVED"] as const });
+const McpSettingsChange = builder.simpleObject("McpSettingsChange", {
+  description: "One leaf changed in the settings file. Secret values show as ****.",
+  fields: (t) => ({
+    kind: t.field({ type: SettingsChangeKindEnum }),
+    path: t.string({ description: "Dotted path, e.g. mcpServers.weather.env.API_KEY." }),
+    before: t.field({ type: "JSON", nullable: true }),
+    after: t.field({ type: "JSON", nullable: true }),
+  }),
+});
+
+const McpSettingsUpdate = builder.objectRef<DeployResult>("McpSettingsUpdate").implement({
+  description: "What a deploy or undeploy did (or, in a dry run, would do) to a settings file.",
+  fields: (t) => ({
+    server: t.field({ type: McpServerRef, resolve: (r) => r.server }),
+    settingsPath: t.exposeString("settingsPath"),
+    entryName: t.exposeString("entryName"),
+    dryRun: t.exposeBoolean("dryRun"),
+    changed: t.exposeBoolean("changed", { description: "False when the entry was already as wanted (nothing written)." }),
+    changes: t.field({ type: [McpSettingsChange], resolve: (r) => r.changes }),
+    backupPath: t.exposeString("backupPath", { nullable: true, description: "The copy made before writing; null when nothing was written or the file is new." }),
+  }),
+});
+
+const CheckMcpServerHealthPayload = builder.simpleObject("CheckMcpServerHealthPayload", {
+  fields: (t) => ({ server: t.field({ type: McpServerRef }), health: t.field({ type: McpHealthRef }) }),
+});
+
+const deployErrors = [...writeErrors, SettingsFileError, MissingEnvError, SecretKeyError];
+
+builder.mutationFields((t) => ({
+  registerMcpServer: t.field({
+    type: RegisterMcpServerPayload,
+    description: "Registers a server from server.json (typed input, or the document verbatim). AlreadyExistsError when the name is taken.",
+    errors: { types: writeErrors, directResult: true },
+    args: serverArgs(t),
+    resolve: async (_root, args, ctx) => ({ server: await ctx.services.mcp.registry.register(documentFrom(args.input, args.serverJson)) }),
+  }),
+  updateMcpServer: t.field({
+    type: UpdateMcpServerPayload,
+    description: "Replaces the server's definition with a new server.json; env values and deployments are kept (redeploy to apply).",
+    errors: { types: writeErrors, directResult: true },
+    args: { id: t.arg.globalID({ required: true, for: McpServerRef }), ...serverArgs(t) },
+    resolve: async (_root, args, ctx) => ({ server: await ctx.services.mcp.registry.update(args.id.id, documentFrom(args.input, args.serverJson)) }),
+  }),
+  removeMcpServer: t.field({
+    type: RemoveMcpServerPayload,
+    description: "Removes a server that is deployed nowhere (undeploy first).",
+    errors: { types: writeErrors, directResult: true },
+    args: { id: t.arg.globalID({ required: true, for: McpServerRef }) },
+    resolve: async (_root, args, ctx) => {
+      const removed = await ctx.services.mcp.registry.remove(args.id.id);
+      return { removedServerId: encodeGlobalID("McpServer", removed.id), name: removed.name };
+    },
+  }),
+  setMcpServerEnv: t.field({
+    type: SetMcpServerEnvPayload,
+    description: "Sets (or, with value null, unsets) environment values. Secrets are write-only and encrypted at rest.",
+    errors: { types: [...writeErrors, SecretKeyError], directResult: true },
+    args: {
+      id: t.arg.globalID({ required: true, for: McpServerRef }),
+      values: t.arg({ type: [McpEnvValueInput], required: true, validate: z.array(z.unknown()).max(100, "must list at most 100 values") }),
+    },
+    resolve: async (_root, args, ctx) => ({
+      server: await ctx.services.mcp.setEnv(
+        args.id.id,
+        args.values.map((v) => ({ name: v.name, value: v.value ?? null, isSecret: v.isSecret ?? null })),
+      ),
+    }),
+  }),
+  deployMcpServer: t.field({
+    type: McpSettingsUpdate,
+    description: "Writes mcpServers[<shortName>] = {command, args, env} into a client settings file (backed up, atomic, idempotent). dryRun returns the diff only.",
+    errors: { types: deployErrors, directResult: true },
+    args: { id: t.arg.globalID({ required: true, for: McpServerRef }), input: t.arg({ type: DeployMcpServerInput }) },
+    resolve: (_root, args, ctx) => ctx.services.mcp.deployments.deploy(args.id.id, { settingsPath: args.input?.settingsPath, dryRun: args.input?.dryRun }),
+  }),
+  undeployMcpServer: t.field({
+    type: McpSettingsUpdate,
+    description: "Removes exactly this server's entry from the settings file it was deployed to.",
+    errors: { types: deployErrors, directResult: true },
+    args: { id: t.arg.globalID({ required: true, for: McpServerRef }), input: t.arg({ type: DeployMcpServerInput }) },
+    resolve: (_root, args, ctx) => ctx.services.mcp.deployments.undeploy(args.id.id, { settingsPath: args.input?.settingsPath, dryRun: args.input?.dryRun }),
+  }),
+  checkMcpServerHealth: t.field({
+    type: CheckMcpServerHealthPayload,
+    description: "Runs a health check now (MCP handshake and tools/list) and records it.",
+    errors: { types: writeErrors, directResult: true },
+    args: { id: t.arg.globalID({ required: true, for: McpServerRef }) },
+    resolve: async (_root, args, ctx) => {
+      await ctx.services.mcp.health.check(args.id.id);
+      const [server, health] = await Promise.all([ctx.services.mcp.registry.find(args.id.id), ctx.services.mcp.health.views([args.id.id])]);
+      return { server, health: health[0] ?? { serverId: server.id, status: "UNKNOWN" as const, row: null } };
+    },
+  }),
+}));
+
