@@ -88,7 +88,8 @@ export function postgresChangeSignals(url: string, logger: Logger): ChangeSignal
       return listening ? epoch * 1_000_000_000 + (counts.get(topic) ?? 0) : null;
     },
     async announce(tx, topic) {
-      await tx.query(sql`SELECT pg_notify(${CHANNEL}, ${topic})`);
+      // execute, not query: pg_notify returns void, which has no column type to read back.
+      await tx.execute(sql`SELECT pg_notify(${CHANNEL}, ${topic})`);
     },
     async close() {
       closed = true;

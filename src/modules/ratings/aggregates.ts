@@ -91,7 +91,7 @@ export class ScoreStore {
     const keys = [...new Set(artifactIds)].sort().map((id) => `ratings:${id}`);
     // In key order, so two multi-artifact writers cannot deadlock.
     for (const part of chunks(keys)) {
-      await tx.query(sql`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(${part}::text[]) AS k ORDER BY k`);
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(${part}::text[]) AS k ORDER BY k`);
     }
   }
 
