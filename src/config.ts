@@ -1,6 +1,7 @@
 // Environment → one typed, validated config object. Every variable is documented in the README.
 import { z } from "zod";
 import { providerOf, type Provider } from "./db/provider.js";
+import { ConfigError } from "./lib/errors.js";
 import { mcpConfig, mcpEnvSchema, type McpConfig } from "./modules/mcp/config.js";
 
 const bool = z
@@ -59,7 +60,7 @@ export interface Config {
   jobs: { concurrency: number; pollMs: number; leaseMs: number; backoffMs: number; backoffMaxMs: number; hitlTimeoutMs: number };
 }
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

@@ -1,109 +1,38 @@
-// The skillgraph CLI: serve, db, token, schema. The app and the GraphQL schema are imported only by
-// the commands that need them, so the commands that agents' session hooks call (medallion, rate,
-// token) start without loading every module's schema.
-import { readFileSync, writeFileSync } from "node:fs";
+// The skillgraph CLI. Each top-level command's file is loaded only when that command runs (all of
+// them for --help), so the commands agents' session hooks call (medallion, token) start without
+// loading the server, the schema or the other modules.
 import { Command } from "commander";
-import { ConfigError } from "./config.js";
-import { migrate, migrationStatus, resetDatabase } from "./db/migrator.js";
-import { DomainError } from "./lib/errors.js";
-import { registerTokenCommands } from "./modules/auth/cli.js";
-import { registerJobCommands } from "./modules/jobs/cli.js";
-import { registerMedallionCommands } from "./modules/medallions/cli.js";
-import { registerMcpCommands } from "./modules/mcp/cli.js";
-import { registerMarketplaceCommands } from "./modules/marketplace/cli.js";
-import { registerRatingCommands } from "./modules/ratings/cli.js";
+import { ConfigError, DomainError } from "./lib/errors.js";
 
-import { config, stopOnSignals } from "./cli/context.js";
+type Register = (program: Command) => void;
+
+const platform = () => import("./cli/platform.js").then((m) => m.registerPlatformCommands);
+const jobs = () => import("./modules/jobs/cli.js").then((m) => m.registerJobCommands);
+const ratings = () => import("./modules/ratings/cli.js").then((m) => m.registerRatingCommands);
+
+/** Top-level command → the loader of the function that registers it (and its siblings). */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  serve: platform,
+  db: platform,
+  schema: platform,
+  token: () => import("./modules/auth/cli.js").then((m) => m.registerTokenCommands),
+  worker: jobs,
+  jobs,
+  rate: ratings,
+  show: ratings,
+  medallion: () => import("./modules/medallions/cli.js").then((m) => m.registerMedallionCommands),
+  mcp: () => import("./modules/mcp/cli.js").then((m) => m.registerMcpCommands),
+  marketplace: () => import("./modules/marketplace/cli.js").then((m) => m.registerMarketplaceCommands),
+};
 
 const program = new Command()
   .name("skillgraph")
   .description("skillgraph: one GraphQL graph over a team's agent-skill platform")
   .showHelpAfterError();
 
-program
-  .command("serve")
-  .description("Start the API server (migrates the database first unless SKILLGRAPH_MIGRATE_ON_START=false)")
-  .option("-p, --port <port>", "port to listen on (default: PORT or 4000)")
-  .option("-H, --host <host>", "address to bind (default: HOST or 127.0.0.1)")
-  .option("--no-worker", "do not run job workers in this process (run `skillgraph worker` elsewhere)")
-  .action(async (opts: { port?: string; host?: string; worker: boolean }) => {
-    const { createApp } = await import("./app.js");
-    const app = await createApp(config({ PORT: opts.port, HOST: opts.host, SKILLGRAPH_WORKER_CONCURRENCY: opts.worker ? undefined : "0" }));
-    const url = await app.start();
-    app.logger.info("skillgraph listening", { graphql: `${url}/graphql`, database: app.database.provider });
-    stopOnSignals(app);
-  });
-
-const db = program.command("db").description("Database: create, migrate, inspect, reset");
-db.command("init")
-  .description("Create the database (SQLite file or PostgreSQL schema) and apply all migrations")
-  .action(async () => {
-    const applied = await migrate(config().databaseUrl);
-    console.log(applied.length ? `Applied ${applied.length} migration(s):\n  ${applied.join("\n  ")}` : "Database is up to date.");
-  });
-db.command("migrate")
-  .description("Apply pending migrations")
-  .action(async () => {
-    const applied = await migrate(config().databaseUrl);
-    console.log(applied.length ? `Applied ${applied.length} migration(s):\n  ${applied.join("\n  ")}` : "No pending migrations.");
-  });
-db.command("status")
-  .description("List applied and pending migrations")
-  .option("--json", "print JSON")
-  .action(async (opts: { json?: boolean }) => {
-    const s = await migrationStatus(config().databaseUrl);
-    if (opts.json) return console.log(JSON.stringify(s, null, 2));
-    console.log(`Provider: ${s.provider}`);
-    console.log(`Applied (${s.applied.length}):`);
-    for (const m of s.applied) console.log(`  ${m.name}${m.checksumMatches ? "" : "  (file changed since it was applied!)"}`);
-    console.log(`Pending (${s.pending.length}):`);
-    for (const m of s.pending) console.log(`  ${m}`);
-    if (s.failed.length) console.log(`Failed (${s.failed.length}):\n  ${s.failed.join("\n  ")}`);
-    if (s.pending.length || s.failed.length) process.exitCode = 1;
-  });
-db.command("reset")
-  .description("Drop all data and re-apply migrations (needs --force)")
-  .option("--force", "really destroy all data")
-  .action(async (opts: { force?: boolean }) => {
-    if (!opts.force) {
-      console.error("db reset destroys all data. Run again with --force to do it.");
-      process.exitCode = 2;
-      return;
-    }
-    const applied = await resetDatabase(config().databaseUrl);
-    console.log(`Database reset; applied ${applied.length} migration(s).`);
-  });
-
-// Each domain adds its own commands.
-for (const register of [registerTokenCommands, registerJobCommands, registerMedallionCommands, registerRatingCommands, registerMcpCommands, registerMarketplaceCommands]) register(program);
-
-const schema = program.command("schema").description("The GraphQL schema");
-schema
-  .command("print")
-  .description("Print the SDL (sorted), or write it to a file, or check a file against it")
-  .option("-o, --output <file>", "write to this file")
-  .option("--check <file>", "exit 1 if this file differs from the schema the code builds")
-  .action(async (opts: { output?: string; check?: string }) => {
-    const { printSdl } = await import("./schema.js");
-    const sdl = printSdl();
-    if (opts.check) {
-      let current = "";
-      try {
-        current = readFileSync(opts.check, "utf8");
-      } catch {
-        // a missing file is drift too
-      }
-      if (current !== sdl) {
-        console.error(`${opts.check} does not match the schema built from the code. Run: npm run schema:print`);
-        process.exitCode = 1;
-      } else console.log(`${opts.check} matches the code.`);
-      return;
-    }
-    if (opts.output) {
-      writeFileSync(opts.output, sdl);
-      console.log(`Wrote ${opts.output}`);
-    } else process.stdout.write(sdl);
-  });
+const requested = process.argv[2];
+const loaders = requested !== undefined && Object.hasOwn(COMMANDS, requested) ? [COMMANDS[requested]] : [...new Set(Object.values(COMMANDS))];
+for (const register of await Promise.all(loaders.flatMap((load) => (load ? [load()] : [])))) register(program);
 
 try {
   await program.parseAsync(process.argv);

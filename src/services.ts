@@ -2,24 +2,17 @@
 // bus, with the job kinds the modules register and the background tasks (workers, schedulers) a
 // process may run. `serve`, `worker` and every CLI command build their services here, so a change
 // made from the CLI publishes its events and takes the same paths as one made over GraphQL.
+// Each module is imported when its service is first built: a CLI command that needs one service
+// (createServicesFor) loads that module and what it depends on, not the whole application.
 import type { Config } from "./config.js";
 import type { Database } from "./db/index.js";
 import type { EventBus } from "./lib/event-bus.js";
 import type { BackgroundTask } from "./lib/lifecycle.js";
 import type { Logger } from "./lib/logger.js";
 import type { Services } from "./lib/services.js";
-import { ArtifactService } from "./modules/artifacts/index.js";
-import { TokenService } from "./modules/auth/index.js";
-import { CollectionService } from "./modules/collections/index.js";
-import { GroupService } from "./modules/groups/index.js";
-import { createJobs } from "./modules/jobs/index.js";
-import { MarketplaceService, marketplaceSyncKind } from "./modules/marketplace/index.js";
-import { McpService, mcpHealthScheduler, mcpHealthSweepKind } from "./modules/mcp/index.js";
-import { MedallionService } from "./modules/medallions/index.js";
-import { TrainingService } from "./modules/optimizer/index.js";
-import { RatingService, scoresRecomputeKind } from "./modules/ratings/index.js";
-import { SystemService } from "./modules/system/index.js";
-import { TagService } from "./modules/tags/index.js";
+import type { ArtifactService } from "./modules/artifacts/index.js";
+import type { TagService } from "./modules/tags/index.js";
+import type { createJobs } from "./modules/jobs/index.js";
 
 export interface ServiceOptions {
   database: Database;
@@ -38,36 +31,91 @@ export interface BuiltServices {
   background: BackgroundTask[];
 }
 
-export function createServices(options: ServiceOptions): BuiltServices {
+type Name = keyof Services;
+const ALL: Name[] = ["tokens", "collections", "artifacts", "tags", "groups", "jobs", "training", "ratings", "mcp", "medallions", "marketplace", "system"];
+
+function builders(options: ServiceOptions) {
   const { database: db, events, config, logger } = options;
   const now = options.now ?? (() => new Date());
-  const jobs = createJobs({ database: db, events, config, logger, shared: options.sharedEvents === true });
-  const collections = new CollectionService(db);
-  // Artifacts and tags need each other (tags are attached when an artifact is added): the
-  // artifacts service asks for the tag service only when it is used, after both exist.
-  const artifacts: ArtifactService = new ArtifactService(db, events, collections, (): TagService => tags);
-  const tags: TagService = new TagService(db, artifacts);
-  const mcp = new McpService(db, events, config, logger.child({ module: "mcp" }));
-  const services: Services = {
-    tokens: new TokenService(db),
-    collections,
-    artifacts,
-    tags,
-    groups: new GroupService(db, collections, artifacts),
-    jobs: jobs.service,
-    training: new TrainingService(db),
-    ratings: new RatingService(db, artifacts, now),
-    mcp,
-    medallions: new MedallionService(db, undefined, now),
-    marketplace: new MarketplaceService(db, artifacts),
-    system: new SystemService(db, events, jobs.service, mcp),
+  const built = new Map<Name, Promise<unknown>>();
+  const get = <K extends Name>(name: K): Promise<Services[K]> => {
+    let p = built.get(name);
+    if (!p) {
+      p = build[name]();
+      built.set(name, p);
+    }
+    return p as Promise<Services[K]>;
   };
-  jobs.service.registry.register(marketplaceSyncKind(services.marketplace));
-  jobs.service.registry.register(scoresRecomputeKind(services.ratings));
-  jobs.service.registry.register(mcpHealthSweepKind(mcp, jobs.service));
+  // Artifacts and tags need each other (tags are attached when an artifact is added), so they are
+  // built together: the artifacts service asks for the tag service only when it is used.
+  let pair: Promise<{ artifacts: ArtifactService; tags: TagService }> | undefined;
+  const artifactsAndTags = () =>
+    (pair ??= (async () => {
+      const [{ ArtifactService }, { TagService }, collections] = await Promise.all([import("./modules/artifacts/index.js"), import("./modules/tags/index.js"), get("collections")]);
+      const artifacts: ArtifactService = new ArtifactService(db, events, collections, (): TagService => tags);
+      const tags: TagService = new TagService(db, artifacts);
+      return { artifacts, tags };
+    })());
+  let jobsBuilt: Promise<ReturnType<typeof createJobs>> | undefined;
+  const jobs = () =>
+    (jobsBuilt ??= import("./modules/jobs/index.js").then(({ createJobs }) => createJobs({ database: db, events, config, logger, shared: options.sharedEvents === true })));
+  const build: { [K in Name]: () => Promise<Services[K]> } = {
+    tokens: async () => new (await import("./modules/auth/index.js")).TokenService(db),
+    collections: async () => new (await import("./modules/collections/index.js")).CollectionService(db),
+    artifacts: async () => (await artifactsAndTags()).artifacts,
+    tags: async () => (await artifactsAndTags()).tags,
+    groups: async () => {
+      const [{ GroupService }, collections, artifacts] = await Promise.all([import("./modules/groups/index.js"), get("collections"), get("artifacts")]);
+      return new GroupService(db, collections, artifacts);
+    },
+    jobs: async () => (await jobs()).service,
+    training: async () => new (await import("./modules/optimizer/index.js")).TrainingService(db),
+    ratings: async () => {
+      const [{ RatingService }, artifacts] = await Promise.all([import("./modules/ratings/index.js"), get("artifacts")]);
+      return new RatingService(db, artifacts, now);
+    },
+    mcp: async () => new (await import("./modules/mcp/index.js")).McpService(db, events, config, logger.child({ module: "mcp" })),
+    medallions: async () => new (await import("./modules/medallions/index.js")).MedallionService(db, undefined, now),
+    marketplace: async () => {
+      const [{ MarketplaceService }, artifacts] = await Promise.all([import("./modules/marketplace/index.js"), get("artifacts")]);
+      return new MarketplaceService(db, artifacts);
+    },
+    system: async () => {
+      const [{ SystemService }, jobService, mcp] = await Promise.all([import("./modules/system/index.js"), get("jobs"), get("mcp")]);
+      return new SystemService(db, events, jobService, mcp);
+    },
+  };
+  return { get, jobs };
+}
+
+/** Every service, the job kinds the modules register, and the process's background tasks. */
+export async function createServices(options: ServiceOptions): Promise<BuiltServices> {
+  const { get, jobs } = builders(options);
+  const [entries, { worker }, ratings, mcpModule, marketplaceModule] = await Promise.all([
+    Promise.all(ALL.map(async (name) => [name, await get(name)] as const)),
+    jobs(),
+    import("./modules/ratings/index.js"),
+    import("./modules/mcp/index.js"),
+    import("./modules/marketplace/index.js"),
+  ]);
+  const services = Object.fromEntries(entries) as unknown as Services;
+  const { config, logger } = options;
+  services.jobs.registry.register(marketplaceModule.marketplaceSyncKind(services.marketplace));
+  services.jobs.registry.register(ratings.scoresRecomputeKind(services.ratings));
+  services.jobs.registry.register(mcpModule.mcpHealthSweepKind(services.mcp, services.jobs));
   const background: BackgroundTask[] = [];
-  if (config.jobs.concurrency > 0) background.push(jobs.worker);
+  if (config.jobs.concurrency > 0) background.push(worker);
   // Always registered: with the interval at 0 it only cancels running checks on shutdown.
-  background.push(mcpHealthScheduler(mcp, jobs.service, config.mcp.healthIntervalS, logger.child({ module: "mcp" })));
+  background.push(mcpModule.mcpHealthScheduler(services.mcp, services.jobs, config.mcp.healthIntervalS, logger.child({ module: "mcp" })));
   return { services, background };
+}
+
+/**
+ * Only the named services (and those they depend on), loading only their modules: for CLI
+ * commands that must start fast. No job kinds are registered and no background task is made.
+ */
+export async function createServicesFor<K extends Name>(options: ServiceOptions, names: readonly K[]): Promise<Pick<Services, K>> {
+  const { get } = builders(options);
+  const entries = await Promise.all(names.map(async (name) => [name, await get(name)] as const));
+  return Object.fromEntries(entries) as unknown as Pick<Services, K>;
 }

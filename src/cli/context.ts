@@ -24,30 +24,55 @@ export function osUser(): string {
   }
 }
 
-export interface CliSession {
-  services: Services;
+export interface CliSession<S = Services> {
+  services: S;
   principal: Principal;
   config: Config;
   logger: Logger;
 }
 
-/** Runs fn with every service over the migrated database (no background tasks), then closes it all. */
-export async function withServices<T>(fn: (session: CliSession) => Promise<T>, overrides: Partial<Record<string, string | undefined>> = {}): Promise<T> {
-  const cfg = config(overrides);
+export interface SessionOptions {
+  /** Config overrides from options (undefined = not given). */
+  overrides?: Partial<Record<string, string | undefined>>;
+}
+
+/**
+ * Opens what a command needs, runs it as the CLI principal (cli:<OS user>), closes everything.
+ * `names` = only these services (and their dependencies), without Prisma's model API: for the
+ * commands agents' hooks run at every session start (tokens, medallions), whose services use
+ * only SQL; not loading Prisma's query engine and the other modules is most of their start-up.
+ */
+async function session<T, S>(
+  options: SessionOptions,
+  names: readonly (keyof Services)[] | null,
+  fn: (session: CliSession<S>) => Promise<T>,
+): Promise<T> {
+  const cfg = config(options.overrides);
   const logger = createLogger(cfg.logLevel === "info" ? "warn" : cfg.logLevel);
   await migrate(cfg.databaseUrl);
   // Loaded here: `--help` and the schema command need none of it.
-  const [{ openDatabase }, { createEventBus }, { createServices }] = await Promise.all([import("../db/database.js"), import("../lib/event-bus.js"), import("../services.js")]);
-  const database = await openDatabase({ url: cfg.databaseUrl, provider: cfg.provider, logger, poolSize: 2 });
-  const events = createEventBus(cfg.redisUrl);
+  const [{ openDatabase }, { createEventBus }, built] = await Promise.all([import("../db/database.js"), import("../lib/event-bus.js"), import("../services.js")]);
+  const database = await openDatabase({ url: cfg.databaseUrl, provider: cfg.provider, logger, poolSize: 2, models: names === null });
+  const events = await createEventBus(cfg.redisUrl);
   const principal = cliPrincipal(osUser());
   try {
-    const { services } = createServices({ database, events: events.bus, sharedEvents: events.shared, config: cfg, logger });
+    const options = { database, events: events.bus, sharedEvents: events.shared, config: cfg, logger };
+    const services = (names === null ? (await built.createServices(options)).services : await built.createServicesFor(options, names)) as S;
     return await withScope({ actor: principal.name }, () => fn({ services, principal, config: cfg, logger }));
   } finally {
     await events.close();
     await database.close();
   }
+}
+
+/** Runs fn with every service over the migrated database (no background tasks), then closes it all. */
+export function withServices<T>(fn: (session: CliSession) => Promise<T>, options: SessionOptions = {}): Promise<T> {
+  return session(options, null, fn);
+}
+
+/** withServices for commands that need only the named services, which use only SQL (see session). */
+export function withSqlServices<K extends keyof Services, T>(names: readonly K[], fn: (session: CliSession<Pick<Services, K>>) => Promise<T>): Promise<T> {
+  return session({}, names, fn);
 }
 
 /** SIGTERM/SIGINT stop the app gracefully (once), then exit 0; a failed stop exits 1. */

@@ -5,7 +5,7 @@
 // - PostgreSQL: writers announce a topic with pg_notify inside their transaction (delivered only
 //   when it commits); a LISTEN connection counts the announcements. While that connection is down
 //   the version is null: callers then read instead of trusting a cache.
-import pg from "pg";
+import type { Client } from "pg";
 import type { Logger } from "../lib/logger.js";
 import type { Provider } from "./provider.js";
 import { sql, type SqlExecutor } from "./sql.js";
@@ -39,17 +39,19 @@ export function sqliteChangeSignals(executor: SqlExecutor): ChangeSignals {
   };
 }
 
+/** The LISTEN connection is opened by the first version() call: processes that never ask (a CLI command) open none. */
 export function postgresChangeSignals(url: string, logger: Logger): ChangeSignals {
   const counts = new Map<string, number>();
   let listening = false;
   let closed = false;
-  let client: pg.Client | null = null;
+  let client: Client | null = null;
   let retry: NodeJS.Timeout | undefined;
   // Bumped on every (re)connect: announcements may have been missed while disconnected.
   let epoch = 0;
 
   const connect = async () => {
     if (closed) return;
+    const { default: pg } = await import("pg");
     const c = new pg.Client({ connectionString: url });
     c.on("notification", (n) => {
       if (n.channel !== CHANNEL || !n.payload) return;
@@ -79,12 +81,12 @@ export function postgresChangeSignals(url: string, logger: Logger): ChangeSignal
       lost(err);
     }
   };
-  const started = connect();
+  let started: Promise<void> | undefined;
 
   return {
     exact: false,
     async version(topic) {
-      await started;
+      await (started ??= connect());
       return listening ? epoch * 1_000_000_000 + (counts.get(topic) ?? 0) : null;
     },
     async announce(tx, topic) {

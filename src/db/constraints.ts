@@ -1,25 +1,35 @@
-// The one classifier of constraint violations. Prisma reports them as P2002 (unique) / P2003
-// (foreign key) from its model API and as P2010 (raw query failed) from raw SQL, where the driver
-// adapter's classification is in the error's meta; both providers' adapters classify the same way.
-import { Prisma } from "../generated/prisma/client.js";
+// The one classifier of constraint violations, whichever executor ran the statement: Prisma
+// reports them as P2002 (unique) / P2003 (foreign key) from its model API and as P2010 (raw query
+// failed) from raw SQL with the driver adapter's classification in the error's meta; the drivers
+// themselves (the model-less executor, driver.ts) as SQLite result codes and PostgreSQL SQLSTATEs.
+// Errors are recognised by their documented fields, not by class identity: the generated client
+// and @prisma/client-runtime-utils each have their own copy of Prisma's error classes.
 
 export type ConstraintKind = "unique" | "foreign-key";
 
-function adapterCause(err: Prisma.PrismaClientKnownRequestError): Record<string, unknown> | null {
-  const adapterError = err.meta?.driverAdapterError;
-  if (typeof adapterError !== "object" || adapterError === null || !("cause" in adapterError)) return null;
-  const cause = adapterError.cause;
-  return typeof cause === "object" && cause !== null ? (cause as Record<string, unknown>) : null;
+type Fields = Record<string, unknown>;
+const asObject = (v: unknown): Fields | null => (typeof v === "object" && v !== null ? (v as Fields) : null);
+
+function prismaCode(err: Fields): string | null {
+  return err.name === "PrismaClientKnownRequestError" && typeof err.code === "string" ? err.code : null;
 }
 
 /** Which constraint refused a write, or null when the error is something else. */
-export function constraintViolation(err: unknown): ConstraintKind | null {
-  if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return null;
-  if (err.code === "P2002") return "unique";
-  if (err.code === "P2003") return "foreign-key";
-  const kind = adapterCause(err)?.kind;
-  if (kind === "UniqueConstraintViolation") return "unique";
-  if (kind === "ForeignKeyConstraintViolation") return "foreign-key";
+export function constraintViolation(error: unknown): ConstraintKind | null {
+  const err = asObject(error);
+  if (!err) return null;
+  const code = prismaCode(err);
+  if (code === "P2002") return "unique";
+  if (code === "P2003") return "foreign-key";
+  if (code === "P2010") {
+    const kind = asObject(asObject(asObject(err.meta)?.driverAdapterError)?.cause)?.kind;
+    if (kind === "UniqueConstraintViolation") return "unique";
+    if (kind === "ForeignKeyConstraintViolation") return "foreign-key";
+    return null;
+  }
+  // better-sqlite3's SqliteError and pg's DatabaseError (driver.ts).
+  if (err.code === "SQLITE_CONSTRAINT_UNIQUE" || err.code === "SQLITE_CONSTRAINT_PRIMARYKEY" || err.code === "23505") return "unique";
+  if (err.code === "SQLITE_CONSTRAINT_FOREIGNKEY" || err.code === "23503") return "foreign-key";
   return null;
 }
 
@@ -28,6 +38,7 @@ export function isUniqueViolation(err: unknown): boolean {
 }
 
 /** An update or delete of a row that does not exist (Prisma's P2025). */
-export function isRecordMissing(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2025";
+export function isRecordMissing(error: unknown): boolean {
+  const err = asObject(error);
+  return err !== null && prismaCode(err) === "P2025";
 }

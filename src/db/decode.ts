@@ -3,7 +3,7 @@
 // true/false or 0/1. Decoding follows the datamodel (a model's scalar fields) or an explicit
 // column spec, so a row decoded here is what Prisma's model API would have returned.
 import { getDatamodel } from "../generated/pothos-types.js";
-import { type Prisma } from "../generated/prisma/client.js";
+import type { Prisma } from "../generated/prisma/client.js";
 import type { Row } from "./sql.js";
 
 export type ScalarType = "String" | "Int" | "Float" | "Boolean" | "DateTime" | "Json" | "BigInt";
@@ -33,13 +33,23 @@ export function decodeValue(type: ScalarType, value: unknown, column = "?"): unk
       if (value === 0 || value === 0n) return false;
       return fail(column, type, value);
     case "DateTime": {
-      const d = value instanceof Date ? value : typeof value === "string" || typeof value === "number" ? new Date(value) : null;
+      const d = value instanceof Date ? value : typeof value === "string" ? parseUtc(value) : typeof value === "number" ? new Date(value) : null;
       return d && !Number.isNaN(d.getTime()) ? d : fail(column, type, value);
     }
     case "Json":
       // Text is JSON not yet parsed (a JSON column read through an expression, or SQLite text).
       return typeof value === "string" ? (JSON.parse(value) as unknown) : value;
   }
+}
+
+/**
+ * A stored time as a Date. Every time here is UTC: text without a zone (SQLite's CURRENT_TIMESTAMP
+ * "2026-11-22 10:00:00", PostgreSQL's timestamp inside JSON "2026-11-22T10:00:00.123") is read as
+ * UTC, not as local time.
+ */
+function parseUtc(text: string): Date {
+  const zoneless = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(text);
+  return new Date(zoneless ? `${text.replace(" ", "T")}Z` : text);
 }
 
 export type ColumnSpec = Record<string, ScalarType>;

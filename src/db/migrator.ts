@@ -6,8 +6,6 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import Sqlite from "better-sqlite3";
-import pg from "pg";
 import { providerOf, type Provider } from "./provider.js";
 import { ensureSqliteDir, sqlitePath } from "./sqlite-path.js";
 
@@ -86,8 +84,10 @@ function count(sql: string): number {
   return sql.split(";").filter((s) => s.replace(/--.*$/gm, "").trim() !== "").length;
 }
 
+/** The driver of the URL's provider (only that one is loaded). */
 async function connect(url: string): Promise<Conn> {
   if (providerOf(url) === "sqlite") {
+    const { default: Sqlite } = await import("better-sqlite3");
     const db = new Sqlite(ensureSqliteDir(url), { timeout: 10_000 });
     db.pragma("journal_mode = WAL");
     // Prisma's SQLite scripts rebuild a table by copy, drop and rename, and turn foreign keys off
@@ -122,6 +122,7 @@ async function connect(url: string): Promise<Conn> {
       },
     };
   }
+  const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   return {
@@ -196,6 +197,7 @@ export async function migrationStatus(url: string, root = migrationsRoot): Promi
 export async function migrate(url: string, root = migrationsRoot): Promise<string[]> {
   const provider = providerOf(url);
   const status = await migrationStatus(url, root);
+  if (status.pending.length === 0) return [];
   const pending = new Set(status.pending);
   const conn = await connect(url);
   const applied: string[] = [];
@@ -221,6 +223,7 @@ export async function resetDatabase(url: string, root = migrationsRoot): Promise
     const path = sqlitePath(url);
     for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(path + suffix, { force: true });
   } else {
+    const { default: pg } = await import("pg");
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {

@@ -1,15 +1,12 @@
-// Hand-written SQL, written one way: Prisma.Sql statements (tagged templates with bound
-// parameters), run through Prisma's raw API on the database's one connection pool, with the
-// per-provider text of a statement side by side in a Dialect and picked by the provider the
-// database was opened with.
-import { Prisma } from "../generated/prisma/client.js";
+// Hand-written SQL, written one way: Prisma's Sql statements (tagged templates with bound
+// parameters, from @prisma/client-runtime-utils, which the generated client re-exports), run by
+// the database's executor, with the per-provider text of a statement side by side in a Dialect
+// and picked by the provider the database was opened with.
+import { empty, join, raw, sql, type Sql } from "@prisma/client-runtime-utils";
+import type { Prisma } from "../generated/prisma/client.js";
 import type { Provider } from "./provider.js";
 
-export type Sql = Prisma.Sql;
-export const sql = Prisma.sql;
-export const join = Prisma.join;
-export const raw = Prisma.raw;
-export const empty = Prisma.empty;
+export { empty, join, raw, sql, type Sql };
 
 /** One statement (or any value) per provider, kept together so they cannot drift apart. */
 export interface Dialect<T> {
@@ -37,7 +34,8 @@ export interface RawClient {
   $executeRaw(query: Sql): Prisma.PrismaPromise<number>;
 }
 
-export function sqlExecutor(client: RawClient, provider: Provider): SqlExecutor {
+/** The executor on Prisma's raw API: the same connection (and transaction) as its model API. */
+export function prismaExecutor(client: RawClient, provider: Provider): SqlExecutor {
   return {
     provider,
     query: <R>(statement: Sql) => client.$queryRaw<R[]>(statement),
@@ -56,4 +54,15 @@ export function chunks<T>(items: readonly T[], size = 500): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/** A JSON object of the named columns of the row aliased `alias` ("t"): one column, one key. */
+export function jsonObject(provider: Provider, names: readonly string[], alias: string): Sql {
+  const pairs = names.map((n) => `'${n}', ${alias}."${n}"`).join(", ");
+  return raw(provider === "sqlite" ? `json_object(${pairs})` : `json_build_object(${pairs})`);
+}
+
+/** The JSON array of `value` over a group's rows, ordered by `orderBy`; an empty array (not NULL) when there is none. */
+export function jsonArray(provider: Provider, value: Sql, orderBy: Sql): Sql {
+  return provider === "sqlite" ? sql`json_group_array(${value} ORDER BY ${orderBy})` : sql`coalesce(json_agg(${value} ORDER BY ${orderBy}), '[]'::json)`;
 }

@@ -124,6 +124,10 @@ builder.addScalarType("DateTime", DateTimeResolver, {
 });
 builder.addScalarType("JSON", JSONResolver, { description: "Free-form structured data (any JSON value)." });
 
+// Scopes are checked at the roots: every way to reach an object (node(id) included) goes through a
+// Query, Mutation or Subscription field, so types that need only `read` carry no type-level scope
+// of their own (checking one per object costs a tenth of a long list's request); types stricter
+// than that (ApiToken: admin) carry theirs, and node(id) applies it too.
 builder.queryType({
   description: "Everything that can be read. Needs the `read` scope unless a field says otherwise.",
   authScopes: { read: true },

@@ -5,6 +5,11 @@ export class DomainError extends Error {
   override name = "DomainError";
 }
 
+/** A bad environment variable or command-line setting; the message names each one and its rule. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
 /** Something named by the caller does not exist (or is not visible to them). */
 export class NotFoundError extends DomainError {
   override name = "NotFoundError";

@@ -61,7 +61,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     SKILLGRAPH_MCP_HEALTH_INTERVAL_S: "0",
     ...options.env,
   });
-  const app = await createApp(config, { logger: options.logger ?? createLogger("silent") });
+  const app = await createApp(config, { logger: options.logger ?? createLogger((process.env.TEST_LOG_LEVEL ?? "silent") as never) });
   const made = await Promise.all(
     (["read", "write", "admin"] as const).map(async (s) => [s, (await app.services.tokens.create(`test-${s}`, [s])).secret] as const),
   );

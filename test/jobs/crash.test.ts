@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase, providerOf, type Database } from "../../src/db/index.js";
 import { migrate } from "../../src/db/migrator.js";
 import { systemDemoKind } from "../../src/modules/jobs/kinds/system-demo.js";
-import { createEventBus } from "../../src/lib/event-bus.js";
+import { localEventBus } from "../../src/lib/event-bus.js";
 import { SYSTEM } from "../../src/lib/principal.js";
 import { JobService } from "../../src/modules/jobs/index.js";
 import { loadConfig } from "../../src/config.js";
@@ -67,7 +67,7 @@ describe.concurrent("durability across processes", () => {
     const db = await createTestDatabase();
     await migrate(db.url);
     const database = await openDatabase({ url: db.url, provider: providerOf(db.url) });
-    const jobs = new JobService(database, createEventBus(undefined).bus, loadConfig({ DATABASE_URL: db.url }).jobs);
+    const jobs = new JobService(database, localEventBus().bus, loadConfig({ DATABASE_URL: db.url }).jobs);
     jobs.registry.register(systemDemoKind);
     const s = { db, database, jobs };
     setups.push(s);

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { InvalidInputError, JobNotWaitingError, JobStateError, ForbiddenError } from "../../src/lib/errors.js";
-import { createEventBus } from "../../src/lib/event-bus.js";
+import { localEventBus } from "../../src/lib/event-bus.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { SYSTEM } from "../../src/lib/principal.js";
 import { backoffDelay, defineJobKind, JobService, JobWorker } from "../../src/modules/jobs/index.js";
@@ -299,7 +299,7 @@ describe("leases", () => {
 
   it("a claim is a compare-and-set: racing claimers split the queue with no overlap", async () => {
     const db = t().app.database;
-    const quiet = createEventBus(undefined).bus;
+    const quiet = localEventBus().bus;
     const settings = t().app.config.jobs;
     const one = new JobService(db, quiet, settings);
     const two = new JobService(db, quiet, settings);
@@ -319,7 +319,7 @@ describe("leases", () => {
     let now = new Date("2026-01-01T00:00:00Z");
     const clock = () => now;
     const settings = { ...t().app.config.jobs, leaseMs: 1000 };
-    const svc = new JobService(db, createEventBus(undefined).bus, settings, clock);
+    const svc = new JobService(db, localEventBus().bus, settings, clock);
     svc.registry.register(defineJobKind({ name: "test.noop", description: "", input: z.object({}), run: async () => null }));
     const job = await svc.enqueue("test.noop", {}, alice);
     const [first] = await svc.store.claim("old", ["test.noop"], 1, 1000);

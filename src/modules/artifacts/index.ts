@@ -16,6 +16,7 @@ export {
 export { ARTIFACT_TYPES, artifactKey, artifactNameProblem, parseArtifactKey, type ArtifactTypeName } from "./names.js";
 export { formatSourceSpec, parseSourceSpec, type SourceSpec } from "./source-spec.js";
 export type { ArtifactChangedEvent, ArtifactChangeKind } from "./events.js";
+export { preloadedCollection, preloadedTags } from "./relations.js";
 
 declare module "../../lib/services.js" {
   interface Services {

@@ -1,34 +1,75 @@
 // Artifacts: the Artifact type, its queries, mutations and the artifactChanged subscription, and
 // Collection.artifacts. Other modules' schemas import the refs exported here.
-import { encodeGlobalID } from "@pothos/plugin-relay";
-import { GraphQLError } from "graphql";
+import { encodeGlobalID, resolveCursorConnection } from "@pothos/plugin-relay";
+import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 import { filter, pipe } from "graphql-yoga";
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
 import { writeErrors } from "../../graphql/errors.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../graphql/pagination.js";
+import { columnsFor, fieldNeeds, selectedFields } from "../../graphql/selection.js";
+import { modelColumns } from "../../db/index.js";
+import type { Artifact } from "../../generated/prisma/client.js";
 import type { ArtifactChangedEvent } from "./events.js";
 import { ArtifactFilterInput, ArtifactOrderInput, AddArtifactInput, UpdateArtifactInput } from "./inputs.js";
 import { artifactKey, parseArtifactKey } from "./names.js";
-import { artifactOrder } from "./service.js";
+import { artifactOrder, type ReadPlan } from "./service.js";
 import { ArtifactRef } from "./types.js";
 
 export { ArtifactRef, ArtifactTypeEnum, ArtifactOriginEnum } from "./types.js";
 export { ArtifactFilterInput, ArtifactOrderInput } from "./inputs.js";
 
+/** Cursors are artifact ids, opaque to clients. */
+const toCursor = (a: { id: string }) => Buffer.from(`A:${a.id}`).toString("base64url");
+function fromCursor(cursor: string | undefined, arg: "after" | "before"): string | undefined {
+  if (cursor === undefined) return undefined;
+  const text = Buffer.from(cursor, "base64url").toString("utf8");
+  if (!text.startsWith("A:") || text.length < 3) throw new GraphQLError(`${arg}: is not a cursor of this list (start again without it)`, { extensions: { code: "BAD_USER_INPUT" } });
+  return text.slice(2);
+}
+
+const columnsOf = (model: "Artifact" | "Tag" | "Collection") => Object.keys(modelColumns(model));
+
+/** What a lookup or page reads for the selection at `path`: the artifact columns its fields need, and tags and collection in the same statement when shown. */
+function readPlan(info: GraphQLResolveInfo, path: readonly string[]): ReadPlan {
+  const fields = selectedFields(info, path);
+  const plan: ReadPlan = { columns: columnsFor("Artifact", columnsOf("Artifact"), fields), include: {} };
+  if (fields.has("tags")) plan.include.tags = columnsFor("Tag", columnsOf("Tag"), selectedFields(info, [...path, "tags"]));
+  if (fields.has("collection")) plan.include.collection = columnsFor("Collection", columnsOf("Collection"), selectedFields(info, [...path, "collection"]));
+  return plan;
+}
+
+/** The artifacts connection's count, computed only when totalCount is asked for. */
+const totals = new WeakMap<object, () => Promise<number>>();
+
 builder.queryFields((t) => ({
-  artifacts: t.prismaConnection({
-    type: "Artifact",
-    cursor: "id",
-    description: "Artifacts across collections, filtered and ordered (by name unless told).",
-    args: {
-      filter: t.arg({ type: ArtifactFilterInput, description: "Only artifacts matching every condition given." }),
-      orderBy: t.arg({ type: ArtifactOrderInput, description: "Sort order; by name unless told." }),
+  artifacts: t.connection(
+    {
+      type: ArtifactRef,
+      description: "Artifacts across collections, filtered and ordered (by name unless told).",
+      args: {
+        filter: t.arg({ type: ArtifactFilterInput, description: "Only artifacts matching every condition given." }),
+        orderBy: t.arg({ type: ArtifactOrderInput, description: "Sort order; by name unless told." }),
+      },
+      resolve: async (_root, args, ctx, info) => {
+        const plan = readPlan(info, ["edges", "node"]);
+        const connection = await resolveCursorConnection<Promise<Artifact[]>>({ args, toCursor, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE }, (page) =>
+          ctx.services.artifacts.page(ctx.principal, args.filter, args.orderBy, { ...page, after: fromCursor(page.after, "after"), before: fromCursor(page.before, "before") }, plan),
+        );
+        totals.set(connection, () => ctx.services.artifacts.count(ctx.principal, args.filter));
+        return connection;
+      },
     },
-    resolve: (query, _root, args, ctx) => ctx.services.artifacts.list(ctx.principal, args.filter, args.orderBy, query),
-    totalCount: (_conn, args, ctx) => ctx.services.artifacts.count(ctx.principal, args.filter),
-  }),
-  artifact: t.prismaField({
-    type: "Artifact",
+    {
+      name: "QueryArtifactsConnection",
+      fields: (c) => ({
+        totalCount: c.int({ description: "How many artifacts match the filter (one more statement).", resolve: (conn) => totals.get(conn)?.() ?? 0 }),
+      }),
+    },
+    { name: "QueryArtifactsConnectionEdge" },
+  ),
+  artifact: t.field({
+    type: ArtifactRef,
     nullable: true,
     description: 'One artifact by key (type:name), in the named collection or "default". Null when absent.',
     args: {
@@ -39,13 +80,14 @@ builder.queryFields((t) => ({
       }),
       collection: t.arg.string({ description: 'Collection name; "default" when omitted.' }),
     },
-    resolve: (query, _root, args, ctx) => {
+    resolve: (_root, args, ctx, info) => {
       const parsed = parseArtifactKey(args.key);
-      return parsed ? ctx.services.artifacts.findByKey(ctx.principal, parsed, args.collection, query) : null;
+      return parsed ? ctx.services.artifacts.findByKey(ctx.principal, parsed, args.collection, readPlan(info, [])) : null;
     },
   }),
 }));
 
+fieldNeeds("Collection", { artifacts: [], artifactCount: [] });
 builder.prismaObjectFields("Collection", (t) => ({
   artifacts: t.relatedConnection("artifacts", {
     cursor: "id",

@@ -1,17 +1,19 @@
 // Artifacts: the Artifact table. Reads have one home here (list, count, get, findByKey), so who
 // may see what is decided in one place; today every reader with the read scope sees every
 // artifact. Tags and collections are other modules': their conditions come from their services.
-import type { Database, SqlExecutor } from "../../db/index.js";
-import { chunks, isUniqueViolation, join, Prisma, sql } from "../../db/index.js";
+import type { Database, Sql, SqlExecutor } from "../../db/index.js";
+import { chunks, DbNull, isUniqueViolation, join, raw, sql, type Prisma } from "../../db/index.js";
 import type { ArtifactOrigin, ArtifactType } from "../../generated/prisma/enums.js";
-import type { Artifact } from "../../generated/prisma/client.js";
+import type { Artifact, Tag } from "../../generated/prisma/client.js";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import type { EventPublisher } from "../../lib/events.js";
 import type { Principal } from "../../lib/principal.js";
 import type { CollectionService } from "../collections/index.js";
 import type { ArtifactChangeKind } from "./events.js";
 import { artifactKey, artifactNameProblem, parseArtifactKey } from "./names.js";
+import { withRelations } from "./relations.js";
 import { parseSourceSpec } from "./source-spec.js";
+import * as store from "./store.js";
 
 export interface ArtifactMetadataInput {
   title?: string | null;
@@ -65,9 +67,33 @@ export interface ArtifactOrder {
 export interface ArtifactTagging {
   /** Links the named tags (created when missing) to an artifact, inside the caller's transaction. */
   attachByNames(tx: Prisma.TransactionClient, artifactId: string, names: readonly string[], field: string): Promise<void>;
-  /** The condition "carries the tag with this name or slug". */
+  /** The condition "carries the tag with this name or slug" (model API). */
   artifactWhere(tag: string): Prisma.ArtifactWhereInput;
+  /** The same condition in SQL, for the artifact whose id is `artifactId` (a column). */
+  hasTagSql(artifactId: Sql, tag: string): Sql;
+  /** The artifact's tags (these columns, or all) as a JSON array, by name (a scalar subquery). */
+  tagsJsonSql(artifactId: Sql, columns: store.Columns): Sql;
+  /** Tags from tagsJsonSql's JSON. */
+  decodeTagsJson(json: unknown, columns: store.Columns): Tag[];
 }
+
+/** Paging as Pothos' resolveCursorConnection asks for it: cursors are artifact ids. */
+export interface CursorPage {
+  after?: string;
+  before?: string;
+  limit: number;
+  inverted: boolean;
+}
+
+export type { Columns, Include as ArtifactInclude } from "./store.js";
+
+/** What a read returns: these columns of the artifact (null: all), and which related rows with it. */
+export interface ReadPlan {
+  columns: store.Columns;
+  include: store.Include;
+}
+
+const WHOLE: ReadPlan = { columns: null, include: {} };
 
 /** The inputs of an artifact's trust score (the ratings module's): its origin and source owner. */
 export interface ArtifactTrustRow {
@@ -101,12 +127,10 @@ function metadataFields(m: ArtifactMetadataInput | null | undefined) {
   for (const k of ["title", "description", "author", "license", "version"] as const) {
     if (m[k] !== undefined) out[k] = m[k];
   }
-  if (m.tools !== undefined) out.tools = m.tools === null ? Prisma.DbNull : m.tools;
+  if (m.tools !== undefined) out.tools = m.tools === null ? DbNull : m.tools;
   return out;
 }
 
-type Page = Omit<Prisma.ArtifactFindManyArgs, "where" | "orderBy">;
-type Selection = Omit<Prisma.ArtifactFindFirstArgs, "where">;
 
 export class ArtifactService {
   constructor(
@@ -134,13 +158,52 @@ export class ArtifactService {
     return where;
   }
 
-  /** A page of artifacts; `query` is the GraphQL layer's selection and paging. */
-  list<Q extends Page>(_viewer: Principal, filter: ArtifactFilter | null | undefined, order: ArtifactOrder | null | undefined, query: Q) {
-    return this.db.prisma.artifact.findMany({ ...query, where: this.where(filter), orderBy: artifactOrder(order) });
+  /** The SQL conditions of a filter (store.ts's statements), on the artifact aliased "a". */
+  private conditions(filter: ArtifactFilter | null | undefined): Sql[] {
+    const p = this.db.provider;
+    const out: Sql[] = [];
+    if (filter?.type) out.push(store.enumEquals(p, "type", "ArtifactType", filter.type));
+    if (filter?.origin) out.push(store.enumEquals(p, "origin", "ArtifactOrigin", filter.origin));
+    if (filter?.collection) out.push(this.collections.isNamedSql(raw(`a."collectionId"`), filter.collection));
+    if (filter?.tag) out.push(this.tagging().hasTagSql(raw(`a."id"`), filter.tag));
+    if (filter?.search) out.push(store.searchCondition(p, filter.search));
+    return out;
+  }
+
+  private related(): store.RelatedSql {
+    const tagging = this.tagging();
+    return {
+      tagsJsonOf: (id, columns) => tagging.tagsJsonSql(id, columns),
+      decodeTags: (json, columns) => tagging.decodeTagsJson(json, columns),
+      collectionJsonOf: (id, columns) => this.collections.jsonSql(id, columns),
+      decodeCollection: (json, columns) => this.collections.decodeJson(json, columns),
+    };
+  }
+
+  /**
+   * A page of artifacts in one statement, keyset-paged by (order column, id): the plan's columns,
+   * with their tags and collection when it asks (remembered beside each artifact: relations.ts).
+   */
+  async page(_viewer: Principal, filter: ArtifactFilter | null | undefined, order: ArtifactOrder | null | undefined, paging: CursorPage, plan: ReadPlan = WHOLE): Promise<Artifact[]> {
+    const rows = await store.page(
+      this.db.sql,
+      {
+        columns: plan.columns,
+        where: this.conditions(filter),
+        order: { field: order?.field ?? "NAME", direction: order?.direction === "DESC" ? "DESC" : "ASC" },
+        after: paging.after,
+        before: paging.before,
+        limit: paging.limit,
+        inverted: paging.inverted,
+        include: plan.include,
+      },
+      this.related(),
+    );
+    return rows.map(withRelations);
   }
 
   count(_viewer: Principal, filter: ArtifactFilter | null | undefined): Promise<number> {
-    return this.db.prisma.artifact.count({ where: this.where(filter) });
+    return store.count(this.db.sql, this.conditions(filter));
   }
 
   /** One artifact by id with `query`'s selection, or null. */
@@ -149,14 +212,13 @@ export class ArtifactService {
   }
 
   /**
-   * The artifact of a parsed key in a collection (the default one when none is named), or null,
-   * with `query`'s selection. Found by its unique (collection, type, name) key.
+   * The artifact of a parsed key in a collection (the default one when none is named), or null:
+   * one statement, by its unique (collection, type, name) key, as the plan asks.
    */
-  async findByKey<Q extends Selection>(_viewer: Principal, key: { type: ArtifactType; name: string }, collection?: string | null, query?: Q) {
-    return this.db.prisma.artifact.findFirst({
-      ...query,
-      where: { type: key.type, name: key.name, ...this.collections.artifactWhere(collection ?? "default") },
-    });
+  async findByKey(_viewer: Principal, key: { type: ArtifactType; name: string }, collection?: string | null, plan: ReadPlan = WHOLE): Promise<Artifact | null> {
+    const inCollection = this.collections.isNamedSql(raw(`a."collectionId"`), collection ?? "default");
+    const row = await store.byKey(this.db.sql, key, inCollection, plan.columns, plan.include, this.related());
+    return row ? withRelations(row) : null;
   }
 
   async byId(id: string): Promise<Artifact> {

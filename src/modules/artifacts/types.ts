@@ -1,8 +1,20 @@
-// GraphQL types of the artifacts domain. Columns are selected only when a request asks for the
-// fields that need them (the Prisma plugin's select mode).
+// GraphQL types of the artifacts domain. An artifact is a whole row (every column) whether the
+// artifacts module read it in SQL (store.ts: lists, by key) or the Prisma plugin loaded it (through
+// another type's relation); its tags and collection come with it when they were read together
+// (relations.ts), else from one batched statement per request.
+import { createContextCache } from "@pothos/core";
+import DataLoader from "dataloader";
 import { builder } from "../../graphql/builder.js";
+import { fieldNeeds } from "../../graphql/selection.js";
+import type { Context } from "../../graphql/context.js";
+import type { Collection } from "../../generated/prisma/client.js";
 import { ArtifactOrigin, ArtifactType } from "../../generated/prisma/enums.js";
+import { CollectionRef } from "../collections/schema.js";
 import { artifactKey } from "./names.js";
+import { preloadedCollection } from "./relations.js";
+
+/** Per request: the collections of every artifact resolved without one, in one statement. */
+const collectionLoader = createContextCache((ctx: Context) => new DataLoader<string, Collection | null>((ids) => ctx.services.collections.byIds(ids)));
 
 export const ArtifactTypeEnum = builder.enumType(ArtifactType, {
   name: "ArtifactType",
@@ -36,17 +48,22 @@ export const ArtifactMetadataType = builder.simpleObject("ArtifactMetadata", {
   }),
 });
 
+// The columns each computed field reads (lists and lookups read only what the request selects).
+fieldNeeds("Artifact", {
+  key: ["type", "name"],
+  sourceSpec: ["sourceOwner", "sourceRepo", "sourcePath", "sourceVersion"],
+  metadata: ["title", "description", "author", "license", "version", "tools"],
+  collection: ["collectionId"],
+});
+
 export const ArtifactRef = builder.prismaNode("Artifact", {
   id: { field: "id" },
   // node(id) of a deleted or unknown record is null, not an error.
   nullable: true,
-  authScopes: { read: true },
   description: "A skill, command, agent, hook, MCP server, workflow or composite, kept in a collection.",
-  select: { id: true },
   fields: (t) => ({
     key: t.string({
       description: "type:name, unique within the collection (e.g. skill:pdf-processor).",
-      select: { type: true, name: true },
       resolve: (a) => artifactKey(a.type, a.name),
     }),
     name: t.exposeString("name", { description: "The name, unique per type within the collection." }),
@@ -57,7 +74,6 @@ export const ArtifactRef = builder.prismaNode("Artifact", {
       type: SourceSpecType,
       nullable: true,
       description: "The source spec, parsed; null when there is no source.",
-      select: { sourceOwner: true, sourceRepo: true, sourcePath: true, sourceVersion: true },
       resolve: (a) =>
         a.sourceOwner && a.sourceRepo ? { owner: a.sourceOwner, repo: a.sourceRepo, path: a.sourcePath, version: a.sourceVersion } : null,
     }),
@@ -67,7 +83,6 @@ export const ArtifactRef = builder.prismaNode("Artifact", {
     metadata: t.field({
       type: ArtifactMetadataType,
       description: "Title, description, author, licence, version and tools.",
-      select: { title: true, description: true, author: true, license: true, version: true, tools: true },
       resolve: (a) => ({
         title: a.title,
         description: a.description,
@@ -77,7 +92,16 @@ export const ArtifactRef = builder.prismaNode("Artifact", {
         tools: Array.isArray(a.tools) ? a.tools.filter((x): x is string => typeof x === "string") : [],
       }),
     }),
-    collection: t.relation("collection", { description: "The collection that holds it." }),
+    collection: t.field({
+      type: CollectionRef,
+      description: "The collection that holds it.",
+      resolve: async (a, _args, ctx) => {
+        const collection = preloadedCollection(a) ?? (await collectionLoader(ctx).load(a.collectionId));
+        // The foreign key guarantees it; a missing one means the row was removed mid-request.
+        if (!collection) throw new Error(`artifact ${a.id}: its collection ${a.collectionId} was not found`);
+        return collection;
+      },
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was added." }),
     updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When it, its tags or its groups last changed." }),
   }),

@@ -1,7 +1,7 @@
 // `skillgraph token create|list|revoke`.
 import type { Command } from "commander";
 import { Option } from "commander";
-import { withServices } from "../../cli/context.js";
+import { withSqlServices } from "../../cli/context.js";
 
 export function registerTokenCommands(program: Command): void {
   const token = program.command("token").description("API tokens");
@@ -12,7 +12,7 @@ export function registerTokenCommands(program: Command): void {
     .addOption(new Option("--scopes <scopes>", "comma-separated: read,write,admin").default("read"))
     .option("--json", "print JSON")
     .action(async (opts: { name: string; scopes: string; json?: boolean }) => {
-      await withServices(async ({ services }) => {
+      await withSqlServices(["tokens"], async ({ services }) => {
         const { token: t, secret } = await services.tokens.create(opts.name, opts.scopes);
         if (opts.json) return console.log(JSON.stringify({ name: t.name, scopes: t.scopes, token: secret }));
         console.log(`Created token "${t.name}" with scopes ${t.scopes.join(",")}.`);
@@ -25,7 +25,7 @@ export function registerTokenCommands(program: Command): void {
     .description("List tokens (never their secrets)")
     .option("--json", "print JSON")
     .action(async (opts: { json?: boolean }) => {
-      await withServices(async ({ services }) => {
+      await withSqlServices(["tokens"], async ({ services }) => {
         const list = await services.tokens.list();
         if (opts.json) return console.log(JSON.stringify(list, null, 2));
         if (list.length === 0) return console.log("No tokens.");
@@ -40,7 +40,7 @@ export function registerTokenCommands(program: Command): void {
     .description("Revoke a token by name (or id)")
     .argument("<name>")
     .action(async (name: string) => {
-      await withServices(async ({ services }) => {
+      await withSqlServices(["tokens"], async ({ services }) => {
         const t = await services.tokens.revoke(name);
         console.log(`Revoked token "${t.name}".`);
       });

@@ -1,14 +1,18 @@
 // API tokens: created with a random secret shown once; only sha256(secret) is stored.
 // Every request with a token authenticates it, so valid tokens are kept in memory (by hash) while
 // nothing could have changed them: a revoke in this process drops them at once, and a change by
-// another process (another instance, the CLI) is seen by the next request through the database's
-// exact change signal (SQLite's data_version, db/changes.ts). Where the signal is not exact
-// (PostgreSQL's notifications arrive after the commit) every request reads its token, so a
-// revocation still takes effect on the very next request.
+// another process (another instance, the CLI) through the database's change signal for "tokens"
+// (db/changes.ts): on SQLite the next request sees it (data_version is read with each request); on
+// PostgreSQL a revoke announces itself with pg_notify in its transaction, and other instances drop
+// their caches when the notification arrives (milliseconds after the commit). While the signal is
+// unavailable (the LISTEN connection is down) every request reads its token.
+// Plain SQL (store.ts), not the model API: the CLI's token commands open the database without
+// Prisma's query engine to start fast.
 import { createHash, randomBytes } from "node:crypto";
 import type { Database } from "../../db/index.js";
 import { isUniqueViolation } from "../../db/index.js";
-import type { ApiToken, Prisma } from "../../generated/prisma/client.js";
+import type { Prisma } from "../../generated/prisma/client.js";
+import * as store from "./store.js";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import { parseScopes, tokenPrincipal, type Principal, type Scope } from "../../lib/principal.js";
 
@@ -38,8 +42,6 @@ interface CachedToken {
 }
 
 const LAST_USED_EVERY_MS = 60_000;
-/** Only what a token list shows: never the hash. */
-const PUBLIC_COLUMNS = { id: true, name: true, scopes: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
 
 export class TokenService {
   private readonly valid = new Map<string, CachedToken>();
@@ -64,7 +66,7 @@ export class TokenService {
     }
     const secret = PREFIX + randomBytes(32).toString("base64url");
     try {
-      const row = await this.db.prisma.apiToken.create({ data: { name, tokenHash: hashToken(secret), scopes: list.join(",") }, select: PUBLIC_COLUMNS });
+      const row = await store.insert(this.db.sql, { name, tokenHash: hashToken(secret), scopes: list.join(",") });
       return { token: toInfo(row), secret };
     } catch (err) {
       if (isUniqueViolation(err)) throw new AlreadyExistsError("Token", "name", name);
@@ -74,7 +76,7 @@ export class TokenService {
 
   /** Every token, oldest first (never the hashes). */
   async list(): Promise<TokenInfo[]> {
-    return (await this.db.prisma.apiToken.findMany({ select: PUBLIC_COLUMNS, orderBy: [{ createdAt: "asc" }, { id: "asc" }] })).map(toInfo);
+    return (await store.all(this.db.sql)).map(toInfo);
   }
 
   /** A page of tokens for the admin API; `query` is the GraphQL layer's selection (never the hash). */
@@ -83,25 +85,25 @@ export class TokenService {
   }
 
   /** A token's row without its hash (what the API shows). */
-  async get(id: string) {
-    const row = await this.db.prisma.apiToken.findUnique({ where: { id }, select: PUBLIC_COLUMNS });
-    if (!row) throw new NotFoundError("Token", id);
+  async get(id: string): Promise<store.PublicToken> {
+    const row = await store.byNameOrId(this.db.sql, id);
+    if (!row || row.id !== id) throw new NotFoundError("Token", id);
     return row;
   }
 
   /** Revokes by name or id. Revoking twice is harmless. */
   async revoke(nameOrId: string): Promise<TokenInfo> {
-    const row = await this.db.prisma.apiToken.findFirst({ where: { OR: [{ name: nameOrId }, { id: nameOrId }] }, select: PUBLIC_COLUMNS });
+    const row = await store.byNameOrId(this.db.sql, nameOrId);
     if (!row) throw new NotFoundError("Token", nameOrId);
     if (row.revokedAt) return toInfo(row);
     try {
-      const revoked = await this.db.transaction(async (tx) => {
-        const r = await tx.prisma.apiToken.update({ where: { id: row.id }, data: { revokedAt: new Date() }, select: PUBLIC_COLUMNS });
+      const revokedAt = new Date();
+      await this.db.transaction(async (tx) => {
+        await store.revoke(tx.sql, row.id, revokedAt);
         await this.db.changes.announce(tx.sql, TOPIC);
-        return r;
       });
       for (const l of this.revokedListeners) l(row.id);
-      return toInfo(revoked);
+      return toInfo({ ...row, revokedAt });
     } finally {
       this.forget();
     }
@@ -122,7 +124,7 @@ export class TokenService {
   /** The principal of a bearer secret, or null when it is unknown or revoked. */
   async authenticate(secret: string): Promise<Principal | null> {
     const hash = hashToken(secret);
-    const version = this.db.changes.exact ? await this.db.changes.version(TOPIC) : null;
+    const version = await this.db.changes.version(TOPIC);
     if (version !== null) {
       if (version !== this.seen) {
         this.forget();
@@ -136,7 +138,7 @@ export class TokenService {
     }
     const generation = this.generation;
     const seen = this.seen;
-    const row = await this.db.prisma.apiToken.findUnique({ where: { tokenHash: hash }, select: { id: true, name: true, scopes: true, lastUsedAt: true, revokedAt: true } });
+    const row = await store.byHash(this.db.sql, hash);
     if (!row || row.revokedAt) return null;
     const principal = tokenPrincipal({ id: row.id, name: row.name, scopes: parseScopes(row.scopes) });
     const entry: CachedToken = { principal, id: row.id, lastUsedAt: row.lastUsedAt?.getTime() ?? 0 };
@@ -151,10 +153,10 @@ export class TokenService {
     const now = Date.now();
     if (now - entry.lastUsedAt <= LAST_USED_EVERY_MS) return;
     entry.lastUsedAt = now;
-    void this.db.prisma.apiToken.update({ where: { id: entry.id }, data: { lastUsedAt: new Date(now) } }).catch(() => {});
+    void store.touch(this.db.sql, entry.id, new Date(now)).catch(() => {});
   }
 }
 
-function toInfo(row: Pick<ApiToken, "id" | "name" | "scopes" | "createdAt" | "lastUsedAt" | "revokedAt">): TokenInfo {
+function toInfo(row: store.PublicToken): TokenInfo {
   return { id: row.id, name: row.name, scopes: parseScopes(row.scopes), createdAt: row.createdAt, lastUsedAt: row.lastUsedAt, revokedAt: row.revokedAt };
 }

@@ -9,9 +9,7 @@ export const CollectionRef = builder.prismaNode("Collection", {
   id: { field: "id" },
   // node(id) of a deleted or unknown record is null, not an error.
   nullable: true,
-  authScopes: { read: true },
   description: "A named set of artifacts, with its groups.",
-  select: { id: true },
   fields: (t) => ({
     name: t.exposeString("name", { description: "Unique name (letters, digits, . _ -)." }),
     version: t.exposeString("version", { description: "The collection's own version, as its manifest states it." }),

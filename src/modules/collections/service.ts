@@ -1,7 +1,8 @@
 // Collections: named sets of artifacts (the Collection table). The "default" collection is made
 // on first use, so a fresh install can add artifacts without creating one.
-import type { Database } from "../../db/index.js";
+import type { Database, Sql } from "../../db/index.js";
 import { isUniqueViolation, type Prisma } from "../../db/index.js";
+import * as store from "./store.js";
 import type { Collection } from "../../generated/prisma/client.js";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
 
@@ -78,5 +79,30 @@ export class CollectionService {
   /** The `where` fragment for "artifacts in the named collection" (the artifacts module's filter). */
   artifactWhere(name: string): Prisma.ArtifactWhereInput {
     return { collection: { name } };
+  }
+
+  // ---- SQL for the artifacts module's statements (it reads collections through these)
+
+  /** `collectionId` (a column) names the collection called `name`. */
+  isNamedSql(collectionId: Sql, name: string): Sql {
+    return store.isNamed(collectionId, name);
+  }
+
+  /** The collection of `collectionId` (a column; these columns or all) as JSON (a scalar subquery). */
+  jsonSql(collectionId: Sql, columns: readonly string[] | null): Sql {
+    return store.collectionJsonOf(this.db.provider, collectionId, store.collectionColumns(columns));
+  }
+
+  /** A collection from jsonSql's JSON (null when the subquery found none). */
+  decodeJson(json: unknown, columns: readonly string[] | null): Collection | null {
+    const value = typeof json === "string" ? (JSON.parse(json) as unknown) : json;
+    return value && typeof value === "object" ? store.collectionDecoder(store.collectionColumns(columns))(value as Record<string, unknown>) : null;
+  }
+
+  /** Collections by id, in the order asked (null for a missing one): one statement. */
+  async byIds(ids: readonly string[]): Promise<(Collection | null)[]> {
+    const rows = await store.byIds(this.db.sql, [...new Set(ids)]);
+    const byId = new Map(rows.map((c) => [c.id, c]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 }

@@ -3,6 +3,7 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
+import { fieldNeeds } from "../../graphql/selection.js";
 import { writeErrors } from "../../graphql/errors.js";
 import { COLOR, COLOR_RULE } from "../../lib/rules.js";
 import { ArtifactRef } from "../artifacts/schema.js";
@@ -16,7 +17,6 @@ export const GroupRef = builder.prismaNode("Group", {
   id: { field: "id" },
   // node(id) of a deleted or unknown record is null, not an error.
   nullable: true,
-  authScopes: { read: true },
   description: "An ordered set of artifacts within a collection.",
   select: { id: true },
   fields: (t) => ({
@@ -44,6 +44,8 @@ builder.prismaObjectFields("Collection", (t) => ({
   groups: t.relation("groups", { description: "Groups in their order.", query: { orderBy: { position: "asc" } } }),
 }));
 
+fieldNeeds("Artifact", { groups: [] });
+fieldNeeds("Collection", { groups: [] });
 builder.prismaObjectFields("Artifact", (t) => ({
   groups: t.field({
     type: [GroupRef],

@@ -1,5 +1,4 @@
 // `skillgraph worker` (job workers without the HTTP server) and `skillgraph jobs list|show|cancel`.
-import { decodeGlobalID } from "@pothos/plugin-relay";
 import type { Command } from "commander";
 import { Option } from "commander";
 import { config, stopOnSignals, withServices } from "../../cli/context.js";
@@ -7,7 +6,9 @@ import { JobStatus } from "../../generated/prisma/enums.js";
 import { InvalidInputError } from "../../lib/errors.js";
 
 /** A Job's global ID or its database id. */
-export function jobIdArg(value: string): string {
+export async function jobIdArg(value: string): Promise<string> {
+  // Loaded here: the other commands start without Pothos.
+  const { decodeGlobalID } = await import("@pothos/plugin-relay");
   try {
     const { typename, id } = decodeGlobalID(value);
     if (typename === "Job" && id) return id;
@@ -61,7 +62,7 @@ export function registerJobCommands(program: Command): void {
     .option("--json", "print JSON")
     .action(async (id: string, opts: { json?: boolean }) => {
       await withServices(async ({ services }) => {
-        const job = await services.jobs.get(jobIdArg(id));
+        const job = await services.jobs.get(await jobIdArg(id));
         const events = await services.jobs.eventsOf(job.id);
         if (opts.json) return console.log(JSON.stringify({ ...job, events }, null, 2));
         console.log(`Job ${job.id} (${job.kind}) — ${job.status}, ${job.progress}%`);
@@ -82,7 +83,7 @@ export function registerJobCommands(program: Command): void {
     .argument("<id>", "job id (or its GraphQL global ID)")
     .action(async (id: string) => {
       await withServices(async ({ services, principal }) => {
-        const job = await services.jobs.cancel(jobIdArg(id), principal);
+        const job = await services.jobs.cancel(await jobIdArg(id), principal);
         console.log(job.status === "CANCELLED" ? `Cancelled job ${job.id}.` : `Asked running job ${job.id} to stop; it is cancelled when its handler next reports.`);
       });
     });

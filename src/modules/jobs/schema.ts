@@ -19,7 +19,6 @@ export const JobEventRef = builder.prismaNode("JobEvent", {
   id: { field: "id" },
   // node(id) of a deleted or unknown record is null, not an error.
   nullable: true,
-  authScopes: { read: true },
   description: "One stored event of a job: a status change or a progress report. Numbered 1, 2, 3 … per job.",
   fields: (t) => ({
     sequence: t.exposeInt("sequence", { description: "1-based, gap-free, in the order the events happened." }),
@@ -37,7 +36,6 @@ export const JobRef = builder.prismaNode("Job", {
   id: { field: "id" },
   // node(id) of a deleted or unknown record is null, not an error.
   nullable: true,
-  authScopes: { read: true },
   // No type-level `select`: with one, Pothos would reload every event's job from the database
   // (objects from the pubsub carry no Prisma selection), costing a query per subscriber per event.
   description: "Long work run by a worker: durable (it survives restarts), observable (subscribe to jobUpdated) and able to ask a person.",

@@ -6,7 +6,7 @@
 // compiler, several times the statement itself, and a progress event waits for its write.
 import { randomUUID } from "node:crypto";
 import type { Database } from "../../db/index.js";
-import { join, modelDecoder, Prisma, raw, rowDecoder, sql, type Sql } from "../../db/index.js";
+import { DbNull, join, modelColumns, modelDecoder, raw, rowDecoder, sql, type Prisma, type Sql } from "../../db/index.js";
 import type { Job } from "../../generated/prisma/client.js";
 import type { JobEventType, JobStatus } from "../../generated/prisma/enums.js";
 import type { EventPublisher } from "../../lib/events.js";
@@ -20,7 +20,7 @@ export type Clock = () => Date;
 const TX_OPTIONS = { maxWaitMs: 15_000, timeoutMs: 20_000 };
 
 type JsonColumn = "input" | "result" | "checkpoint" | "prompt" | "responses";
-type JsonInput = Prisma.InputJsonValue | typeof Prisma.DbNull;
+type JsonInput = Prisma.InputJsonValue | typeof DbNull;
 /** The store's own columns: every transition bumps them. */
 type Bookkeeping = "id" | "version" | "eventSequence" | "updatedAt";
 
@@ -31,11 +31,11 @@ export type JobData = Partial<Omit<Job, JsonColumn | Bookkeeping>> & Partial<Rec
 export type JobGuard = Partial<Pick<Job, "version" | "status" | "leaseOwner" | "cancelRequested">>;
 
 const JSON_COLUMNS: ReadonlySet<string> = new Set<JsonColumn>(["input", "result", "checkpoint", "prompt", "responses"]);
-const COLUMNS: ReadonlySet<string> = new Set(Object.values(Prisma.JobScalarFieldEnum));
+const COLUMNS: ReadonlySet<string> = new Set(Object.keys(modelColumns("Job")));
 
 /** JSON for a Prisma Json column: null becomes the database NULL. */
 export function json(value: unknown): JsonInput {
-  if (value === null || value === undefined) return Prisma.DbNull;
+  if (value === null || value === undefined) return DbNull;
   return value as Prisma.InputJsonValue;
 }
 
@@ -46,7 +46,7 @@ function column(name: string): Sql {
 }
 
 function sqlValue(name: string, value: unknown): unknown {
-  if (value === null || value === Prisma.DbNull) return null;
+  if (value === null || value === DbNull) return null;
   // JSON goes in as text: SQLite stores it so, PostgreSQL casts the untyped parameter to jsonb.
   if (JSON_COLUMNS.has(name)) return JSON.stringify(value);
   if (value instanceof Date || typeof value !== "object") return value;

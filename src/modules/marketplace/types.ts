@@ -18,7 +18,6 @@ export const SubmissionStatusEnum = builder.enumType(SubmissionStatus, { name: "
 export const BrokerRef = builder.prismaNode("Broker", {
   id: { field: "id" },
   nullable: true,
-  authScopes: { read: true },
   description: "A source of marketplace listings.",
   fields: (t) => ({
     name: t.exposeString("name"),
@@ -58,7 +57,6 @@ export const ListingArtifactRef = builder.prismaObject("ListingArtifact", {
 export const ListingRef = builder.prismaNode("MarketplaceListing", {
   id: { field: "id" },
   nullable: true,
-  authScopes: { read: true },
   description: "A listing in the marketplace: a published bundle of artifacts.",
   fields: (t) => ({
     listingId: t.exposeString("listingId", { description: "The broker's own id for it (a LOCAL listing's is its name)." }),

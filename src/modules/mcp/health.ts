@@ -10,7 +10,7 @@ import type { EventPublisher } from "../../lib/events.js";
 import type { Logger } from "../../lib/logger.js";
 import type { McpEnvValues } from "./env-values.js";
 import { MissingEnvError, SecretKeyError } from "./errors.js";
-import { checkServer, type CheckResult, type CheckStatus } from "./health-check.js";
+import type { CheckResult, CheckStatus } from "./health-check.js";
 import { effectiveStatus, type McpRegistry } from "./registry.js";
 import { redact } from "./secrets.js";
 
@@ -112,6 +112,8 @@ export class McpHealthChecks {
       signal?.addEventListener("abort", cancel, { once: true });
       this.inflight.add(controller);
       try {
+        // The MCP SDK is loaded on the first check, not when the process starts (most never check).
+        const { checkServer } = await import("./health-check.js");
         result = await checkServer(prepared.spec, {
           timeoutMs: this.config.mcp.healthTimeoutMs,
           slowMs: this.config.mcp.healthSlowMs,

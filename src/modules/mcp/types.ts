@@ -178,7 +178,6 @@ export const McpServerRef = builder.prismaNode("McpServer", {
   id: { field: "id" },
   // node(id) of a deleted or unknown record is null, not an error.
   nullable: true,
-  authScopes: { read: true },
   description: "An MCP server, shaped like the official registry's server.json (2025-09-29).",
   fields: (t) => ({
     name: t.exposeString("name", { description: "Reverse-DNS name, e.g. io.github.owner/server." }),

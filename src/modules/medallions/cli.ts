@@ -2,7 +2,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { withServices } from "../../cli/context.js";
+import { withSqlServices } from "../../cli/context.js";
 import { InvalidInputError } from "../../lib/errors.js";
 import { MEDALLION_STATUSES, type MedallionStatus } from "./document.js";
 import { toDocument } from "./service.js";
@@ -88,7 +88,7 @@ export function registerMedallionCommands(program: Command): void {
       if (!opts.all && opts.node.length === 0 && opts.tag.length === 0) {
         throw new InvalidInputError("--node/--tag", "give at least one --node or --tag (or --all to list every medallion)");
       }
-      await withServices(async ({ services }) => {
+      await withSqlServices(["medallions"], async ({ services }) => {
         const service = services.medallions;
         const scope = opts.all ? null : { graphNodes: opts.node, tags: opts.tag };
         print({ medallions: await service.find(scope, { statuses, first }) });
@@ -111,7 +111,7 @@ export function registerMedallionCommands(program: Command): void {
         throw new InvalidInputError("--evidence", "must hold a JSON object ({\"sessionSummary\": …})");
       }
       const evidence = opts.summary === undefined ? fromFile : { ...fromFile, sessionSummary: opts.summary };
-      await withServices(async ({ services }) => {
+      await withSqlServices(["medallions"], async ({ services }) => {
         const service = services.medallions;
         const { medallion: m, created } = await service.checkpoint({ scope: { graphNodes: opts.node, tags: opts.tag }, evidence });
         print({ created, medallion: toDocument(m) });
@@ -123,6 +123,6 @@ export function registerMedallionCommands(program: Command): void {
     .description("Print one medallion (medallion.v1 JSON)")
     .argument("<medallionId>")
     .action(async (id: string) => {
-      await withServices(async ({ services }) => print(await services.medallions.document(id)));
+      await withSqlServices(["medallions"], async ({ services }) => print(await services.medallions.document(id)));
     });
 }

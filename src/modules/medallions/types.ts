@@ -87,7 +87,6 @@ export const MedallionRef = builder.prismaNode("Medallion", {
   id: { field: "id" },
   // node(id) of a deleted or unknown record is null, not an error.
   nullable: true,
-  authScopes: { read: true },
   // Checked once per medallion (in isTypeOf) instead of wrapping each of its fields: a page of
   // 20 is 20 checks, not 20 × its selected fields. node(id) and every field returning a
   // Medallion still go through it.

@@ -73,7 +73,6 @@ export const TrainingExampleRef = builder.prismaNode("TrainingExample", {
   id: { field: "id" },
   // node(id) of a deleted or unknown record is null, not an error.
   nullable: true,
-  authScopes: { read: true },
   description: "An example an optimizer can train on, with how it has performed.",
   fields: (t) => ({
     taskDescription: t.exposeString("taskDescription"),

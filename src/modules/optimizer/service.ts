@@ -1,7 +1,7 @@
 // Training examples: add, record outcomes (compare-and-set, so concurrent outcomes all count),
 // select the best, and analyse the set.
 import type { Database } from "../../db/index.js";
-import { Prisma } from "../../db/index.js";
+import { DbNull, type Prisma } from "../../db/index.js";
 import type { TrainingExample } from "../../generated/prisma/client.js";
 import { InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import { analyse, applyOutcome, selectionScore, type TrainingAnalytics } from "./training.js";
@@ -31,7 +31,7 @@ export class TrainingService {
     if (input.humanRating !== null && input.humanRating !== undefined && (input.humanRating < 1 || input.humanRating > 5)) {
       throw new InvalidInputError("input.humanRating", "must be between 1 and 5");
     }
-    const json = (v: unknown) => (v === undefined || v === null ? Prisma.DbNull : (v as Prisma.InputJsonValue));
+    const json = (v: unknown) => (v === undefined || v === null ? DbNull : (v as Prisma.InputJsonValue));
     return this.database.prisma.trainingExample.create({
       data: {
         taskDescription: input.taskDescription,

@@ -1,7 +1,7 @@
 // Rebuilds every aggregate and sort key from the ratings, matches and community rows, and drops
 // rate-limit entries older than the window (the scores.recompute job runs it).
 import type { Database } from "../../db/index.js";
-import { chunks, Prisma } from "../../db/index.js";
+import { chunks, DbNull } from "../../db/index.js";
 import type { ArtifactScore, CommunityScore } from "../../generated/prisma/client.js";
 import type { ArtifactService } from "../artifacts/index.js";
 import { scoresFrom, signalsJson, trustOf } from "./aggregates.js";
@@ -59,7 +59,7 @@ export async function recomputeAll(db: Database, artifacts: ArtifactService, now
       }
       await tx.artifactScore.deleteMany({});
       for (const part of chunks([...agg.values()])) {
-        await tx.artifactScore.createMany({ data: part.map((r) => ({ ...r, communitySignals: r.communitySignals ?? Prisma.DbNull })) });
+        await tx.artifactScore.createMany({ data: part.map((r) => ({ ...r, communitySignals: r.communitySignals ?? DbNull })) });
       }
       await tx.ratingEvent.deleteMany({ where: { createdAt: { lte: new Date(now.getTime() - RATE_WINDOW_MS) } } });
       const keys = trust.map((a) => ({ id: a.id, quality: scoresFrom(trustOf(a), { aggregate: agg.get(a.id) ?? null }, now).qualityScore }));

@@ -3,6 +3,7 @@
 import { createContextCache } from "@pothos/core";
 import DataLoader from "dataloader";
 import { builder } from "../../graphql/builder.js";
+import { fieldNeeds } from "../../graphql/selection.js";
 import type { Context } from "../../graphql/context.js";
 import { artifactKey } from "../artifacts/index.js";
 import type { ArtifactScores, ScoreData } from "./aggregates.js";
@@ -99,7 +100,6 @@ export const RatingRef = builder.prismaNode("Rating", {
   id: { field: "id" },
   // node(id) of a deleted or unknown record is null, not an error.
   nullable: true,
-  authScopes: { read: true },
   description: "One viewer's 1–5 rating of an artifact. Who rated is never shown; `mine` says whether it is the viewer's.",
   fields: (t) => ({
     rating: t.exposeInt("rating", { description: "1–5." }),
@@ -114,7 +114,6 @@ export const RatingRef = builder.prismaNode("Rating", {
 
 export const SharedRatingRef = builder.prismaObject("Rating", {
   variant: "SharedRating",
-  authScopes: { read: true },
   description: "A rating as shared with the community: no id of the rater, no link back to them.",
   fields: (t) => ({
     artifactKey: t.string({
@@ -133,7 +132,6 @@ export const ArtifactMatchRef = builder.prismaNode("ArtifactMatch", {
   id: { field: "id" },
   // node(id) of a deleted or unknown record is null, not an error.
   nullable: true,
-  authScopes: { read: true },
   description: "A search query matched to an artifact; confirming or rejecting it feeds the artifact's match score.",
   fields: (t) => ({
     query: t.exposeString("query"),
@@ -145,11 +143,11 @@ export const ArtifactMatchRef = builder.prismaNode("ArtifactMatch", {
   }),
 });
 
+fieldNeeds("Artifact", { scores: ["origin", "sourceOwner"], ratings: [], matches: [] });
 builder.prismaObjectFields("Artifact", (t) => ({
   scores: t.field({
     type: ArtifactScoresType,
     description: "Quality, trust and confidence, with the breakdown. Served from aggregates; batched across lists.",
-    select: { id: true, origin: true, sourceOwner: true },
     resolve: async (a, _args, ctx) => ctx.services.ratings.compute(a, await scoreLoader(ctx).load(a.id)),
   }),
   ratings: t.relatedConnection("ratings", {

@@ -1,10 +1,19 @@
 // Tags: the Tag type, queries and mutations, and the tag fields of Artifact and Collection.
+import { createContextCache } from "@pothos/core";
 import { encodeGlobalID } from "@pothos/plugin-relay";
+import DataLoader from "dataloader";
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
+import { fieldNeeds } from "../../graphql/selection.js";
+import type { Context } from "../../graphql/context.js";
+import type { Tag } from "../../generated/prisma/client.js";
 import { writeErrors } from "../../graphql/errors.js";
 import { COLOR, COLOR_RULE } from "../../lib/rules.js";
+import { preloadedTags } from "../artifacts/index.js";
 import { ArtifactRef } from "../artifacts/schema.js";
+
+/** Per request: the tags of every artifact resolved without them, in one statement. */
+const tagsLoader = createContextCache((ctx: Context) => new DataLoader<string, Tag[]>((ids) => ctx.services.tags.ofArtifacts(ids)));
 
 const tagName = z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters");
 const tagColor = z.string().regex(COLOR, COLOR_RULE);
@@ -14,9 +23,7 @@ export const TagRef = builder.prismaNode("Tag", {
   id: { field: "id" },
   // node(id) of a deleted or unknown record is null, not an error.
   nullable: true,
-  authScopes: { read: true },
   description: "A label for artifacts. Names and slugs are unique.",
-  select: { id: true },
   fields: (t) => ({
     name: t.exposeString("name", { description: "Unique name as written." }),
     slug: t.exposeString("slug", { description: "URL-safe form of the name; filters accept either." }),
@@ -28,14 +35,15 @@ export const TagRef = builder.prismaNode("Tag", {
   }),
 });
 
+fieldNeeds("Artifact", { tags: [] });
+fieldNeeds("Collection", { tags: [] });
+fieldNeeds("Tag", { artifactCount: [] });
 builder.prismaObjectFields("Artifact", (t) => ({
   tags: t.field({
     type: [TagRef],
     description: "Tags on the artifact, by name.",
-    select: (_args, _ctx, nested) => ({
-      tags: { select: { tag: nested(true) }, orderBy: { tag: { name: "asc" } } },
-    }),
-    resolve: (a) => a.tags.map((x) => x.tag),
+    // Read with the artifact when its list or lookup was asked for them; else batched per request.
+    resolve: (a, _args, ctx) => preloadedTags(a) ?? tagsLoader(ctx).load(a.id),
   }),
 }));
 

@@ -1,7 +1,8 @@
 // Tags: global labels with a unique name and slug (the Tag table), and their links to artifacts
 // (ArtifactTag). The artifacts module asks this service for both (ArtifactTagging).
-import type { Database } from "../../db/index.js";
+import type { Database, Sql } from "../../db/index.js";
 import { isUniqueViolation, type Prisma } from "../../db/index.js";
+import * as store from "./store.js";
 import type { Tag } from "../../generated/prisma/client.js";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import { COLOR, COLOR_RULE } from "../../lib/rules.js";
@@ -143,6 +144,25 @@ export class TagService implements ArtifactTagging {
 
   artifactWhere(tag: string): Prisma.ArtifactWhereInput {
     return { tags: { some: { tag: byNameOrSlug(tag) } } };
+  }
+
+  hasTagSql(artifactId: Sql, tag: string): Sql {
+    return store.hasTag(artifactId, tag);
+  }
+
+  tagsJsonSql(artifactId: Sql, columns: readonly string[] | null): Sql {
+    return store.tagsJsonOf(this.db.provider, artifactId, store.tagColumns(columns));
+  }
+
+  decodeTagsJson(json: unknown, columns: readonly string[] | null): Tag[] {
+    const value = typeof json === "string" ? (JSON.parse(json) as unknown) : json;
+    const decode = store.tagDecoder(store.tagColumns(columns));
+    return Array.isArray(value) ? value.map((t) => decode(t as Record<string, unknown>)) : [];
+  }
+
+  /** The tags of each artifact, by name: one statement (for artifacts read without them). */
+  ofArtifacts(artifactIds: readonly string[]): Promise<Tag[][]> {
+    return store.tagsOfArtifacts(this.db.sql, artifactIds);
   }
 
   private async requireBoth(artifactId: string, tagId: string) {
