@@ -89,3 +89,29 @@ describe("lists cost a constant number of SQL statements", () => {
     expect(three.count).toBe(one.count);
   });
 });
+
+// The side-by-side benchmark's workloads (bench/compare): a page with its tags and collection, and
+// one artifact by key with its tags, each in at most 2 statements with a token: its check (SQLite:
+// the cached token's freshness signal; PostgreSQL: the token's row) and the read itself.
+const W1 = `query W1 { artifacts(first: 100) { edges { node { key name type tags { name } collection { name } } } } }`;
+const W2 = `query W2($key: String!) { artifact(key: $key) { key name type tags { name } } }`;
+
+describe("the benchmark's workloads", () => {
+  const t = useTestApp();
+
+  it("W1 and W2 each take at most 2 statements", async () => {
+    for (let i = 0; i < 120; i++) {
+      await t().app.services.artifacts.add({ type: "SKILL", name: `w-${String(i).padStart(3, "0")}`, origin: "LOCAL", tags: [`t${i % 7}`, "all"] });
+    }
+    const run = async (query: string, variables: Record<string, unknown>) =>
+      t().countStatements(async () => {
+        (await t().execute(query, variables, { token: "read" })).expectNoErrors();
+      });
+    // The first requests record the token's use (a write the cache then sees once).
+    for (let i = 0; i < 2; i++) await run(W2, { key: "skill:w-001" });
+    const w1 = await run(W1, {});
+    const w2 = await run(W2, { key: "skill:w-050" });
+    expect(w1.count, w1.statements.join("\n")).toBeLessThanOrEqual(2);
+    expect(w2.count, w2.statements.join("\n")).toBeLessThanOrEqual(2);
+  });
+});

@@ -1,11 +1,10 @@
 // API tokens: created with a random secret shown once; only sha256(secret) is stored.
-// Every request with a token authenticates it, so valid tokens are kept in memory (by hash) while
-// nothing could have changed them: a revoke in this process drops them at once, and a change by
-// another process (another instance, the CLI) through the database's change signal for "tokens"
-// (db/changes.ts): on SQLite the next request sees it (data_version is read with each request); on
-// PostgreSQL a revoke announces itself with pg_notify in its transaction, and other instances drop
-// their caches when the notification arrives (milliseconds after the commit). While the signal is
-// unavailable (the LISTEN connection is down) every request reads its token.
+// Every request with a token authenticates it. Where the database's change signal is exact
+// (SQLite: data_version, read with each request, moves as soon as another process commits), valid
+// tokens are kept in memory by hash and dropped when the signal moves, so a revoke by anyone (this
+// process, another instance, the CLI) takes effect on the very next request without reading the
+// token. Where it is not exact (PostgreSQL's notifications arrive just after the commit), every
+// request reads its token: one indexed statement, and a revoke is never served late.
 // Plain SQL (store.ts), not the model API: the CLI's token commands open the database without
 // Prisma's query engine to start fast.
 import { createHash, randomBytes } from "node:crypto";
@@ -124,7 +123,7 @@ export class TokenService {
   /** The principal of a bearer secret, or null when it is unknown or revoked. */
   async authenticate(secret: string): Promise<Principal | null> {
     const hash = hashToken(secret);
-    const version = await this.db.changes.version(TOPIC);
+    const version = this.db.changes.exact ? await this.db.changes.version(TOPIC) : null;
     if (version !== null) {
       if (version !== this.seen) {
         this.forget();
