@@ -154,6 +154,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
           resolve(`http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`);
         });
       });
+      // Prisma's engine loads now, off the path to the first answer (reads need none of it).
+      database.warm();
       if (options.startBackground !== false) await startBackground();
       return url;
     },

@@ -57,7 +57,9 @@ export interface Database {
   batch(statements: Sql[]): Promise<number[]>;
   /** Called with every statement sent (tests count them; tracing times them). */
   onStatement(listener: (event: StatementEvent) => void): () => void;
-  /** One trivial statement: throws when the database cannot be reached. */
+  /** Starts loading Prisma's engine now rather than on the first write (the server calls it once it listens). */
+  warm(): void;
+  /** One trivial statement: throws when the database cannot be reached (or Prisma's engine failed to load). */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -105,6 +107,8 @@ async function prismaClient(options: OpenOptions, emit: Emit): Promise<Db> {
 
 interface Engine {
   prisma: Db | null;
+  /** Starts loading what is otherwise loaded on first need. */
+  warm?(): void;
   sql: SqlExecutor;
   transaction<T>(fn: (tx: Transaction) => Promise<T>, options: Required<TransactionOptions>): Promise<T>;
   batch(statements: Sql[]): Promise<number[]>;
@@ -121,30 +125,82 @@ function routed(reader: DriverConnection, writer: SqlExecutor): SqlExecutor {
   };
 }
 
-async function prismaEngine(options: OpenOptions, emit: Emit): Promise<Engine> {
-  const prisma = await prismaClient(options, emit);
-  await prisma.$connect();
-  if (options.provider === "sqlite") {
-    // WAL lets readers run beside the writer; foreign keys enforce the cascades in the datamodel.
-    await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-    await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
-  }
-  const reader = await openDriver(options.url, options.provider, options.poolSize ?? 10, (text, durationMs) => emit({ sql: text, durationMs }), true);
+/**
+ * Before Prisma's engine has loaded, a client whose every call waits for it: `db.prisma.job.findMany(…)`
+ * resolves once the engine is there. Only calls are deferred (what services do); the real client
+ * replaces this as soon as it exists (Database.prisma), so steady-state calls never pass through it.
+ */
+function deferredClient(load: () => Promise<Db>): Db {
+  type Callable = Record<string, (...args: unknown[]) => unknown>;
+  const call = (model: string | null, method: string) => (...args: unknown[]) =>
+    load().then((client) => {
+      const target = (model === null ? client : (client as unknown as Record<string, unknown>)[model]) as Callable;
+      return target[method]?.(...args);
+    });
+  // `then` stays undefined: the client is not itself a promise.
+  const delegate = (model: string) => new Proxy({}, { get: (_t, method) => (typeof method === "string" && method !== "then" ? call(model, method) : undefined) });
+  return new Proxy({}, {
+    get: (_t, prop) => (typeof prop !== "string" || prop === "then" ? undefined : prop.startsWith("$") ? call(null, prop) : delegate(prop)),
+  }) as Db;
+}
+
+/**
+ * Prisma's engine is loaded on first need, or when warm() is called (the server calls it once it
+ * listens): its query compiler is most of a cold start. Reads that only read run on the driver's
+ * connection at once; what needs Prisma (writes, transactions, the model API) waits for it. A
+ * failure to load is logged, rethrown by every call that needs it, and by ping(), so readiness
+ * reports it.
+ */
+function prismaEngine(options: OpenOptions, emit: Emit, reader: DriverConnection, failed: (err: unknown) => void): Engine {
+  let loading: Promise<Db> | null = null;
+  const load = () =>
+    (loading ??= loadClient().catch((err: unknown) => {
+      failed(err);
+      throw err;
+    }));
+  const loadClient = async () => {
+    const client = await prismaClient(options, emit);
+    await client.$connect();
+    if (options.provider === "sqlite") {
+      // WAL lets readers run beside the writer; foreign keys enforce the cascades in the datamodel.
+      await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+      await client.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+    }
+    prisma = client;
+    return client;
+  };
+  let prisma: Db | null = null;
+  const deferred = deferredClient(load);
+  const writer = (): Promise<SqlExecutor> | SqlExecutor => (prisma ? prismaExecutor(prisma, options.provider) : load().then((c) => prismaExecutor(c, options.provider)));
   return {
-    prisma,
-    sql: routed(reader, prismaExecutor(prisma, options.provider)),
-    transaction: (fn, { maxWaitMs, timeoutMs }) =>
-      prisma.$transaction(
+    warm: () => void load().catch(() => {}),
+    get prisma() {
+      return prisma ?? deferred;
+    },
+    sql: routed(reader, {
+      provider: options.provider,
+      query: async (s) => (await writer()).query(s),
+      execute: async (s) => (await writer()).execute(s),
+      pick: (variants) => variants[options.provider],
+    }),
+    transaction: async (fn, { maxWaitMs, timeoutMs }) => {
+      const client = prisma ?? (await load());
+      return client.$transaction(
         async (tx) => {
           if (options.provider === "sqlite") await tx.$executeRawUnsafe(SQLITE_WRITE_LOCK);
           return fn({ prisma: tx, sql: prismaExecutor(tx, options.provider) });
         },
         { maxWait: maxWaitMs, timeout: timeoutMs },
-      ),
-    batch: (statements) => prisma.$transaction(statements.map((s) => prisma.$executeRaw(s))),
+      );
+    },
+    batch: async (statements) => {
+      const client = prisma ?? (await load());
+      return client.$transaction(statements.map((s) => client.$executeRaw(s)));
+    },
     async close() {
       await reader.close();
-      await prisma.$disconnect();
+      const client = loading ? await loading.catch(() => null) : null;
+      await client?.$disconnect();
     },
   };
 }
@@ -182,7 +238,17 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const emit: Emit = (e) => {
     for (const l of listeners) l(e);
   };
-  const engine = options.models === false ? await driverEngine(options, emit) : await prismaEngine(options, emit);
+  let engine: Engine;
+  // Set when Prisma's engine failed to load: ping() (readiness) reports it.
+  let modelsFailed: unknown = null;
+  if (options.models === false) engine = await driverEngine(options, emit);
+  else {
+    const reader = await openDriver(options.url, options.provider, options.poolSize ?? 10, (text, durationMs) => emit({ sql: text, durationMs }), true);
+    engine = prismaEngine(options, emit, reader, (err) => {
+      modelsFailed = err;
+      logger.error("Prisma's engine failed to load", { error: String(err) });
+    });
+  }
   const changes = changeSignals(options.provider, options.url, engine.sql, logger);
   return {
     provider: options.provider,
@@ -198,7 +264,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    warm: () => engine.warm?.(),
     async ping() {
+      if (modelsFailed !== null) throw modelsFailed;
       await engine.sql.query(sql`SELECT 1`);
     },
     async close() {

@@ -4,12 +4,12 @@
 // Prisma's own `migrate deploy` cannot run here (see README, "Prisma offline").
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { packageRoot } from "../lib/paths.js";
 import { providerOf, type Provider } from "./provider.js";
 import { ensureSqliteDir, sqlitePath } from "./sqlite-path.js";
 
-export const migrationsRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../prisma/migrations");
+export const migrationsRoot = join(packageRoot(), "prisma/migrations");
 
 export interface MigrationFile {
   name: string;

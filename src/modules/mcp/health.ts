@@ -161,12 +161,12 @@ export class McpHealthChecks {
       recentErrors,
     };
     try {
-      await this.db.prisma.$transaction([
-        this.db.prisma.mcpHealthCheck.create({
+      await this.db.transaction(async ({ prisma }) => {
+        await prisma.mcpHealthCheck.create({
           data: { serverId: server.id, status: result.status, latencyMs: result.latencyMs, toolCount: result.toolCount, error: result.error, checkedAt },
-        }),
-        this.db.prisma.mcpHealth.upsert({ where: { serverId: server.id }, create: { serverId: server.id, ...data }, update: data }),
-      ]);
+        });
+        await prisma.mcpHealth.upsert({ where: { serverId: server.id }, create: { serverId: server.id, ...data }, update: data });
+      });
     } catch (err) {
       // The server was removed while it was being checked: nothing to record.
       if (constraintViolation(err) === "foreign-key" || isRecordMissing(err)) {
