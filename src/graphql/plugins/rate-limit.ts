@@ -88,8 +88,10 @@ async function limiters(config: SecurityConfig["rateLimit"], redisUrl: string | 
     return { anonymous: await make("anonymous", config.anonymous, null), authenticated: await make("authenticated", config.authenticated, null), close: async () => {} };
   }
   const { Redis } = await import("ioredis");
-  const client = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  // Fail fast while Redis is unreachable (the insurance limiter answers), so connect before serving.
+  const client = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
   client.on("error", () => {}); // the insurance limiter takes over; the event bus logs Redis trouble
+  await client.connect().catch(() => {});
   return {
     anonymous: await make("anonymous", config.anonymous, client),
     authenticated: await make("authenticated", config.authenticated, client),
