@@ -38,6 +38,9 @@ const config = loadConfig({
   PORT: "0",
   LOG_LEVEL: "silent",
   SKILLGRAPH_PUBLIC_READ: "true",
+  // A benchmark is not a rate-limited client.
+  SKILLGRAPH_RATE_LIMIT_ANONYMOUS: "0",
+  SKILLGRAPH_RATE_LIMIT_AUTHENTICATED: "0",
   SKILLGRAPH_WORKER_CONCURRENCY: "8",
   // Subscriptions check the stored log after a silent poll interval; keep that out of the window.
   SKILLGRAPH_JOB_POLL_MS: "60000",

@@ -65,7 +65,7 @@ async function main() {
   try {
     await migrate(url);
     const seedMs = seed(url);
-    const config = loadConfig({ DATABASE_URL: url, PORT: "0", LOG_LEVEL: "silent", SKILLGRAPH_PUBLIC_READ: "true", SKILLGRAPH_MIGRATE_ON_START: "false", SKILLGRAPH_WORKER_CONCURRENCY: "0", SKILLGRAPH_MCP_HEALTH_INTERVAL_S: "0" });
+    const config = loadConfig({ SKILLGRAPH_ALLOWED_HOSTS: "bench", SKILLGRAPH_RATE_LIMIT_ANONYMOUS: "0", SKILLGRAPH_RATE_LIMIT_AUTHENTICATED: "0", DATABASE_URL: url, PORT: "0", LOG_LEVEL: "silent", SKILLGRAPH_PUBLIC_READ: "true", SKILLGRAPH_MIGRATE_ON_START: "false", SKILLGRAPH_WORKER_CONCURRENCY: "0", SKILLGRAPH_MCP_HEALTH_INTERVAL_S: "0" });
     const app = await createApp(config, { logger: createLogger("silent"), startBackground: false });
     const search = app.services.marketplace.search;
     const q = (i: number) => WORDS[i % WORDS.length] ?? "pdf";

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { createApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/lib/logger.js";
+import { SYSTEM } from "../src/lib/principal.js";
 import { checkServer } from "../src/modules/mcp/health-check.js";
 import { liveChildCount } from "../src/modules/mcp/process-transport.js";
 import { enqueueSweep } from "../src/modules/mcp/scheduler.js";
@@ -31,6 +32,9 @@ const baseEnv = {
   SKILLGRAPH_SECRET_KEY: Buffer.alloc(32, 1).toString("base64"),
   SKILLGRAPH_MCP_SETTINGS_ROOT: dir,
   SKILLGRAPH_MCP_HEALTH_INTERVAL_S: "0",
+  // A benchmark is not a rate-limited client.
+  SKILLGRAPH_RATE_LIMIT_ANONYMOUS: "0",
+  SKILLGRAPH_RATE_LIMIT_AUTHENTICATED: "0",
   SKILLGRAPH_MCP_HEALTH_TIMEOUT_MS: "30000",
   SKILLGRAPH_MCP_HEALTH_SLOW_MS: "30000",
   ...(nice ? { SKILLGRAPH_MCP_HEALTH_NICE: nice } : {}),
@@ -119,6 +123,9 @@ for (const concurrency of [loadConfig(baseEnv).mcp.healthConcurrency, SERVERS]) 
       });
       const server = await mcp.registry.register(doc);
       await mcp.setEnv(server.id, [{ name: "API_KEY", value: `sk-bench-${i}` }]);
+      // As an admin would: review the launch specification, approve it as shown.
+      const view = await mcp.approvals.view(await mcp.registry.find(server.id));
+      if (view) await mcp.approveLaunch(server.id, view.hash, SYSTEM);
       await mcp.deployments.deploy(server.id, { settingsPath: "bench.json" });
     }
     console.error(`${SERVERS} servers registered and deployed`);

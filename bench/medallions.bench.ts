@@ -83,7 +83,7 @@ try {
     process.exit(0);
   }
 
-  const app = await createApp(loadConfig({ DATABASE_URL: url, LOG_LEVEL: "silent", PORT: "0" }), {
+  const app = await createApp(loadConfig({ SKILLGRAPH_ALLOWED_HOSTS: "bench", SKILLGRAPH_RATE_LIMIT_ANONYMOUS: "0", SKILLGRAPH_RATE_LIMIT_AUTHENTICATED: "0", DATABASE_URL: url, LOG_LEVEL: "silent", PORT: "0" }), {
     logger: createLogger("silent"),
     startBackground: false,
   });

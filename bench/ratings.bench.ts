@@ -87,7 +87,7 @@ try {
   const seedMs = seed(url);
   console.error(`seeded ${RATINGS.toLocaleString("en")} ratings over ${ARTIFACTS.toLocaleString("en")} artifacts in ${(seedMs / 1000).toFixed(1)} s`);
 
-  const app = await createApp(loadConfig({ DATABASE_URL: url, LOG_LEVEL: "silent", PORT: "0" }), { logger: createLogger("silent"), startBackground: false });
+  const app = await createApp(loadConfig({ SKILLGRAPH_ALLOWED_HOSTS: "bench", SKILLGRAPH_RATE_LIMIT_ANONYMOUS: "0", SKILLGRAPH_RATE_LIMIT_AUTHENTICATED: "0", DATABASE_URL: url, LOG_LEVEL: "silent", PORT: "0" }), { logger: createLogger("silent"), startBackground: false });
   try {
     const r0 = performance.now();
     const rebuilt = await app.services.ratings.recomputeAll();

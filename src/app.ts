@@ -5,18 +5,22 @@ import { createServer, type Server } from "node:http";
 import type { Socket } from "node:net";
 import { createYoga, type YogaServerInstance } from "graphql-yoga";
 import { useGraphQlJit } from "@envelop/graphql-jit";
-import { getOperationAST, GraphQLError } from "graphql";
+import { getOperationAST } from "graphql";
 import type { Config } from "./config.js";
 import { openDatabase, type Database } from "./db/index.js";
 import { migrate } from "./db/migrator.js";
 import type { Context } from "./graphql/context.js";
+import { authorizationOf, bearerToken, connectionAuthorization, unauthenticated } from "./graphql/credentials.js";
 import { maskError } from "./graphql/errors-mask.js";
+import { createHardening } from "./graphql/plugins/hardening.js";
+import { corsOption } from "./graphql/plugins/origin-guard.js";
 import { useETag } from "./graphql/plugins/etag.js";
 import { useHealthEndpoints } from "./graphql/plugins/health.js";
 import { useQueryLimits } from "./graphql/plugins/limits.js";
 import { requestIdOf, useRequestScope } from "./graphql/plugins/request-scope.js";
 import { useSharedSubscriptionResults } from "./graphql/plugins/shared-subscription-results.js";
 import { attachGraphqlWs } from "./graphql/ws.js";
+import { yogaLogger } from "./graphql/yoga-logger.js";
 import { createEventBus, type EventBusHandle } from "./lib/event-bus.js";
 import type { BackgroundTask } from "./lib/lifecycle.js";
 import { createLogger, type Logger } from "./lib/logger.js";
@@ -43,13 +47,6 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** The token of an Authorization header value ("Bearer <token>"), or null. */
-function bearer(value: unknown): string | null {
-  if (typeof value !== "string") return null;
-  const m = /^Bearer\s+(.+)$/i.exec(value.trim());
-  return m?.[1]?.trim() ?? null;
-}
-
 export interface CreateAppOptions {
   logger?: Logger;
   /** Start background tasks (job workers, health sweeps) with the server. Default true. */
@@ -70,12 +67,12 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     if (token === null) return anonymousPrincipal(config.publicRead);
     const principal = await services.tokens.authenticate(token);
     if (!principal) {
-      throw new GraphQLError("The API token is not valid or has been revoked.", {
-        extensions: { code: "UNAUTHENTICATED", http: { status: 401 } },
-      });
+      throw unauthenticated("The API token is not valid or has been revoked.");
     }
     return principal;
   }
+
+  const hardening = await createHardening({ config, services, events: events.bus, changes: database.changes, logger });
 
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema: getSchema(),
@@ -88,13 +85,14 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     // GraphiQL's bundled assets take half a second to load: only when a browser first asks for it.
     renderGraphiQL: async (options) => (await import("@graphql-yoga/render-graphiql")).renderGraphiQL(options),
     maskedErrors: { maskError },
-    logging: config.logLevel === "silent" ? false : config.logLevel,
+    // yoga's own lines go through the JSON logger (it filters by LOG_LEVEL).
+    logging: yogaLogger(logger),
+    // No cross-origin access unless SKILLGRAPH_CORS_ORIGINS lists origins.
+    cors: corsOption(config.security),
     context: async (initial): Promise<Context> => {
-      const params = (initial as { connectionParams?: Record<string, unknown> }).connectionParams;
-      const header = initial.request.headers.get("authorization") ?? params?.Authorization ?? params?.authorization;
       return {
         requestId: requestIdOf(initial.request),
-        principal: await principalFor(bearer(header)),
+        principal: await principalFor(bearerToken(authorizationOf(initial))),
         services,
         pubsub: events.bus,
         config,
@@ -105,11 +103,13 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     plugins: [
       useRequestScope(logger),
       useHealthEndpoints(async () => services.system.readiness(), logger),
+      // Host check, document guard, rate limits, input at the edge, introspection, revocation.
+      ...hardening.plugins,
       // ETag / If-None-Match → 304 for queries over GET (integrators polling the marketplace).
       useETag<Record<string, unknown>>(),
       // Subscribers that would get the same answer to an event share one execution (a job's watchers).
       useSharedSubscriptionResults(),
-      useQueryLimits(config.limits),
+      useQueryLimits(config.limits, { hideSuggestions: config.security.introspection !== "public" }),
       // Queries and mutations run as JavaScript compiled once per document (graphql-jit): a third
       // less CPU for a long list (bench/compare). Subscriptions keep the standard executor and the
       // shared per-event execution above.
@@ -123,8 +123,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
   });
-  const ws = attachGraphqlWs(httpServer, yoga, async (params) => {
-    await principalFor(bearer(params.Authorization ?? params.authorization));
+  const ws = attachGraphqlWs(httpServer, yoga, {
+    authenticate: (params) => principalFor(bearerToken(connectionAuthorization(params))),
+    security: config.security,
+    bindHost: config.host,
+    logger,
   });
 
   let stopping: Promise<void> | undefined;
@@ -172,6 +175,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         for (const task of startedTasks.reverse()) {
           await task.stop().catch((err: unknown) => logger.error("background task failed to stop", { task: task.name, error: String(err) }));
         }
+        await hardening.close();
         await events.close();
         await database.close();
       })();

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { providerOf, type Provider } from "./db/provider.js";
 import { ConfigError } from "./lib/errors.js";
 import { mcpConfig, mcpEnvSchema, type McpConfig } from "./modules/mcp/config.js";
+import { securityConfig, securityEnvSchema, type SecurityConfig } from "./security-config.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
@@ -30,6 +31,7 @@ const schema = z.object({
   SKILLGRAPH_MAX_COMPLEXITY: int(1, 10_000_000).default(50_000),
   SKILLGRAPH_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
   ...mcpEnvSchema,
+  ...securityEnvSchema,
   // 0: this process runs no job worker (serve --no-worker).
   SKILLGRAPH_WORKER_CONCURRENCY: int(0, 64).default(2),
   SKILLGRAPH_JOB_POLL_MS: int(5, 600_000).default(1000),
@@ -56,6 +58,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** MCP servers: secret key, deploy folder, health checks (src/modules/mcp/config.ts). */
   mcp: McpConfig;
+  /** Cross-origin access, Host names, introspection, rate limits, socket caps (src/security-config.ts). */
+  security: SecurityConfig;
   /** Job workers: how many jobs one process runs at once, how often it polls, lease length, retry backoff, HITL timeout default. */
   jobs: { concurrency: number; pollMs: number; leaseMs: number; backoffMs: number; backoffMaxMs: number; hitlTimeoutMs: number };
 }
@@ -90,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     shutdownTimeoutMs: e.SKILLGRAPH_SHUTDOWN_TIMEOUT_MS,
     mcp: mcpConfig(e),
+    security: securityConfig(e),
     jobs: {
       concurrency: e.SKILLGRAPH_WORKER_CONCURRENCY,
       pollMs: e.SKILLGRAPH_JOB_POLL_MS,

@@ -60,7 +60,7 @@ function builders(options: ServiceOptions) {
   const jobs = () =>
     (jobsBuilt ??= import("./modules/jobs/index.js").then(({ createJobs }) => createJobs({ database: db, events, config, logger, shared: options.sharedEvents === true })));
   const build: { [K in Name]: () => Promise<Services[K]> } = {
-    tokens: async () => new (await import("./modules/auth/index.js")).TokenService(db),
+    tokens: async () => new (await import("./modules/auth/index.js")).TokenService(db, events),
     collections: async () => new (await import("./modules/collections/index.js")).CollectionService(db),
     artifacts: async () => (await artifactsAndTags()).artifacts,
     tags: async () => (await artifactsAndTags()).tags,

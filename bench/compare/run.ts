@@ -199,7 +199,7 @@ async function startServer(id: SystemId, databaseUrl: string, auth: string): Pro
   const system = SYSTEMS[id];
   const port = await freePort();
   const [cmd = "node", ...args] = system.argv;
-  const env = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", LOG_LEVEL: "warn", SKILLGRAPH_WORKER_CONCURRENCY: "0" };
+  const env = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", LOG_LEVEL: "warn", SKILLGRAPH_WORKER_CONCURRENCY: "0", SKILLGRAPH_RATE_LIMIT_ANONYMOUS: "0", SKILLGRAPH_RATE_LIMIT_AUTHENTICATED: "0" };
   const proc = spawn(cmd, args, { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   const server: Server = { id, proc, port, auth, output: [] };
   servers.add(server);

@@ -9,10 +9,12 @@ import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import SimpleObjectsPlugin from "@pothos/plugin-simple-objects";
 import ValidationPlugin from "@pothos/plugin-validation";
 import { GraphQLError, isListType, getNamedType, getNullableType, type GraphQLField } from "graphql";
-import { DateTimeResolver, JSONResolver } from "graphql-scalars";
+import { JSONResolver } from "graphql-scalars";
 import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
 import type { Context } from "./context.js";
+import { BoundedDateTime } from "./date-time.js";
+import ScopeFirstPlugin, { unauthorizedError } from "./scope-first.js";
 import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, pageArgOptions } from "./pagination.js";
 
 export interface BuilderTypes {
@@ -46,6 +48,8 @@ export const builder = new SchemaBuilder<BuilderTypes>({
   // Scope auth first, so authorisation runs before input validation and resolvers.
   plugins: [
     ScopeAuthPlugin,
+    // Checks plain scope maps before the validation plugin's argument checks (scope-first.ts).
+    ScopeFirstPlugin,
     ErrorsPlugin,
     ValidationPlugin,
     PrismaPlugin,
@@ -62,15 +66,9 @@ export const builder = new SchemaBuilder<BuilderTypes>({
       admin: ctx.principal.scopes.has("admin"),
     }),
     // A GraphQLError, so it is not masked; it says what is missing, never what exists.
-    unauthorizedError: (_parent, ctx, info) => {
-      const anonymous = ctx.principal.kind === "anonymous";
-      return new GraphQLError(
-        anonymous
-          ? `Not authorised to access ${info.parentType.name}.${info.fieldName}: send an API token (Authorization: Bearer …).`
-          : `Not authorised to access ${info.parentType.name}.${info.fieldName}: the token lacks the required scope.`,
-        { extensions: { code: anonymous ? "UNAUTHENTICATED" : "FORBIDDEN" } },
-      );
-    },
+    unauthorizedError: (_parent, ctx, info) => unauthorizedError(ctx, info),
+    // A subscription the caller may not read ends at once with one error, not one per event.
+    authorizeOnSubscribe: true,
   },
   prisma: {
     client: (ctx) => ctx.prisma,
@@ -119,7 +117,7 @@ export const builder = new SchemaBuilder<BuilderTypes>({
   },
 });
 
-builder.addScalarType("DateTime", DateTimeResolver, {
+builder.addScalarType("DateTime", BoundedDateTime, {
   description: "A date and time in UTC, ISO 8601 (e.g. 2026-11-22T10:00:00.000Z).",
 });
 builder.addScalarType("JSON", JSONResolver, { description: "Free-form structured data (any JSON value)." });

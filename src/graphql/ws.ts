@@ -1,12 +1,22 @@
-// graphql-ws on the HTTP server's port and path. Operations go through yoga.getEnveloped, so they
-// get the same plugins, context (auth) and error masking as HTTP.
-import type { Server } from "node:http";
-import type { ExecutionArgs } from "graphql";
-import type { ServerOptions } from "graphql-ws";
-import { useServer } from "graphql-ws/use/ws";
+// graphql-ws on the HTTP server's port and path, on graphql-ws's own protocol server (makeServer)
+// over `ws`. Operations go through yoga.getEnveloped, so they get the same plugins, context
+// (auth), limits and error masking as HTTP, and run as a POST would: queries, mutations and
+// subscriptions alike. A bad operation (syntax, validation, a limit, too many subscriptions) gets
+// an `error` message for its own id and nothing else on the socket changes. Bad credentials close
+// the socket with 4403. Caps: subscriptions per connection, message size (1009), connections per
+// token (4429). Upgrades are checked for Host and Origin (origin-guard.ts). Everything it logs goes
+// through the JSON logger.
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { GraphQLError, type ExecutionArgs } from "graphql";
+import { CloseCode, handleProtocols, makeServer, type ServerOptions } from "graphql-ws";
 import type { YogaServerInstance } from "graphql-yoga";
-import { WebSocketServer } from "ws";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { Logger } from "../lib/logger.js";
+import type { Principal } from "../lib/principal.js";
+import type { SecurityConfig } from "../security-config.js";
 import type { Context } from "./context.js";
+import { hostAllowed, upgradeOriginAllowed } from "./plugins/origin-guard.js";
 
 type OperationResult = ReturnType<NonNullable<ServerOptions["execute"]>>;
 /** yoga.getEnveloped's execute/subscribe, carried to graphql-ws in rootValue. */
@@ -15,57 +25,179 @@ interface EnvelopedRoot {
   subscribe(args: ExecutionArgs): OperationResult;
 }
 
+/** What graphql-ws hands every hook as ctx.extra. */
+export interface WsExtra {
+  socket: WebSocket;
+  request: IncomingMessage;
+  /** The connection's principal (from connection_init), once accepted. */
+  principal?: Principal;
+}
+
 export interface WsHandle {
   dispose(): Promise<void>;
 }
 
-/** `authorize` refuses a connection (close 4403) by throwing; it sees the connection parameters. */
-export function attachGraphqlWs(
-  httpServer: Server,
-  yoga: YogaServerInstance<Record<string, unknown>, Context>,
-  authorize: (connectionParams: Record<string, unknown>) => Promise<void>,
-): WsHandle {
-  const wsServer = new WebSocketServer({ server: httpServer, path: yoga.graphqlEndpoint });
-  const cleanup = useServer(
-    {
-      execute: (args: ExecutionArgs) => (args.rootValue as EnvelopedRoot).execute(args),
-      subscribe: (args: ExecutionArgs) => (args.rootValue as EnvelopedRoot).subscribe(args),
-      onConnect: async (ctx) => {
-        try {
-          await authorize(ctx.connectionParams ?? {});
-          return true;
-        } catch {
-          return false; // closes with 4403 Forbidden
+export interface WsOptions {
+  /** The principal of the connection_init payload's credentials; throws when they are bad or revoked. */
+  authenticate(connectionParams: Record<string, unknown>): Promise<Principal>;
+  security: SecurityConfig;
+  /** The address the server is bound to (the Host check applies to loopback binds). */
+  bindHost: string;
+  logger: Logger;
+  keepAliveMs?: number;
+}
+
+/** Close code for a token with too many open connections (fatal for graphql-ws clients: no retry). */
+export const TOO_MANY_CONNECTIONS = 4429;
+
+function isUnauthenticated(err: unknown): boolean {
+  return err instanceof GraphQLError && err.extensions.code === "UNAUTHENTICATED";
+}
+
+/** A thrown error as the errors of a result: GraphQLErrors as they are, anything else masked and logged. */
+function asErrors(err: unknown, logger: Logger): GraphQLError[] {
+  if (err instanceof GraphQLError) return [err];
+  logger.error("unexpected error in a graphql-ws operation", { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  return [new GraphQLError("Unexpected error.")];
+}
+
+export function attachGraphqlWs(httpServer: Server, yoga: YogaServerInstance<Record<string, unknown>, Context>, options: WsOptions): WsHandle {
+  const logger = options.logger.child({ component: "graphql-ws" });
+  const { ws: caps } = options.security;
+  const perToken = new Map<string, number>();
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: caps.maxMessageBytes, handleProtocols });
+
+  const run = async (fn: () => OperationResult): Promise<Awaited<OperationResult>> => {
+    try {
+      return await fn();
+    } catch (err) {
+      return { errors: asErrors(err, logger) };
+    }
+  };
+
+  const server = makeServer<Record<string, unknown> | undefined, WsExtra>({
+    execute: (args: ExecutionArgs) => run(() => (args.rootValue as EnvelopedRoot).execute(args)),
+    subscribe: (args: ExecutionArgs) => run(() => (args.rootValue as EnvelopedRoot).subscribe(args)),
+    onConnect: async (ctx) => {
+      let principal: Principal;
+      try {
+        principal = await options.authenticate(ctx.connectionParams ?? {});
+      } catch (err) {
+        if (!isUnauthenticated(err)) asErrors(err, logger);
+        return false; // closes with 4403 Forbidden
+      }
+      if (principal.kind === "token") {
+        const open = perToken.get(principal.id) ?? 0;
+        if (open >= caps.maxConnectionsPerToken) {
+          ctx.extra.socket.close(TOO_MANY_CONNECTIONS, "Too many connections for this token");
+          return false;
         }
-      },
-      onSubscribe: async (ctx, _id, payload) => {
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params: payload,
-          request: new Request(`http://localhost${yoga.graphqlEndpoint}`, { headers: new Headers() }),
-          connectionParams: ctx.connectionParams,
-        });
-        const args = {
-          schema,
-          operationName: payload.operationName,
-          document: parse(payload.query),
-          variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
-        const errors = validate(args.schema, args.document);
-        if (errors.length) return errors;
-        return args;
-      },
+        perToken.set(principal.id, open + 1);
+      }
+      ctx.extra.principal = principal;
+      return true;
     },
-    wsServer,
-  );
+    onClose: (ctx) => {
+      const principal = ctx.extra.principal;
+      if (principal?.kind !== "token") return;
+      const open = (perToken.get(principal.id) ?? 1) - 1;
+      if (open > 0) perToken.set(principal.id, open);
+      else perToken.delete(principal.id);
+    },
+    onSubscribe: async (ctx, _id, payload) => {
+      if (Object.keys(ctx.subscriptions).length > caps.maxSubscriptions) {
+        return [new GraphQLError("Too many operations on this connection: complete some first.", { extensions: { code: "LIMIT_EXCEEDED" } })];
+      }
+      const { request: upgrade, socket } = ctx.extra;
+      // The operation runs as a POST of its own: the upgrade's headers (Host, Origin, forwarding)
+      // but never its cookies or credentials; the operation's own credentials come from its payload.
+      const headers = new Headers();
+      for (const name of ["host", "origin", "user-agent", "x-forwarded-for", "x-request-id"]) {
+        const v = upgrade.headers[name];
+        if (typeof v === "string") headers.set(name, v);
+      }
+      const request = new Request(`http://${upgrade.headers.host ?? "localhost"}${yoga.graphqlEndpoint}`, { method: "POST", headers });
+      try {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          req: upgrade,
+          socket,
+          params: payload,
+          request,
+          connectionParams: ctx.connectionParams ?? {},
+        });
+        const document = parse(payload.query);
+        const errors = validate(schema, document);
+        if (errors.length) return [...errors];
+        const contextValue = await contextFactory();
+        return { schema, operationName: payload.operationName, document, variableValues: payload.variables, contextValue, rootValue: { execute, subscribe } };
+      } catch (err) {
+        if (isUnauthenticated(err)) {
+          socket.close(CloseCode.Forbidden, "Forbidden");
+          return [err as GraphQLError];
+        }
+        return asErrors(err, logger);
+      }
+    },
+  });
+
+  httpServer.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (request.url ?? "").split("?")[0];
+    if (path !== yoga.graphqlEndpoint) return socket.destroy();
+    if (!hostAllowed(request.headers.host, options.bindHost, options.security) || !upgradeOriginAllowed(request.headers, options.security)) {
+      logger.warn("websocket upgrade refused", { host: request.headers.host, origin: request.headers.origin });
+      socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit("connection", ws, request));
+  });
+
+  const keepAliveMs = options.keepAliveMs ?? 12_000;
+  wsServer.on("connection", (socket: WebSocket, request: IncomingMessage) => {
+    socket.on("error", (err) => {
+      // ws has already closed the socket where the protocol says so (1009 for a message over the cap).
+      logger.warn("websocket error", { error: err.message });
+      if (socket.readyState === socket.OPEN) socket.close(CloseCode.InternalServerError, "Internal server error");
+    });
+    let pongWait: NodeJS.Timeout | null = null;
+    const ping = setInterval(() => {
+      if (socket.readyState !== socket.OPEN) return;
+      pongWait = setTimeout(() => socket.terminate(), keepAliveMs);
+      socket.once("pong", () => {
+        if (pongWait) clearTimeout(pongWait);
+        pongWait = null;
+      });
+      socket.ping();
+    }, keepAliveMs);
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) =>
+          new Promise<void>((resolve, reject) => {
+            if (socket.readyState !== socket.OPEN) return resolve();
+            socket.send(data, (err) => (err ? reject(err) : resolve()));
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (cb) =>
+          socket.on("message", (data) => {
+            cb(String(data)).catch((err: unknown) => {
+              logger.error("graphql-ws message handling failed", { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+              if (socket.readyState === socket.OPEN) socket.close(CloseCode.InternalServerError, "Internal server error");
+            });
+          }),
+      },
+      { socket, request },
+    );
+    socket.once("close", (code, reason) => {
+      if (pongWait) clearTimeout(pongWait);
+      clearInterval(ping);
+      void closed(code, String(reason));
+    });
+  });
+
   return {
     async dispose() {
-      await cleanup.dispose();
-      wsServer.close();
+      for (const client of wsServer.clients) client.close(1001, "Going away");
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },
   };
 }

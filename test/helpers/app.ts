@@ -59,6 +59,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     // Schedulers stay off in tests unless a test asks for them.
     SKILLGRAPH_MCP_HEALTH_INTERVAL_S: "0",
+    // The kit's requests name this host (yoga.fetch), and the server is bound to loopback.
+    SKILLGRAPH_ALLOWED_HOSTS: "skillgraph.test",
+    // Rate limits are off unless a test turns them on (test/security/rate-limits.test.ts).
+    SKILLGRAPH_RATE_LIMIT_ANONYMOUS: "0",
+    SKILLGRAPH_RATE_LIMIT_AUTHENTICATED: "0",
     ...options.env,
   });
   const app = await createApp(config, { logger: options.logger ?? createLogger((process.env.TEST_LOG_LEVEL ?? "silent") as never) });

@@ -36,7 +36,8 @@ export function waitForStatus(app: App, id: string, status: Job["status"] | Job[
 
 /** Another app instance on an existing database (the same tables, its own worker and pubsub). */
 export async function openApp(databaseUrl: string, env: Record<string, string> = {}): Promise<App> {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: "0", LOG_LEVEL: "silent", SKILLGRAPH_SHUTDOWN_TIMEOUT_MS: "1000", ...fastJobs, ...env });
+  // Its requests name b.test (yoga.fetch) while it is bound to loopback: an allowed host.
+  const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: "0", LOG_LEVEL: "silent", SKILLGRAPH_SHUTDOWN_TIMEOUT_MS: "1000", SKILLGRAPH_ALLOWED_HOSTS: "b.test,skillgraph.test", ...fastJobs, ...env });
   return createApp(config, { logger: createLogger("silent") });
 }
 

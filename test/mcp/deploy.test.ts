@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { useTestApp } from "../helpers/app.js";
 import { DeployMcpServer, McpServers, RegisterMcpServer, RemoveMcpServer, SetMcpServerEnv, UndeployMcpServer } from "./documents.js";
+import { approveServer } from "./fixtures.js";
 
 const root = mkdtempSync(join(tmpdir(), "skillgraph-deploy-"));
 const SECRET = "sk-deploy-5a4b3c2d1e";
@@ -44,6 +45,7 @@ describe("deploying MCP servers into client settings files", () => {
     const r = (await t().execute(RegisterMcpServer, { input: weather }, { token: "write" })).expectNoErrors().registerMcpServer;
     if (r.__typename !== "RegisterMcpServerPayload") throw new Error(r.__typename);
     id = r.server.id;
+    await approveServer(t(), id);
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 

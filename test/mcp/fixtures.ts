@@ -32,10 +32,30 @@ export function stdioServer(mode: FixtureMode, name: string = mode) {
   };
 }
 
-export async function registerServer(t: TestApp, input: ReturnType<typeof stdioServer> | null, serverJson?: unknown): Promise<string> {
+/** Registers a server (write token) and, unless told not to, has an admin approve its launch specification. */
+export async function registerServer(t: TestApp, input: ReturnType<typeof stdioServer> | null, serverJson?: unknown, options: { approve?: boolean } = {}): Promise<string> {
   const res = (await t.execute(RegisterMcpServer, input ? { input } : { serverJson }, { token: "write" })).expectNoErrors().registerMcpServer;
   if (res.__typename !== "RegisterMcpServerPayload") throw new Error(`${res.__typename}: ${"message" in res ? res.message : ""}`);
+  if (options.approve !== false) await approveServer(t, res.server.id);
   return res.server.id;
+}
+
+/** An admin reviews the server's launch specification and approves it as shown; returns the hash. */
+export async function approveServer(t: TestApp, id: string): Promise<string> {
+  const view = (await t.execute(`query LaunchOf($id: ID!) { node(id: $id) { ... on McpServer { launch { hash } } } }`, { id }, { token: "admin" })).expectNoErrors() as {
+    node: { launch: { hash: string } | null } | null;
+  };
+  const hash = view.node?.launch?.hash;
+  if (!hash) throw new Error("the server has no launch specification");
+  const approved = (
+    await t.execute(
+      `mutation Approve($input: ApproveMcpServerLaunchInput!) { approveMcpServerLaunch(input: $input) { __typename ... on McpServerLaunchPayload { server { launchApproved } } ... on Error { message } } }`,
+      { input: { id, launchHash: hash } },
+      { token: "admin" },
+    )
+  ).expectNoErrors() as { approveMcpServerLaunch: { __typename: string; server?: { launchApproved: boolean }; message?: string } };
+  if (approved.approveMcpServerLaunch.server?.launchApproved !== true) throw new Error(`not approved: ${JSON.stringify(approved)}`);
+  return hash;
 }
 
 /** Running (a zombie awaiting its reaper is not running). */

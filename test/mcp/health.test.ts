@@ -47,8 +47,9 @@ describe("MCP health checks against real servers", () => {
     (await t().execute(SetMcpServerEnv, { id, values: [{ name: "API_KEY", value: API_KEY }, ...extra] }, { token: "write" })).expectNoErrors();
     return id;
   }
+  /** As an admin: only admins see the detail of an error (everyone else its classified reason; test/security/mcp-health-output.test.ts). */
   async function check(id: string) {
-    const res = (await t().execute(CheckMcpServerHealth, { id }, { token: "write" })).expectNoErrors().checkMcpServerHealth;
+    const res = (await t().execute(CheckMcpServerHealth, { id }, { token: "admin" })).expectNoErrors().checkMcpServerHealth;
     if (res.__typename !== "CheckMcpServerHealthPayload") throw new Error(`${res.__typename}: ${"message" in res ? res.message : ""}`);
     return res.health;
   }

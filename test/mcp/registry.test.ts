@@ -170,13 +170,14 @@ describe("MCP server registry", () => {
     const many = await t().countStatements(async () => {
       const list = (await t().execute(McpServers, { first: 100 })).expectNoErrors();
       expect(list.mcpServers.edges).toHaveLength(12);
-      expect(list.mcpServers.edges.every((e) => e.node.health.status === "NOT_DEPLOYED" && e.node.missingEnv.length === 2)).toBe(true);
+      // Registered, never approved by an admin: nothing may run for them.
+      expect(list.mcpServers.edges.every((e) => e.node.health.status === "NOT_APPROVED" && e.node.missingEnv.length === 2)).toBe(true);
     });
     expect(many.count).toBe(few.count);
     expect(many.count).toBeLessThanOrEqual(8);
 
     const byName = (await t().execute(McpServerByName, { name: "io.github.acme/server-03" })).expectNoErrors();
-    expect(byName.mcpServer?.health).toMatchObject({ status: "NOT_DEPLOYED", checkedAt: null, errorCount: 0, recentErrors: [] });
+    expect(byName.mcpServer?.health).toMatchObject({ status: "NOT_APPROVED", checkedAt: null, errorCount: 0, recentErrors: [] });
     expect((await t().execute(McpServers, { search: "SERVER-1" })).expectNoErrors().mcpServers.totalCount).toBe(2);
   });
 });

@@ -20,7 +20,7 @@ import {
   UndeployMcpServer,
   UpdateMcpServer,
 } from "./documents.js";
-import { stdioServer } from "./fixtures.js";
+import { approveServer, stdioServer } from "./fixtures.js";
 
 const SECRETS = ["sk-live-SECRET-3f9a1c7e", "tok-EXTRA-77d1e0b2"];
 const root = mkdtempSync(join(tmpdir(), "skillgraph-secrets-"));
@@ -52,7 +52,7 @@ describe("secrets never appear in responses, logs or errors", () => {
 
   it("keeps both secrets out of everything but the deployed settings file", async () => {
     const responses: unknown[] = [];
-    const run = async <T, V>(doc: TypedDocumentNode<T, V>, variables: V, token: "read" | "write" = "write") => {
+    const run = async <T, V>(doc: TypedDocumentNode<T, V>, variables: V, token: "read" | "write" | "admin" = "write") => {
       const r = await t.execute(doc, variables, { token });
       responses.push(r.data, r.errors);
       return r.data;
@@ -61,6 +61,7 @@ describe("secrets never appear in responses, logs or errors", () => {
     const reg = (await run(RegisterMcpServer, { input: stdioServer("healthy", "secretive") }))?.registerMcpServer;
     const id = reg?.__typename === "RegisterMcpServerPayload" ? reg.server.id : "";
     expect(id).not.toBe("");
+    await approveServer(t, id);
 
     await run(SetMcpServerEnv, { id, values: [{ name: "API_KEY", value: SECRETS[0] }, { name: "EXTRA", value: SECRETS[1] }] });
     // Bad input that carries a secret: the error names the field and rule, never the value.
@@ -68,20 +69,29 @@ describe("secrets never appear in responses, logs or errors", () => {
     await run(SetMcpServerEnv, { id, values: [{ name: `bad name ${SECRETS[0]}`, value: SECRETS[0] }] });
     await run(McpServerByName, { name: "io.github.skillgraph-tests/secretive" }, "read");
     await run(McpServers, { first: 10 }, "read");
+    // EXTRA is a new variable name: the launch specification changed, so an admin approves it again.
+    await approveServer(t, id);
 
     await run(DeployMcpServer, { id, input: { dryRun: true } });
     await run(DeployMcpServer, { id, input: {} });
     await run(DeployMcpServer, { id, input: { dryRun: true } });
     await run(CheckMcpServerHealth, { id });
 
-    // A server that prints its key on the way down: stderr is quoted in the error, masked.
+    // A server that prints its key on the way down: stderr is quoted in the error (to admins), masked.
     await run(UpdateMcpServer, { id, input: stdioServer("crash", "secretive") });
-    await run(CheckMcpServerHealth, { id });
+    await approveServer(t, id);
+    await run(CheckMcpServerHealth, { id }, "admin");
     await run(McpServerByName, { name: "io.github.skillgraph-tests/secretive" }, "read");
 
     // The subscription stream (SSE) sees the change events.
     const sse = await openSse(t.app, print(McpHealthChanged), { serverId: id }, t.tokens.read);
-    setTimeout(() => void run(UpdateMcpServer, { id, input: stdioServer("healthy", "secretive") }).then(() => run(CheckMcpServerHealth, { id })), 100);
+    setTimeout(
+      () =>
+        void run(UpdateMcpServer, { id, input: stdioServer("healthy", "secretive") })
+          .then(() => approveServer(t, id))
+          .then(() => run(CheckMcpServerHealth, { id })),
+      100,
+    );
     await sse.readUntil(() => sse.text.includes("HEALTHY"));
     await sse.close();
     const stream = sse.text;

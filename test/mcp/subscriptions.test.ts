@@ -11,7 +11,7 @@ import { liveChildCount } from "../../src/modules/mcp/process-transport.js";
 import { useTestApp } from "../helpers/app.js";
 import { openSse } from "../helpers/sse.js";
 import { CheckMcpServerHealth, DeployMcpServer, HealthStatus, McpHealthChanged, SetMcpServerEnv, UpdateMcpServer } from "./documents.js";
-import { registerServer, stdioServer } from "./fixtures.js";
+import { approveServer, registerServer, stdioServer } from "./fixtures.js";
 
 const root = mkdtempSync(join(tmpdir(), "skillgraph-live-"));
 
@@ -109,6 +109,9 @@ describe("live MCP health over graphql-ws and SSE", () => {
       // It starts crashing: the next check (scheduled or on demand) reports UNHEALTHY.
       const crashing = stdioServer("crash", "live");
       (await t().execute(UpdateMcpServer, { id, input: crashing }, { token: "write" })).expectNoErrors();
+      // A new launch specification runs only once an admin approves it.
+      expect((await mine.until(change("NOT_APPROVED"))).data?.mcpHealthChanged).toMatchObject({ previousStatus: "HEALTHY", status: "NOT_APPROVED" });
+      await approveServer(t(), id);
       (await t().execute(CheckMcpServerHealth, { id }, { token: "write" })).expectNoErrors();
       const down = await mine.until(change("UNHEALTHY"));
       expect(down.data?.mcpHealthChanged).toMatchObject({ previousStatus: "HEALTHY", status: "UNHEALTHY" });

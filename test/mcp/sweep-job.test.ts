@@ -73,6 +73,8 @@ describe("mcp.health-sweep as a job (worker in this process)", () => {
       // Swept servers at normal priority: under a parallel test run a niced child can be starved
       // into DEGRADED (the priority itself is tested in unit.test.ts).
       SKILLGRAPH_MCP_HEALTH_NICE: "0",
+      // Nor is a check slow under a full parallel run (slowness is tested in health.test.ts).
+      SKILLGRAPH_MCP_HEALTH_SLOW_MS: "10000",
       SKILLGRAPH_SECRET_KEY: Buffer.alloc(32, 6).toString("base64"),
       SKILLGRAPH_MCP_SETTINGS_ROOT: root,
       SKILLGRAPH_MCP_HEALTH_TIMEOUT_MS: "8000",

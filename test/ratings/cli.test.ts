@@ -48,7 +48,8 @@ describe("skillgraph rate / show --scores", () => {
     const human = await cli(db, ["rate", "skill:pdf", "--rating", "3"]);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/Rated skill:pdf 3\/5/);
-    expect(human.stdout).toMatch(/user rating\s+\d+\.\d × 0\.4\s+2 rating\(s\), average 4\.0/);
+    // one rating per rater: the second replaced the first
+    expect(human.stdout).toMatch(/user rating\s+\d+\.\d × 0\.4\s+1 rating\(s\), average 3\.0/);
 
     for (const bad of ["6", "2.5"]) {
       const r = await cli(db, ["rate", "skill:pdf", "--rating", bad]);

@@ -31,8 +31,8 @@ describe("rating rate limit", () => {
     const err = await rate().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RateLimitExceededError);
     expect((err as RateLimitExceededError).retryAfterSeconds).toBe(1);
-    // the refusal wrote nothing
-    expect(await t().app.database.prisma.rating.count()).toBe(5);
+    // one rating per rater and artifact (each call replaced it), five calls counted; the refusal wrote nothing
+    expect(await t().app.database.prisma.rating.count()).toBe(1);
     expect(await t().app.database.prisma.ratingEvent.count()).toBe(5);
 
     // exactly 24 hours after the first, it has left the window
@@ -49,14 +49,16 @@ describe("rating rate limit", () => {
     await service.rate(rater("clock"), { artifactId: b.id, rating: 2 });
 
     const scores = await service.scoresOf({ id: a.id, origin: "LOCAL", sourceOwner: null });
-    expect(scores.userRating).toMatchObject({ count: 7, average: 26 / 7 });
+    expect(scores.userRating).toMatchObject({ count: 2, average: 3 });
   });
 
   it("does not give an attempt back when a rating is deleted", async () => {
     const a = await makeArtifact(t(), "no-refund");
     const service = t().app.services.ratings;
-    const ids = [];
-    for (let i = 0; i < 5; i++) ids.push((await service.rate(rater("del"), { artifactId: a.id, rating: 3 })).rating.id);
+    const ids = new Set<string>();
+    for (let i = 0; i < 5; i++) ids.add((await service.rate(rater("del"), { artifactId: a.id, rating: 3 })).rating.id);
+    // rating again replaced the one rating
+    expect(ids.size).toBe(1);
     for (const id of ids) await service.deleteRating(rater("del"), id);
     await expect(service.rate(rater("del"), { artifactId: a.id, rating: 3 })).rejects.toBeInstanceOf(RateLimitExceededError);
     const scores = await service.scoresOf({ id: a.id, origin: "LOCAL", sourceOwner: null });
@@ -73,10 +75,11 @@ describe("rating rate limit", () => {
     expect(kinds.filter((k) => k === "RateArtifactPayload")).toHaveLength(5);
     expect(kinds.filter((k) => k === "RateLimitExceededError")).toHaveLength(5);
     const db = t().app.database.prisma;
-    expect(await db.rating.count({ where: { artifactId: a.id } })).toBe(5);
+    expect(await db.rating.count({ where: { artifactId: a.id } })).toBe(1);
+    expect(await db.ratingEvent.count({ where: { artifactId: a.id } })).toBe(5);
     const aggregate = await db.artifactScore.findUnique({ where: { artifactId: a.id } });
     const sum = await db.rating.aggregate({ where: { artifactId: a.id }, _sum: { rating: true } });
-    expect(aggregate).toMatchObject({ ratingCount: 5, ratingSum: sum._sum.rating });
+    expect(aggregate).toMatchObject({ ratingCount: 1, ratingSum: sum._sum.rating });
   });
 
   it("still lets exactly 5 of 10 through when they arrive while another Prisma transaction is open", async () => {
@@ -100,10 +103,10 @@ describe("rating rate limit", () => {
     const kinds = (await Promise.all(rates)).map((r) => r.expectNoErrors().rateArtifact.__typename);
     expect(kinds.filter((k) => k === "RateArtifactPayload")).toHaveLength(5);
     expect(kinds.filter((k) => k === "RateLimitExceededError")).toHaveLength(5);
-    expect(await db.rating.count({ where: { artifactId: a.id } })).toBe(5);
+    expect(await db.rating.count({ where: { artifactId: a.id } })).toBe(1);
     expect(await db.ratingEvent.count({ where: { artifactId: a.id } })).toBe(5);
     const aggregate = await db.artifactScore.findUnique({ where: { artifactId: a.id } });
     const sum = await db.rating.aggregate({ where: { artifactId: a.id }, _sum: { rating: true } });
-    expect(aggregate).toMatchObject({ ratingCount: 5, ratingSum: sum._sum.rating });
+    expect(aggregate).toMatchObject({ ratingCount: 1, ratingSum: sum._sum.rating });
   });
 });

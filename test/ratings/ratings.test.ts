@@ -87,9 +87,10 @@ describe("ratings", () => {
     expect(sixth.retryAfterSeconds).toBeGreaterThan(86_000);
     expect(sixth.retryAfterSeconds).toBeLessThanOrEqual(86_400);
     expect(sixth.message).toMatch(/5 times in the last 24 hours/);
+    // one rating per rater: each call replaced it (the last said 5), and the refusal changed nothing
     const after = (await t().execute(ArtifactScoresQuery, { key: a.key }, { token: "read" })).expectNoErrors().artifact;
-    expect(after?.ratings.totalCount).toBe(5);
-    expect(after?.scores.userRating).toMatchObject({ count: 5, average: 3 });
+    expect(after?.ratings.totalCount).toBe(1);
+    expect(after?.scores.userRating).toMatchObject({ count: 1, average: 5 });
     // the limit is per viewer: someone else may still rate
     const other = await otherWriter(t(), "limit-other");
     expect((await rate(a.gid, 4, {}, other)).expectNoErrors().rateArtifact.__typename).toBe("RateArtifactPayload");
@@ -97,9 +98,10 @@ describe("ratings", () => {
 
   it("pages an artifact's ratings newest first and resolves a rating as a node", async () => {
     const a = await makeArtifact(t(), "paged");
-    const other = await otherWriter(t(), "page-other");
+    // One rating per rater: seven raters.
+    const raters = ["write", ...(await Promise.all([1, 2, 3, 4, 5, 6].map((i) => otherWriter(t(), `page-other-${i}`))))];
     const given = [1, 2, 3, 4, 5, 4, 3];
-    for (const [i, r] of given.entries()) (await rate(a.gid, r, {}, i < 5 ? "write" : other)).expectNoErrors();
+    for (const [i, r] of given.entries()) (await rate(a.gid, r, {}, raters[i])).expectNoErrors();
     const page1 = (await t().execute(ArtifactRatingsPage, { key: a.key, first: 4 }, { token: "read" })).expectNoErrors().artifact?.ratings;
     expect(page1?.totalCount).toBe(7);
     expect(page1?.pageInfo.hasNextPage).toBe(true);
@@ -124,7 +126,7 @@ describe("ratings", () => {
     const a = await makeArtifact(t(), "editable");
     const first = (await rate(a.gid, 2, { feedback: "meh" })).expectNoErrors().rateArtifact;
     if (first.__typename !== "RateArtifactPayload") throw new Error(first.__typename);
-    await rate(a.gid, 4);
+    await rate(a.gid, 4, {}, await otherWriter(t(), "edit-second"));
     const id = first.rating.id;
 
     const updated = (await t().execute(UpdateRating, { input: { id, rating: 5, feedback: null, shareWithCommunity: true } }, { token: "write" }))
@@ -273,7 +275,7 @@ describe("ratings", () => {
   it("exports shared ratings without who rated; everything needs admin", async () => {
     const a = await makeArtifact(t(), "shared");
     await rate(a.gid, 5, { feedback: "share me", shareWithCommunity: true });
-    await rate(a.gid, 1, { feedback: "private" });
+    await rate(a.gid, 1, { feedback: "private" }, await otherWriter(t(), "export-second"));
     const shared = (await t().execute(RatingsExport, {}, { token: "read" })).expectNoErrors().ratingsExport;
     expect(shared.edges.map((e) => e.node)).toEqual([expect.objectContaining({ artifactKey: a.key, rating: 5, feedback: "share me" })]);
     const [forbidden] = (await t().execute(RatingsExport, { sharedOnly: false }, { token: "write" })).expectErrors();
@@ -327,7 +329,7 @@ describe("ratings", () => {
   it("recomputeScores (admin) rebuilds aggregates equal to the ones kept on write", async () => {
     const a = await makeArtifact(t(), "re");
     await rate(a.gid, 3);
-    await rate(a.gid, 5);
+    await rate(a.gid, 5, {}, await otherWriter(t(), "recompute-second"));
     const before = (await t().execute(ArtifactScoresQuery, { key: a.key }, { token: "read" })).expectNoErrors().artifact?.scores;
     const [forbidden] = (await t().execute(RecomputeScores, {}, { token: "write" })).expectErrors();
     expect(forbidden?.extensions?.code).toBe("FORBIDDEN");

@@ -2,6 +2,7 @@
 import type { TokenService } from "./service.js";
 
 export { hashToken, TokenService, type TokenInfo } from "./service.js";
+export type { TokenRevokedEvent } from "./events.js";
 
 declare module "../../lib/services.js" {
   interface Services {

@@ -13,7 +13,9 @@ import { isUniqueViolation } from "../../db/index.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import * as store from "./store.js";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
+import type { EventPublisher } from "../../lib/events.js";
 import { parseScopes, tokenPrincipal, type Principal, type Scope } from "../../lib/principal.js";
+import "./events.js";
 
 const PREFIX = "sgt_";
 const NAME = /^[A-Za-z0-9][A-Za-z0-9 _.@-]{0,63}$/;
@@ -50,7 +52,11 @@ export class TokenService {
   private generation = 0;
   private readonly revokedListeners = new Set<(tokenId: string) => void>();
 
-  constructor(private readonly db: Database) {}
+  /** `events`: where a revoke is announced, so every instance ends the token's open subscriptions. */
+  constructor(
+    private readonly db: Database,
+    private readonly events?: EventPublisher,
+  ) {}
 
   /** Creates a token; the returned secret is never stored and cannot be shown again. */
   async create(name: string, scopes: Scope[] | string): Promise<{ token: TokenInfo; secret: string }> {
@@ -102,6 +108,7 @@ export class TokenService {
         await this.db.changes.announce(tx.sql, TOPIC);
       });
       for (const l of this.revokedListeners) l(row.id);
+      this.events?.publish("auth:token-revoked", { tokenId: row.id, at: revokedAt.toISOString() });
       return toInfo({ ...row, revokedAt });
     } finally {
       this.forget();
@@ -112,6 +119,13 @@ export class TokenService {
   onRevoked(listener: (tokenId: string) => void): () => void {
     this.revokedListeners.add(listener);
     return () => this.revokedListeners.delete(listener);
+  }
+
+  /** Which of these token ids are revoked (or gone): one statement, for watchers of open subscriptions. */
+  async revokedAmong(ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const live = new Set(await store.liveAmong(this.db.sql, ids));
+    return ids.filter((id) => !live.has(id));
   }
 
   /** Drops every remembered token, so the next request of each reads its row again. */

@@ -1,7 +1,7 @@
 // The ApiToken table in SQL (never the hash in what it returns, except to compare).
 import { randomUUID } from "node:crypto";
 import type { SqlExecutor } from "../../db/index.js";
-import { rowDecoder, sql } from "../../db/index.js";
+import { join, rowDecoder, sql } from "../../db/index.js";
 
 export interface PublicToken {
   id: string;
@@ -42,4 +42,10 @@ export async function revoke(db: SqlExecutor, id: string, at: Date): Promise<voi
 
 export async function touch(db: SqlExecutor, id: string, at: Date): Promise<void> {
   await db.execute(sql`UPDATE "ApiToken" SET "lastUsedAt" = ${at} WHERE "id" = ${id}`);
+}
+
+/** The ids among `ids` of tokens that exist and are not revoked. */
+export async function liveAmong(db: SqlExecutor, ids: readonly string[]): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(sql`SELECT "id" FROM "ApiToken" WHERE "id" IN (${join([...ids])}) AND "revokedAt" IS NULL`);
+  return rows.map((r) => r.id);
 }

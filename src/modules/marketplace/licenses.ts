@@ -36,10 +36,13 @@ function isConjunction(i: Info): i is parseSpdx.ConjunctionInfo {
 
 /** The parsed expression, or the parser's complaint. */
 export function parseLicense(expression: string): { ok: true; info: Info } | { ok: false; reason: string } {
+  if (expression.trim() === "") return { ok: false, reason: "it is empty" };
   try {
     return { ok: true, info: parseSpdx(expression) };
   } catch (err) {
-    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+    // The parser's own complaints are plain Errors ("Unexpected `x` at offset 3"); anything else
+    // (a TypeError from inside it) is internal text, never shown.
+    return { ok: false, reason: err instanceof Error && err.constructor === Error ? err.message : "it cannot be parsed" };
   }
 }
 

@@ -37,7 +37,7 @@ export function registerMcpCommands(program: Command): void {
       }
       await withMcp(async (s) => {
         const existing = await s.registry.findByName(parsed.data.name);
-        const server = existing && opts.update ? await s.registry.update(existing.id, parsed.data) : await s.registry.register(parsed.data);
+        const server = existing && opts.update ? await s.update(existing.id, parsed.data) : await s.register(parsed.data);
         console.log(`${existing && opts.update ? "Updated" : "Registered"} ${server.name} ${server.version}.`);
       });
     });
@@ -62,6 +62,26 @@ export function registerMcpCommands(program: Command): void {
         const r = await s.health.check(await idOf(s, name));
         console.log(`${name}: ${r.status} in ${r.latencyMs} ms${r.toolCount !== null ? `, ${r.toolCount} tools` : ""}${r.error ? ` — ${r.error}` : ""}`);
         if (r.status === "UNHEALTHY") process.exitCode = 1;
+      });
+    });
+  mcp
+    .command("approve")
+    .description("Show a server's launch specification (secrets masked); with --yes, approve it as shown")
+    .argument("<name>")
+    .option("--yes", "approve the specification shown")
+    .action(async (name: string, opts: { yes?: boolean }) => {
+      await withServices(async ({ services: { mcp: s }, principal }) => {
+        const server = await s.registry.find(await idOf(s, name));
+        const view = await s.approvals.view(server);
+        if (!view) throw new InvalidInputError("name", "the server has no package or remote that can be run or reached");
+        if (view.command !== null) console.log(`command: ${view.command} ${view.args.map((a) => JSON.stringify(a)).join(" ")}`);
+        if (view.url !== null) console.log(`url: ${view.url}\nheaders: ${view.headerNames.join(", ") || "(none)"}`);
+        if (view.envNames.length) console.log(`env: ${view.envNames.join(", ")}`);
+        for (const p of view.pinnedEnv) console.log(`pinned: ${p.name}=${p.value}`);
+        console.log(`hash: ${view.hash}`);
+        if (!opts.yes) return console.log("Not approved: run again with --yes to approve this specification.");
+        await s.approveLaunch(server.id, view.hash, principal);
+        console.log(`Approved ${name}.`);
       });
     });
   for (const [verb, undeploy] of [["deploy", false], ["undeploy", true]] as const) {

@@ -1,6 +1,6 @@
 // The MCP module's environment variables, validated with the rest of the config (src/config.ts).
 import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { z } from "zod";
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -29,6 +29,8 @@ export const mcpEnvSchema = {
   SKILLGRAPH_MCP_HEALTH_CONCURRENCY: int(1, 64).default(4),
   SKILLGRAPH_MCP_HEALTH_NICE: int(0, 19).default(10),
   SKILLGRAPH_MCP_HEALTH_HISTORY: int(1, 100_000).default(500),
+  SKILLGRAPH_MCP_CHECK_OUTPUT_BYTES: int(1024, 1_073_741_824).default(1_048_576),
+  SKILLGRAPH_MCP_CHECK_PATH: z.string().min(1).optional(),
 };
 
 type McpEnv = z.output<z.ZodObject<typeof mcpEnvSchema>>;
@@ -51,6 +53,16 @@ export interface McpConfig {
   healthNice: number;
   /** Health checks kept per server. */
   healthHistory: number;
+  /** Bytes a checked process may write (stdout and stderr) before it is killed. */
+  checkOutputBytes: number;
+  /** The PATH a checked process gets (its only inherited variable besides HOME). */
+  checkPath: string;
+}
+
+/** The PATH checks get by default: this Node's folder (npx, node) and the system's binary folders. */
+export function defaultCheckPath(platform: NodeJS.Platform = process.platform): string {
+  if (platform === "win32") return [dirname(process.execPath), process.env.SYSTEMROOT ? join(process.env.SYSTEMROOT, "System32") : "C:\\Windows\\System32"].join(";");
+  return [dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(delimiter);
 }
 
 /** Where Claude Desktop keeps its config on this platform. */
@@ -73,5 +85,7 @@ export function mcpConfig(e: McpEnv): McpConfig {
     healthConcurrency: e.SKILLGRAPH_MCP_HEALTH_CONCURRENCY,
     healthNice: e.SKILLGRAPH_MCP_HEALTH_NICE,
     healthHistory: e.SKILLGRAPH_MCP_HEALTH_HISTORY,
+    checkOutputBytes: e.SKILLGRAPH_MCP_CHECK_OUTPUT_BYTES,
+    checkPath: e.SKILLGRAPH_MCP_CHECK_PATH ?? defaultCheckPath(),
   };
 }

@@ -5,7 +5,9 @@ import type { Database } from "../../db/index.js";
 import type { McpServer } from "../../generated/prisma/client.js";
 import { AlreadyExistsError, NotFoundError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
+import { hashFor } from "./approvals.js";
 import type { McpEnvValues } from "./env-values.js";
+import { LaunchNotApprovedError } from "./errors.js";
 import type { McpHealthChecks } from "./health.js";
 import { declaredInputs, launchTarget } from "./launch.js";
 import { documentOf, type McpRegistry } from "./registry.js";
@@ -50,6 +52,8 @@ export class McpDeployments {
   async deploy(id: string, options: DeployOptions = {}): Promise<DeployResult> {
     const server = await this.registry.find(id);
     const { spec, secrets, secretNames } = await this.env.spec(server);
+    // A settings file's command runs when its client starts: only an approved specification goes there.
+    if (server.approvedLaunchHash !== hashFor(server, spec)) throw new LaunchNotApprovedError(id);
     const path = await resolveSettingsPath(this.config.mcp.settingsRoot, options.settingsPath, this.config.mcp.defaultSettingsFile);
     const entryName = shortName(server.name);
     const dryRun = options.dryRun === true;

@@ -27,3 +27,11 @@ export class SecretKeyError extends DomainError {
     super(`Secrets are unavailable: ${reason}.`);
   }
 }
+
+/** The server's launch specification is not the one an admin approved: nothing is run, reached or deployed. */
+export class LaunchNotApprovedError extends DomainError {
+  override name = "LaunchNotApprovedError";
+  constructor(readonly serverId: string) {
+    super("The server's launch specification is not approved as it stands: an admin must review and approve it (approveMcpServerLaunch) before it is deployed or checked.");
+  }
+}

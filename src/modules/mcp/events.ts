@@ -1,5 +1,5 @@
 // The MCP module's events.
-export type McpHealthStatusName = "HEALTHY" | "DEGRADED" | "UNHEALTHY" | "UNKNOWN" | "NOT_DEPLOYED";
+export type McpHealthStatusName = "HEALTHY" | "DEGRADED" | "UNHEALTHY" | "UNKNOWN" | "NOT_DEPLOYED" | "NOT_APPROVED";
 
 /** An MCP server's shown health status changed (a check, a deploy or an undeploy). */
 export interface McpHealthChangedEvent {

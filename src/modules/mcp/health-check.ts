@@ -7,6 +7,10 @@ import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { MAX_DETAIL_CHARS, type HealthReason } from "./health-reasons.js";
 import type { LaunchSpec } from "./launch.js";
 import { ProcessTransport } from "./process-transport.js";
 
@@ -18,7 +22,9 @@ export interface CheckResult {
   toolCount: number | null;
   serverInfo: { name: string; version: string } | null;
   protocolVersion: string | null;
-  /** Why it is not healthy; may quote the server's stderr, so callers redact secrets from it. */
+  /** Why it is not healthy, classified; null when healthy. */
+  reason: HealthReason | null;
+  /** The detail (may quote the server's stderr, so callers redact secrets from it and show it to admins only). */
   error: string | null;
 }
 
@@ -29,6 +35,16 @@ export interface CheckOptions {
   signal?: AbortSignal;
   /** Nice value for a spawned server (0 = the same priority as this process, the default). */
   niceness?: number;
+  /** Bytes a spawned server may write before it is killed (0 = no cap). */
+  outputLimitBytes?: number;
+  /** PATH for a spawned server (its only environment besides its declared one, HOME and TMPDIR). */
+  path?: string;
+}
+
+/** What a spawned check runs in: a private temporary folder as working folder and TMPDIR. */
+interface Sandbox {
+  cwd: string;
+  basics: Record<string, string>;
 }
 
 /** One JSON Schema validator for every check: each Client would otherwise build its own Ajv. */
@@ -62,8 +78,18 @@ class Observed implements Transport {
   }
 }
 
-function transportFor(spec: LaunchSpec, niceness: number, kind: LaunchSpec["kind"] = spec.kind): Transport {
-  if (spec.kind === "stdio") return new ProcessTransport({ command: spec.command, args: spec.args, env: spec.env, niceness });
+function transportFor(spec: LaunchSpec, options: CheckOptions, sandbox: Sandbox | null, kind: LaunchSpec["kind"] = spec.kind): Transport {
+  if (spec.kind === "stdio") {
+    return new ProcessTransport({
+      command: spec.command,
+      args: spec.args,
+      env: spec.env,
+      basics: sandbox?.basics,
+      cwd: sandbox?.cwd,
+      niceness: options.niceness ?? 0,
+      outputLimitBytes: options.outputLimitBytes,
+    });
+  }
   const requestInit = { headers: spec.headers };
   const url = new URL(spec.url);
   return kind === "sse" ? new SSEClientTransport(url, { requestInit }) : new StreamableHTTPClientTransport(url, { requestInit });
@@ -78,16 +104,30 @@ export function shouldTrySse(spec: LaunchSpec, err: unknown): boolean {
   return spec.kind === "streamable-http" && err instanceof StreamableHTTPError && (err.code === 400 || err.code === 404 || err.code === 405);
 }
 
-function describe(err: unknown, inner: Transport, timedOut: boolean, timeoutMs: number): string {
-  if (timedOut) return `no answer within ${timeoutMs} ms (timed out; the process was killed)`;
+function describe(err: unknown, inner: Transport, timedOut: boolean, timeoutMs: number): { reason: HealthReason; error: string } {
+  if (timedOut) return { reason: "TIMEOUT", error: `no answer within ${timeoutMs} ms (timed out; the process was killed)` };
   let msg = err instanceof Error ? err.message : String(err);
+  let reason: HealthReason = "CONNECTION_FAILED";
   if (inner instanceof ProcessTransport) {
+    reason = inner.outputExceeded ? "OUTPUT_LIMIT" : inner.spawnFailed ? "SPAWN_FAILED" : inner.exitInfo ? "EXITED" : "HANDSHAKE_FAILED";
     const exit = inner.exitInfo;
     if (exit) msg = `the process exited (${exit.code !== null ? `code ${exit.code}` : `signal ${exit.signal ?? "?"}`}) before the handshake finished: ${msg}`;
     const stderr = inner.stderr.trim();
-    if (stderr) msg += ` — stderr: ${stderr.slice(-500)}`;
+    if (stderr) msg += ` — stderr: ${stderr.slice(-300)}`;
   }
-  return msg.slice(0, 2000);
+  return { reason, error: msg.slice(0, MAX_DETAIL_CHARS) };
+}
+
+/** A private 0700 temporary folder for a spawned check, and the few variables every program needs. */
+async function sandboxFor(spec: LaunchSpec, options: CheckOptions): Promise<Sandbox | null> {
+  if (spec.kind !== "stdio") return null;
+  const cwd = await mkdtemp(join(tmpdir(), "skillgraph-mcp-check-"));
+  const basics: Record<string, string> = { TMPDIR: cwd, TMP: cwd, TEMP: cwd };
+  const path = options.path ?? process.env.PATH;
+  if (path) basics.PATH = path;
+  const home = process.env.HOME ?? process.env.USERPROFILE;
+  if (home) basics.HOME = home;
+  return { cwd, basics };
 }
 
 interface Answer {
@@ -134,17 +174,19 @@ export async function checkServer(spec: LaunchSpec, options: CheckOptions): Prom
     timeout.abort(new Error("timed out"));
   }, options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([timeout.signal, options.signal]) : timeout.signal;
-  const niceness = options.niceness ?? 0;
   const elapsed = () => Math.round(performance.now() - started);
-  let inner = transportFor(spec, niceness);
+  let sandbox: Sandbox | null = null;
+  let inner: Transport | null = null;
   try {
+    sandbox = await sandboxFor(spec, options);
+    inner = transportFor(spec, options, sandbox);
     if (signal.aborted) throw new Error(options.signal?.aborted ? "cancelled" : "timed out");
     let answer: Answer;
     try {
       answer = await handshake(inner, signal, options.timeoutMs);
     } catch (err) {
       if (signal.aborted || !shouldTrySse(spec, err)) throw err;
-      inner = transportFor(spec, niceness, "sse");
+      inner = transportFor(spec, options, sandbox, "sse");
       answer = await handshake(inner, signal, options.timeoutMs);
     }
     const latencyMs = elapsed();
@@ -155,20 +197,16 @@ export async function checkServer(spec: LaunchSpec, options: CheckOptions): Prom
       toolCount: answer.toolCount,
       serverInfo: answer.serverInfo,
       protocolVersion: answer.protocolVersion,
-      error: answer.toolError ?? (slow ? `answered in ${latencyMs} ms, slower than ${options.slowMs} ms` : null),
+      reason: answer.toolError ? "TOOLS_LIST_FAILED" : slow ? "SLOW" : null,
+      error: answer.toolError?.slice(0, MAX_DETAIL_CHARS) ?? (slow ? `answered in ${latencyMs} ms, slower than ${options.slowMs} ms` : null),
     };
   } catch (err) {
     const cancelled = options.signal?.aborted === true;
-    return {
-      status: "UNHEALTHY",
-      latencyMs: elapsed(),
-      toolCount: null,
-      serverInfo: null,
-      protocolVersion: null,
-      error: cancelled ? "cancelled" : describe(err, inner, timedOut, options.timeoutMs),
-    };
+    const failure = cancelled ? { reason: "CANCELLED" as const, error: "cancelled" } : inner ? describe(err, inner, timedOut, options.timeoutMs) : { reason: "SPAWN_FAILED" as const, error: String(err).slice(0, MAX_DETAIL_CHARS) };
+    return { status: "UNHEALTHY", latencyMs: elapsed(), toolCount: null, serverInfo: null, protocolVersion: null, ...failure };
   } finally {
     clearTimeout(timer);
-    await inner.close().catch(() => {});
+    await inner?.close().catch(() => {});
+    if (sandbox) await rm(sandbox.cwd, { recursive: true, force: true }).catch(() => {});
   }
 }

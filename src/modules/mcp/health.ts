@@ -4,19 +4,23 @@ import type { Config } from "../../config.js";
 import type { Database } from "../../db/index.js";
 import { constraintViolation, isRecordMissing } from "../../db/index.js";
 import type { McpHealth, McpServer } from "../../generated/prisma/client.js";
-import type { McpHealthStatus } from "../../generated/prisma/enums.js";
 import { InvalidInputError } from "../../lib/errors.js";
 import type { EventPublisher } from "../../lib/events.js";
 import type { Logger } from "../../lib/logger.js";
+import { hashFor, isApproved } from "./approvals.js";
 import type { McpEnvValues } from "./env-values.js";
 import { MissingEnvError, SecretKeyError } from "./errors.js";
 import type { CheckResult, CheckStatus } from "./health-check.js";
-import { effectiveStatus, type McpRegistry } from "./registry.js";
+import { MAX_DETAIL_CHARS, reasonOf, type HealthReason } from "./health-reasons.js";
+import { effectiveStatus, type McpRegistry, type McpShownStatus } from "./registry.js";
 import { redact } from "./secrets.js";
 
-export type HealthError = { at: string; message: string };
+/** One recent error: when, the classified reason (what every reader sees) and the detail (admins only). */
+export type HealthError = { at: string; reason: HealthReason; message: string };
 
-export interface RecordedCheck extends CheckResult {
+export interface RecordedCheck extends Omit<CheckResult, "status"> {
+  /** NOT_APPROVED: nothing ran (the launch specification is not the approved one); never recorded. */
+  status: CheckStatus | "NOT_APPROVED";
   serverId: string;
   checkedAt: Date;
   /** False when the check was cut short (shutdown, a cancelled sweep) or its server removed. */
@@ -27,7 +31,7 @@ export interface RecordedCheck extends CheckResult {
 export interface HealthView {
   serverId: string;
   row: McpHealth | null;
-  status: McpHealthStatus;
+  status: McpShownStatus;
 }
 
 export type { CheckStatus };
@@ -35,7 +39,9 @@ export type { CheckStatus };
 export function parseRecentErrors(value: unknown): HealthError[] {
   if (!Array.isArray(value)) return [];
   return value.flatMap((e: unknown) =>
-    e && typeof e === "object" && "at" in e && "message" in e && typeof e.at === "string" && typeof e.message === "string" ? [{ at: e.at, message: e.message }] : [],
+    e && typeof e === "object" && "at" in e && "message" in e && typeof e.at === "string" && typeof e.message === "string"
+      ? [{ at: e.at, reason: reasonOf("reason" in e ? e.reason : undefined), message: e.message }]
+      : [],
   );
 }
 
@@ -62,13 +68,13 @@ export class McpHealthChecks {
   async views(ids: readonly string[]): Promise<HealthView[]> {
     const rows = await this.db.prisma.mcpServer.findMany({
       where: { id: { in: [...ids] } },
-      select: { id: true, health: true, _count: { select: { deployments: true } } },
+      select: { id: true, launchHash: true, approvedLaunchHash: true, health: true, _count: { select: { deployments: true } } },
     });
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => {
       const r = byId.get(id);
       const row = r?.health ?? null;
-      return { serverId: id, row, status: effectiveStatus(row?.status, (r?._count.deployments ?? 0) > 0) };
+      return { serverId: id, row, status: effectiveStatus(row?.status, (r?._count.deployments ?? 0) > 0, r ? isApproved(r) : true) };
     });
   }
 
@@ -78,7 +84,7 @@ export class McpHealthChecks {
   }
 
   /** Publishes a change of a server's shown status (none when it did not change). */
-  publish(server: Pick<McpServer, "id" | "name">, previousStatus: McpHealthStatus, status: McpHealthStatus): void {
+  publish(server: Pick<McpServer, "id" | "name">, previousStatus: McpShownStatus, status: McpShownStatus): void {
     if (previousStatus === status) return;
     this.events.publish("mcp:health-changed", { serverId: server.id, name: server.name, previousStatus, status, at: new Date().toISOString() });
   }
@@ -106,6 +112,13 @@ export class McpHealthChecks {
     try {
       const prepared = await this.env.spec(server);
       secrets = prepared.secrets;
+      // Nothing runs for a specification an admin has not approved as it stands now.
+      const hash = hashFor(server, prepared.spec);
+      if (server.launchHash !== hash) await this.db.prisma.mcpServer.update({ where: { id }, data: { launchHash: hash } }).catch(() => {});
+      if (server.approvedLaunchHash !== hash) {
+        this.logger.info("mcp health check refused: launch not approved", { serverId: id });
+        return { status: "NOT_APPROVED", latencyMs: 0, toolCount: null, serverInfo: null, protocolVersion: null, reason: null, error: null, serverId: id, checkedAt: new Date(), recorded: false };
+      }
       const controller = new AbortController();
       const cancel = () => controller.abort(signal?.reason);
       if (signal?.aborted || this.closed) cancel();
@@ -118,6 +131,8 @@ export class McpHealthChecks {
           timeoutMs: this.config.mcp.healthTimeoutMs,
           slowMs: this.config.mcp.healthSlowMs,
           niceness,
+          outputLimitBytes: this.config.mcp.checkOutputBytes,
+          path: this.config.mcp.checkPath,
           signal: controller.signal,
         });
       } finally {
@@ -128,11 +143,13 @@ export class McpHealthChecks {
       if (controller.signal.aborted) return { ...result, serverId: id, checkedAt: new Date(), recorded: false };
     } catch (err) {
       if (!(err instanceof MissingEnvError || err instanceof InvalidInputError || err instanceof SecretKeyError)) throw err;
-      result = { status: "UNHEALTHY", latencyMs: 0, toolCount: null, serverInfo: null, protocolVersion: null, error: err.message };
+      const reason: HealthReason = err instanceof MissingEnvError ? "MISSING_ENV" : err instanceof SecretKeyError ? "SECRET_KEY" : "NOT_RUNNABLE";
+      result = { status: "UNHEALTHY", latencyMs: 0, toolCount: null, serverInfo: null, protocolVersion: null, reason, error: err.message };
     }
-    const error = result.error === null ? null : redact(result.error, secrets);
+    const error = result.error === null ? null : redact(result.error, secrets).slice(0, MAX_DETAIL_CHARS);
     const recorded = await this.record(server, { ...result, error });
-    if (result.status !== "HEALTHY") this.logger.warn("mcp health check", { serverId: id, status: result.status, latencyMs: result.latencyMs, error });
+    // The log gets the classified reason only: the detail may quote anything the process printed.
+    if (result.status !== "HEALTHY") this.logger.warn("mcp health check", { serverId: id, status: result.status, latencyMs: result.latencyMs, reason: result.reason });
     return recorded;
   }
 
@@ -142,11 +159,11 @@ export class McpHealthChecks {
       this.db.prisma.mcpHealth.findUnique({ where: { serverId: server.id } }),
       this.db.prisma.mcpDeployment.count({ where: { serverId: server.id } }),
     ]);
-    const previousStatus = effectiveStatus(prev?.status, deployed > 0);
+    const previousStatus = effectiveStatus(prev?.status, deployed > 0, true);
     const answered = result.serverInfo !== null;
     const failed = result.status === "UNHEALTHY" || (result.status === "DEGRADED" && result.toolCount === null);
-    const recentErrors = result.error
-      ? [{ at: checkedAt.toISOString(), message: result.error }, ...parseRecentErrors(prev?.recentErrors)].slice(0, 10)
+    const recentErrors: HealthError[] = result.error
+      ? [{ at: checkedAt.toISOString(), reason: result.reason ?? "UNKNOWN", message: result.error }, ...parseRecentErrors(prev?.recentErrors)].slice(0, 10)
       : parseRecentErrors(prev?.recentErrors);
     const data = {
       status: result.status,
@@ -163,7 +180,7 @@ export class McpHealthChecks {
     try {
       await this.db.transaction(async ({ prisma }) => {
         await prisma.mcpHealthCheck.create({
-          data: { serverId: server.id, status: result.status, latencyMs: result.latencyMs, toolCount: result.toolCount, error: result.error, checkedAt },
+          data: { serverId: server.id, status: result.status, latencyMs: result.latencyMs, toolCount: result.toolCount, error: result.error, reason: result.reason, checkedAt },
         });
         await prisma.mcpHealth.upsert({ where: { serverId: server.id }, create: { serverId: server.id, ...data }, update: data });
       });

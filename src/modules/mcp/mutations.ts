@@ -7,7 +7,7 @@ import { builder } from "../../graphql/builder.js";
 import { ErrorInterface, writeErrors } from "../../graphql/errors.js";
 import { InvalidInputError } from "../../lib/errors.js";
 import type { DeployResult } from "./deploy.js";
-import { MissingEnvError, SecretKeyError, SettingsFileError } from "./errors.js";
+import { LaunchNotApprovedError, MissingEnvError, SecretKeyError, SettingsFileError } from "./errors.js";
 import { DeployMcpServerInput, McpEnvValueInput, McpServerInput, serverDocument } from "./inputs.js";
 import type { ServerJson } from "./server-json.js";
 import { McpHealthRef, McpServerRef } from "./types.js";
@@ -97,7 +97,27 @@ const CheckMcpServerHealthPayload = builder.simpleObject("CheckMcpServerHealthPa
   fields: (t) => ({ server: t.field({ type: McpServerRef }), health: t.field({ type: McpHealthRef }) }),
 });
 
-const deployErrors = [...writeErrors, SettingsFileError, MissingEnvError, SecretKeyError];
+builder.objectType(LaunchNotApprovedError, {
+  name: "LaunchNotApprovedError",
+  description: "The server's launch specification is not approved as it stands (McpServer.launchApproved): an admin must approve it first.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (v) => v instanceof LaunchNotApprovedError,
+  fields: () => ({}),
+});
+
+const deployErrors = [...writeErrors, SettingsFileError, MissingEnvError, SecretKeyError, LaunchNotApprovedError];
+
+const ApproveMcpServerLaunchInput = builder.inputType("ApproveMcpServerLaunchInput", {
+  fields: (t) => ({
+    id: t.globalID({ required: true, for: McpServerRef }),
+    launchHash: t.string({
+      required: true,
+      description: "McpServer.launch.hash as reviewed: if the specification changed since, nothing is approved.",
+      validate: z.string().regex(/^[0-9a-f]{64}$/, "must be a SHA-256 in hex (McpServer.launch.hash)"),
+    }),
+  }),
+});
+const McpServerLaunchPayload = ServerPayload("McpServerLaunchPayload");
 
 builder.mutationFields((t) => ({
   registerMcpServer: t.field({
@@ -105,14 +125,14 @@ builder.mutationFields((t) => ({
     description: "Registers a server from server.json (typed input, or the document verbatim). AlreadyExistsError when the name is taken.",
     errors: { types: writeErrors, directResult: true },
     args: serverArgs(t),
-    resolve: async (_root, args, ctx) => ({ server: await ctx.services.mcp.registry.register(documentFrom(args.input, args.serverJson)) }),
+    resolve: async (_root, args, ctx) => ({ server: await ctx.services.mcp.register(documentFrom(args.input, args.serverJson)) }),
   }),
   updateMcpServer: t.field({
     type: UpdateMcpServerPayload,
     description: "Replaces the server's definition with a new server.json; env values and deployments are kept (redeploy to apply).",
     errors: { types: writeErrors, directResult: true },
     args: { id: t.arg.globalID({ required: true, for: McpServerRef }), ...serverArgs(t) },
-    resolve: async (_root, args, ctx) => ({ server: await ctx.services.mcp.registry.update(args.id.id, documentFrom(args.input, args.serverJson)) }),
+    resolve: async (_root, args, ctx) => ({ server: await ctx.services.mcp.update(args.id.id, documentFrom(args.input, args.serverJson)) }),
   }),
   removeMcpServer: t.field({
     type: RemoveMcpServerPayload,
@@ -141,7 +161,8 @@ builder.mutationFields((t) => ({
   }),
   deployMcpServer: t.field({
     type: McpSettingsUpdate,
-    description: "Writes mcpServers[<shortName>] = {command, args, env} into a client settings file (backed up, atomic, idempotent). dryRun returns the diff only.",
+    description:
+      "Writes mcpServers[<shortName>] = {command, args, env} into a client settings file (backed up, atomic, idempotent). dryRun returns the diff only. Only an approved launch specification is deployed (LaunchNotApprovedError).",
     errors: { types: deployErrors, directResult: true },
     args: { id: t.arg.globalID({ required: true, for: McpServerRef }), input: t.arg({ type: DeployMcpServerInput }) },
     resolve: (_root, args, ctx) => ctx.services.mcp.deployments.deploy(args.id.id, { settingsPath: args.input?.settingsPath, dryRun: args.input?.dryRun }),
@@ -153,9 +174,26 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.globalID({ required: true, for: McpServerRef }), input: t.arg({ type: DeployMcpServerInput }) },
     resolve: (_root, args, ctx) => ctx.services.mcp.deployments.undeploy(args.id.id, { settingsPath: args.input?.settingsPath, dryRun: args.input?.dryRun }),
   }),
+  approveMcpServerLaunch: t.field({
+    type: McpServerLaunchPayload,
+    authScopes: { admin: true },
+    description:
+      "Admin: approves the server's launch specification as reviewed (McpServer.launch). Health checks run it only while it stays exactly that; any change to the command, arguments or environment names needs a new approval.",
+    errors: { types: [...writeErrors, SecretKeyError], directResult: true },
+    args: { input: t.arg({ type: ApproveMcpServerLaunchInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({ server: await ctx.services.mcp.approveLaunch(input.id.id, input.launchHash, ctx.principal) }),
+  }),
+  revokeMcpServerLaunchApproval: t.field({
+    type: McpServerLaunchPayload,
+    authScopes: { admin: true },
+    description: "Admin: withdraws the approval of the server's launch specification; nothing runs until it is approved again.",
+    errors: { types: writeErrors, directResult: true },
+    args: { id: t.arg.globalID({ required: true, for: McpServerRef }) },
+    resolve: async (_root, args, ctx) => ({ server: await ctx.services.mcp.revokeLaunchApproval(args.id.id) }),
+  }),
   checkMcpServerHealth: t.field({
     type: CheckMcpServerHealthPayload,
-    description: "Runs a health check now (MCP handshake and tools/list) and records it.",
+    description: "Runs a health check now (MCP handshake and tools/list) and records it. Nothing runs while the launch specification is not approved (health NOT_APPROVED).",
     errors: { types: writeErrors, directResult: true },
     args: { id: t.arg.globalID({ required: true, for: McpServerRef }) },
     resolve: async (_root, args, ctx) => {

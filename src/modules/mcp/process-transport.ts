@@ -79,14 +79,19 @@ export function livePids(): number[] {
 export interface ProcessTransportOptions {
   command: string;
   args: string[];
-  /** The whole environment of the child (nothing else is inherited but PATH/HOME-like basics). */
+  /** The declared environment of the child: it gets this, `basics`, and nothing of this process's environment. */
   env: Record<string, string>;
+  /** PATH, HOME, TMPDIR … the few variables every program needs; the declared env cannot override them. */
+  basics?: Record<string, string>;
   cwd?: string;
   /** Added to the child's nice value (0–19); 0 = same priority as this process. */
   niceness?: number;
+  /** Bytes the child may write (stdout and stderr together) before it is killed; 0 = no cap. */
+  outputLimitBytes?: number;
 }
 
-const INHERITED = process.platform === "win32" ? ["APPDATA", "PATH", "SYSTEMROOT", "TEMP", "USERPROFILE"] : ["HOME", "LOGNAME", "PATH", "SHELL", "TERM", "USER", "TMPDIR"];
+/** On Windows a program cannot start without these; elsewhere the caller's basics are all. */
+const WINDOWS_BASICS = ["APPDATA", "SYSTEMROOT", "TEMP", "USERPROFILE"];
 
 export class ProcessTransport implements Transport {
   onclose?: () => void;
@@ -99,6 +104,11 @@ export class ProcessTransport implements Transport {
   private exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   private closed = false;
   private stopped = false;
+  private outputBytes = 0;
+  /** True once the child wrote more than outputLimitBytes (it was killed). */
+  outputExceeded = false;
+  /** True when the program could not be started at all (not found, not executable). */
+  spawnFailed = false;
 
   constructor(private readonly options: ProcessTransportOptions) {}
 
@@ -116,14 +126,16 @@ export class ProcessTransport implements Transport {
     await spawnTurn();
     // Closed while waiting for its turn (a timeout or shutdown): never spawn.
     if (this.stopped) throw new Error("closed before it started");
-    const base: Record<string, string> = {};
-    for (const k of INHERITED) {
-      const v = process.env[k];
-      if (v !== undefined && !v.startsWith("()")) base[k] = v;
+    const windows: Record<string, string> = {};
+    if (process.platform === "win32") {
+      for (const k of WINDOWS_BASICS) {
+        const v = process.env[k];
+        if (v !== undefined) windows[k] = v;
+      }
     }
     return new Promise((resolve, reject) => {
       const child = spawn(this.options.command, this.options.args, {
-        env: { ...base, ...this.options.env },
+        env: { ...windows, ...this.options.env, ...this.options.basics },
         cwd: this.options.cwd,
         stdio: ["pipe", "pipe", "pipe"],
         detached: process.platform !== "win32",
@@ -137,6 +149,7 @@ export class ProcessTransport implements Transport {
       if (child.pid !== undefined && this.options.niceness) lowerPriority(child.pid, this.options.niceness);
       child.once("error", (err) => {
         live.delete(child);
+        if (child.pid === undefined) this.spawnFailed = true;
         reject(err);
         this.onerror?.(err);
       });
@@ -155,6 +168,7 @@ export class ProcessTransport implements Transport {
       });
       child.stdin?.on("error", (err) => this.onerror?.(err));
       child.stdout?.on("data", (chunk: Buffer) => {
+        if (!this.counted(chunk.length)) return;
         this.buffer.append(chunk);
         for (;;) {
           let message: JSONRPCMessage | null;
@@ -169,9 +183,22 @@ export class ProcessTransport implements Transport {
         }
       });
       child.stderr?.on("data", (chunk: Buffer) => {
+        if (!this.counted(chunk.length)) return;
         this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-2048);
       });
     });
+  }
+
+  /** Counts output against the cap; past it the child's group is killed and the rest ignored. */
+  private counted(bytes: number): boolean {
+    if (this.outputExceeded) return false;
+    this.outputBytes += bytes;
+    const limit = this.options.outputLimitBytes ?? 0;
+    if (limit <= 0 || this.outputBytes <= limit) return true;
+    this.outputExceeded = true;
+    if (this.child) killTree(this.child);
+    this.onerror?.(new Error(`the process wrote more than ${limit} bytes of output (killed)`));
+    return false;
   }
 
   send(message: JSONRPCMessage): Promise<void> {

@@ -14,8 +14,15 @@ export function documentOf(server: Pick<McpServer, "document">): ServerJson {
   return parsed.data;
 }
 
-/** The status a server shows: its last check, else UNKNOWN when deployed, NOT_DEPLOYED when not. */
-export function effectiveStatus(last: McpHealthStatus | null | undefined, deployed: boolean): McpHealthStatus {
+/** A status as shown: a recorded one, or NOT_APPROVED (computed, never recorded). */
+export type McpShownStatus = McpHealthStatus | "NOT_APPROVED";
+
+/**
+ * The status a server shows: NOT_APPROVED while its launch specification is not the approved one
+ * (nothing runs), else its last check, else UNKNOWN when deployed, NOT_DEPLOYED when not.
+ */
+export function effectiveStatus(last: McpHealthStatus | null | undefined, deployed: boolean, approved = true): McpShownStatus {
+  if (!approved) return "NOT_APPROVED";
   return last ?? (deployed ? "UNKNOWN" : "NOT_DEPLOYED");
 }
 
@@ -85,12 +92,18 @@ export class McpRegistry {
   }
 
   /** Every server with its shown status, by name (CLI and dashboards). */
-  async overview(): Promise<{ id: string; name: string; version: string; status: McpHealthStatus; checkedAt: Date | null }[]> {
+  async overview(): Promise<{ id: string; name: string; version: string; status: McpShownStatus; checkedAt: Date | null }[]> {
     const rows = await this.db.prisma.mcpServer.findMany({
-      select: { id: true, name: true, version: true, health: { select: { status: true, checkedAt: true } }, _count: { select: { deployments: true } } },
+      select: { id: true, name: true, version: true, launchHash: true, approvedLaunchHash: true, health: { select: { status: true, checkedAt: true } }, _count: { select: { deployments: true } } },
       orderBy: { name: "asc" },
     });
-    return rows.map((r) => ({ id: r.id, name: r.name, version: r.version, status: effectiveStatus(r.health?.status, r._count.deployments > 0), checkedAt: r.health?.checkedAt ?? null }));
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      version: r.version,
+      status: effectiveStatus(r.health?.status, r._count.deployments > 0, r.approvedLaunchHash !== null && r.approvedLaunchHash === r.launchHash),
+      checkedAt: r.health?.checkedAt ?? null,
+    }));
   }
 
   /** Removes a server that is deployed nowhere (undeploy first, so no settings entry is orphaned). */

@@ -80,9 +80,22 @@ export function loadSecretBox(config: Config, logger: Logger): SecretBox | null 
   return new SecretBox(key);
 }
 
-/** Replaces every occurrence of each secret in text (errors, stderr) with ****. */
+/** A secret and the forms a program may print it in: base64 (padded or not), base64url, hex, URL-encoded. */
+export function secretForms(secret: string): string[] {
+  const bytes = Buffer.from(secret, "utf8");
+  const b64 = bytes.toString("base64");
+  const forms = [secret, b64, b64.replace(/=+$/, ""), bytes.toString("base64url"), bytes.toString("hex"), bytes.toString("hex").toUpperCase(), encodeURIComponent(secret)];
+  return [...new Set(forms.filter((f) => f.length > 0))];
+}
+
+/**
+ * Replaces every occurrence of each secret, in any of its printed forms, with ****. Short secrets
+ * too: a 3-character secret is masked wherever those characters appear (it garbles the text, which
+ * only admins see, rather than show the secret).
+ */
 export function redact(text: string, secrets: Iterable<string>): string {
+  const forms = [...new Set([...secrets].flatMap(secretForms))].sort((a, b) => b.length - a.length);
   let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join("****");
+  for (const f of forms) out = out.split(f).join("****");
   return out;
 }

@@ -10,7 +10,7 @@ import type { CheckStatus, McpHealthChecks } from "./health.js";
 export interface SweptServer {
   serverId: string;
   name: string;
-  status: CheckStatus | null;
+  status: CheckStatus | "NOT_APPROVED" | null;
   /** Set when the check could not run at all (e.g. the server was removed meanwhile). */
   error?: string;
 }
@@ -25,7 +25,7 @@ export interface SweepOptions {
 export interface SweepResult {
   total: number;
   checked: number;
-  byStatus: Record<CheckStatus, number>;
+  byStatus: Record<CheckStatus | "NOT_APPROVED", number>;
   cancelled: boolean;
 }
 
@@ -73,7 +73,7 @@ export class McpSweeps {
     // Every running check listens on the sweep's signal (up to the concurrency at once).
     if (signal) setMaxListeners(this.config.mcp.healthConcurrency + 10, signal);
     const rows = await this.health.deployed();
-    const byStatus: Record<CheckStatus, number> = { HEALTHY: 0, DEGRADED: 0, UNHEALTHY: 0 };
+    const byStatus: Record<CheckStatus | "NOT_APPROVED", number> = { HEALTHY: 0, DEGRADED: 0, UNHEALTHY: 0, NOT_APPROVED: 0 };
     let done = 0;
     let reported: Promise<void> = Promise.resolve();
     await pool(rows, this.config.mcp.healthConcurrency, async (r) => {

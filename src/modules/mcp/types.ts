@@ -3,14 +3,25 @@ import { builder } from "../../graphql/builder.js";
 import { McpHealthStatus } from "../../generated/prisma/enums.js";
 import { declaredInputs, launchTarget, missingEnv } from "./launch.js";
 import { parseRecentErrors, type HealthError, type HealthView } from "./health.js";
+import { HEALTH_REASONS, REASON_TEXT, reasonOf, type HealthReason } from "./health-reasons.js";
+import type { LaunchView } from "./launch-hash.js";
 import { documentOf } from "./registry.js";
 import { shortName, type McpArgument, type McpKeyValue, type McpPackage, type McpRemote } from "./server-json.js";
 
-export const McpHealthStatusEnum = builder.enumType(McpHealthStatus, {
-  name: "McpHealthStatus",
+export const McpHealthStatusEnum = builder.enumType("McpHealthStatus", {
+  values: [...Object.values(McpHealthStatus), "NOT_APPROVED"] as const,
   description:
-    "HEALTHY: answered the handshake and tools/list in time. DEGRADED: answered, but slowly or tools/list failed. UNHEALTHY: did not start, crashed, refused or timed out. UNKNOWN: deployed, not checked yet. NOT_DEPLOYED: deployed nowhere and not checked.",
+    "HEALTHY: answered the handshake and tools/list in time. DEGRADED: answered, but slowly or tools/list failed. UNHEALTHY: did not start, crashed, refused or timed out. UNKNOWN: deployed, not checked yet. NOT_DEPLOYED: deployed nowhere and not checked. NOT_APPROVED: an admin has not approved its launch specification as it stands (approveMcpServerLaunch); nothing is run or reached until then.",
 });
+
+export const McpHealthReasonEnum = builder.enumType("McpHealthReason", {
+  values: Object.fromEntries(HEALTH_REASONS.map((r) => [r, { description: REASON_TEXT[r] }])) as Record<HealthReason, { description: string }>,
+  description: "Why a check was not healthy, classified. The detail (process output) is shown to admins only.",
+});
+
+/** The detail of a check for admins; for everyone else the reason's sentence (process output may hold anything). */
+const detailFor = (ctx: { principal: { scopes: ReadonlySet<string> } }, reason: HealthReason, detail: string | null): string | null =>
+  detail === null ? null : ctx.principal.scopes.has("admin") ? detail : REASON_TEXT[reason];
 
 export const McpRegistryTypeEnum = builder.enumType("McpRegistryType", {
   description: "Where a package is published.",
@@ -127,8 +138,15 @@ export const McpServerInfoRef = builder.simpleObject("McpServerInfo", {
   fields: (t) => ({ name: t.string(), version: t.string() }),
 });
 
-export const McpHealthErrorRef = builder.simpleObject("McpHealthError", {
-  fields: (t) => ({ at: t.field({ type: "DateTime" }), message: t.string({ description: "Secrets are masked as ****." }) }),
+export const McpHealthErrorRef = builder.objectRef<HealthError>("McpHealthError").implement({
+  fields: (t) => ({
+    at: t.field({ type: "DateTime", resolve: (e) => new Date(e.at) }),
+    reason: t.field({ type: McpHealthReasonEnum, resolve: (e) => e.reason }),
+    message: t.string({
+      description: "Admins: the detail, truncated, secrets masked as ****. Everyone else: the reason in a sentence.",
+      resolve: (e, _args, ctx) => detailFor(ctx, e.reason, e.message) ?? REASON_TEXT[e.reason],
+    }),
+  }),
 });
 
 export const McpHealthRef = builder.objectRef<HealthView>("McpHealth").implement({
@@ -149,7 +167,7 @@ export const McpHealthRef = builder.objectRef<HealthView>("McpHealth").implement
     recentErrors: t.field({
       type: [McpHealthErrorRef],
       description: "The last 10 errors, newest first.",
-      resolve: (h) => parseRecentErrors(h.row?.recentErrors).map((e: HealthError) => ({ at: new Date(e.at), message: e.message })),
+      resolve: (h) => parseRecentErrors(h.row?.recentErrors),
     }),
   }),
 });
@@ -169,8 +187,32 @@ builder.prismaObject("McpHealthCheck", {
     status: t.expose("status", { type: McpHealthStatusEnum }),
     latencyMs: t.exposeInt("latencyMs", { nullable: true }),
     toolCount: t.exposeInt("toolCount", { nullable: true }),
-    error: t.exposeString("error", { nullable: true, description: "Secrets are masked as ****." }),
+    reason: t.field({ type: McpHealthReasonEnum, nullable: true, resolve: (c) => (c.error === null && c.reason === null ? null : reasonOf(c.reason)) }),
+    error: t.string({
+      nullable: true,
+      description: "Admins: the detail, truncated, secrets masked as ****. Everyone else: the reason in a sentence.",
+      resolve: (c, _args, ctx) => detailFor(ctx, reasonOf(c.reason), c.error),
+    }),
     checkedAt: t.expose("checkedAt", { type: "DateTime" }),
+  }),
+});
+
+const McpPinnedEnvRef = builder.simpleObject("McpPinnedEnv", {
+  description: "A variable whose value decides what code a process loads (NODE_OPTIONS, LD_PRELOAD …): its value is part of the approval.",
+  fields: (t) => ({ name: t.string(), value: t.string({ description: "Secret values are masked as ****." }) }),
+});
+
+const McpLaunchRef = builder.objectRef<LaunchView>("McpLaunch").implement({
+  description: "What a check (or a client) would run or reach, as an admin reviews it before approving it. Secret values are masked as ****.",
+  fields: (t) => ({
+    kind: t.field({ type: McpTransportTypeEnum, resolve: (l) => l.kind }),
+    command: t.string({ nullable: true, resolve: (l) => l.command }),
+    args: t.stringList({ resolve: (l) => l.args }),
+    envNames: t.stringList({ description: "Names of the environment variables it gets (declared or set).", resolve: (l) => l.envNames }),
+    pinnedEnv: t.field({ type: [McpPinnedEnvRef], resolve: (l) => l.pinnedEnv }),
+    url: t.string({ nullable: true, resolve: (l) => l.url }),
+    headerNames: t.stringList({ resolve: (l) => l.headerNames }),
+    hash: t.string({ description: "SHA-256 of the specification: pass it to approveMcpServerLaunch.", resolve: (l) => l.hash }),
   }),
 });
 
@@ -244,6 +286,19 @@ export const McpServerRef = builder.prismaNode("McpServer", {
       totalCount: true,
       query: () => ({ orderBy: [{ checkedAt: "desc" }, { id: "desc" }] }),
     }),
+    launchApproved: t.boolean({
+      description: "True when an admin approved the launch specification as it stands; until then nothing is run or reached (health NOT_APPROVED).",
+      select: { launchHash: true, approvedLaunchHash: true },
+      resolve: (s) => s.approvedLaunchHash !== null && s.approvedLaunchHash === s.launchHash,
+    }),
+    launch: t.field({
+      type: McpLaunchRef,
+      nullable: true,
+      authScopes: { admin: true },
+      description: "Admin: the launch specification as it stands (secrets masked) and its hash, to review before approveMcpServerLaunch. Null when there is nothing to run or reach.",
+      resolve: async (s, _args, ctx) => ctx.services.mcp.approvals.view(await ctx.services.mcp.registry.find(s.id)),
+    }),
+    approvedBy: t.string({ nullable: true, authScopes: { admin: true }, description: "Admin: who approved the current launch specification.", select: { approvedBy: true, launchHash: true, approvedLaunchHash: true }, resolve: (s) => (s.approvedLaunchHash !== null && s.approvedLaunchHash === s.launchHash ? s.approvedBy : null) }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
   }),

@@ -49,7 +49,8 @@ builder.mutationFields((t) => ({
   rateArtifact: t.field({
     type: RateArtifactPayload,
     description:
-      "Rates an artifact 1–5. Each viewer may rate the same artifact at most 5 times in any rolling 24 hours " +
+      "Rates an artifact 1–5. A viewer has one rating per artifact: rating it again replaces that rating (same id). " +
+      "Each viewer may rate the same artifact at most 5 times in any rolling 24 hours, replacements included " +
       "(deleting a rating does not give the attempt back); the sixth returns RateLimitExceededError and writes nothing.",
     errors: { types: [...writeErrors, RateLimitExceededError], directResult: true },
     args: { input: t.arg({ type: RateArtifactInput, required: true }) },

@@ -89,7 +89,11 @@ export class RatingService {
 
   // ---- ratings
 
-  /** Adds a rating; at most RATE_LIMIT per rater and artifact in any rolling 24 hours. */
+  /**
+   * Rates an artifact: a rater has one rating per artifact, so rating again replaces the rater's
+   * rating (same id, new value, feedback and sharing). Every call counts toward RATE_LIMIT per
+   * rater and artifact in any rolling 24 hours, replacements included.
+   */
   async rate(rater: Principal, input: RateInput): Promise<{ rating: Rating; scores: ArtifactScores }> {
     checkRating(input.rating, "input.rating");
     checkFeedback(input.feedback, "input.feedback");
@@ -99,12 +103,26 @@ export class RatingService {
       await this.store.lock(tx, [input.artifactId]);
       const artifact = await this.store.trust(tx, input.artifactId);
       checkRateLimit(await this.recentRatings(tx, raterId, artifact.id, now), now);
-      const rating = newRating(artifact.id, raterId, input, now);
-      await tx.execute(sql`
-        INSERT INTO "Rating" ("id", "artifactId", "raterId", "rating", "feedback", "shareWithCommunity", "createdAt", "updatedAt")
-        VALUES (${rating.id}, ${rating.artifactId}, ${rating.raterId}, ${rating.rating}, ${rating.feedback}, ${rating.shareWithCommunity}, ${rating.createdAt}, ${rating.updatedAt})`);
+      const [previous] = await tx.query<{ id: string; rating: number | bigint; createdAt: Date | string | number }>(
+        sql`SELECT "id", "rating", "createdAt" FROM "Rating" WHERE "artifactId" = ${artifact.id} AND "raterId" = ${raterId}`,
+      );
+      let rating: Rating;
+      let delta: { ratingCount: number; ratingSum: number };
+      if (previous) {
+        rating = { ...newRating(artifact.id, raterId, input, now), id: previous.id, createdAt: new Date(previous.createdAt) };
+        await tx.execute(sql`
+          UPDATE "Rating" SET "rating" = ${rating.rating}, "feedback" = ${rating.feedback}, "shareWithCommunity" = ${rating.shareWithCommunity}, "updatedAt" = ${now}
+          WHERE "id" = ${previous.id}`);
+        delta = { ratingCount: 0, ratingSum: input.rating - Number(previous.rating) };
+      } else {
+        rating = newRating(artifact.id, raterId, input, now);
+        await tx.execute(sql`
+          INSERT INTO "Rating" ("id", "artifactId", "raterId", "rating", "feedback", "shareWithCommunity", "createdAt", "updatedAt")
+          VALUES (${rating.id}, ${rating.artifactId}, ${rating.raterId}, ${rating.rating}, ${rating.feedback}, ${rating.shareWithCommunity}, ${rating.createdAt}, ${rating.updatedAt})`);
+        delta = { ratingCount: 1, ratingSum: input.rating };
+      }
       await tx.execute(sql`INSERT INTO "RatingEvent" ("id", "raterId", "artifactId", "createdAt") VALUES (${randomUUID()}, ${raterId}, ${artifact.id}, ${now})`);
-      const scores = await this.store.bump(tx, artifact, { ratingCount: 1, ratingSum: input.rating }, now);
+      const scores = await this.store.bump(tx, artifact, delta, now);
       return { rating, scores };
     });
   }
