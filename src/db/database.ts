@@ -134,8 +134,9 @@ function deferredClient(load: () => Promise<Db>): Db {
   type Callable = Record<string, (...args: unknown[]) => unknown>;
   const call = (model: string | null, method: string) => (...args: unknown[]) =>
     load().then((client) => {
-      const target = (model === null ? client : (client as unknown as Record<string, unknown>)[model]) as Callable;
-      return target[method]?.(...args);
+      // A model delegate is a public member of the client, named by the model (db.prisma.job).
+      const target: unknown = model === null ? client : Reflect.get(client, model);
+      return (target as Callable)[method]?.(...args);
     });
   // `then` stays undefined: the client is not itself a promise.
   const delegate = (model: string) => new Proxy({}, { get: (_t, method) => (typeof method === "string" && method !== "then" ? call(model, method) : undefined) });
