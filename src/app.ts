@@ -5,7 +5,6 @@ import { createServer, type Server } from "node:http";
 import type { Socket } from "node:net";
 import { createYoga, type YogaServerInstance } from "graphql-yoga";
 import { useGraphQlJit } from "@envelop/graphql-jit";
-import { getOperationAST } from "graphql";
 import type { Config } from "./config.js";
 import { openDatabase, type Database } from "./db/index.js";
 import { migrate } from "./db/migrator.js";
@@ -16,6 +15,7 @@ import { createHardening } from "./graphql/plugins/hardening.js";
 import { corsOption } from "./graphql/plugins/origin-guard.js";
 import { useETag } from "./graphql/plugins/etag.js";
 import { useHealthEndpoints } from "./graphql/plugins/health.js";
+import { jitEligible, useDeferStream } from "./graphql/plugins/incremental.js";
 import { useQueryLimits } from "./graphql/plugins/limits.js";
 import { requestIdOf, useRequestScope } from "./graphql/plugins/request-scope.js";
 import { useSharedSubscriptionResults } from "./graphql/plugins/shared-subscription-results.js";
@@ -110,10 +110,12 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       // Subscribers that would get the same answer to an event share one execution (a job's watchers).
       useSharedSubscriptionResults(),
       useQueryLimits(config.limits, { hideSuggestions: config.security.introspection !== "public" }),
+      // @defer and @stream over multipart, SSE and graphql-ws (plugins/incremental.ts).
+      useDeferStream(),
       // Queries and mutations run as JavaScript compiled once per document (graphql-jit): a third
       // less CPU for a long list (bench/compare). Subscriptions keep the standard executor and the
-      // shared per-event execution above.
-      useGraphQlJit({}, { enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation !== "subscription" }),
+      // shared per-event execution above; so do documents with @defer/@stream (jit cannot split a result).
+      useGraphQlJit({}, { enableIf: (args) => jitEligible(args.document, args.operationName) }),
     ],
   });
 
