@@ -16,6 +16,7 @@ import { corsOption } from "./graphql/plugins/origin-guard.js";
 import { useETag } from "./graphql/plugins/etag.js";
 import { useHealthEndpoints } from "./graphql/plugins/health.js";
 import { jitEligible, useDeferStream } from "./graphql/plugins/incremental.js";
+import { createPersistedOperations } from "./graphql/plugins/persisted-operations.js";
 import { useQueryLimits } from "./graphql/plugins/limits.js";
 import { requestIdOf, useRequestScope } from "./graphql/plugins/request-scope.js";
 import { useSharedSubscriptionResults } from "./graphql/plugins/shared-subscription-results.js";
@@ -73,6 +74,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   }
 
   const hardening = await createHardening({ config, services, events: events.bus, changes: database.changes, logger });
+  const persisted = await createPersistedOperations(config.api, config.redisUrl, logger);
 
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema: getSchema(),
@@ -103,6 +105,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     plugins: [
       useRequestScope(logger),
       useHealthEndpoints(async () => services.system.readiness(), logger),
+      // Trusted documents (SKILLGRAPH_TRUSTED_DOCUMENTS) and automatic persisted queries: the
+      // document is known before anything below parses or checks it.
+      ...persisted.plugins,
       // Host check, document guard, rate limits, input at the edge, introspection, revocation.
       ...hardening.plugins,
       // ETag / If-None-Match → 304 for queries over GET (integrators polling the marketplace).
@@ -127,6 +132,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   });
   const ws = attachGraphqlWs(httpServer, yoga, {
     authenticate: (params) => principalFor(bearerToken(connectionAuthorization(params))),
+    resolveQuery: (payload) => persisted.resolveQuery(payload),
     security: config.security,
     bindHost: config.host,
     logger,
@@ -178,6 +184,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
           await task.stop().catch((err: unknown) => logger.error("background task failed to stop", { task: task.name, error: String(err) }));
         }
         await hardening.close();
+        await persisted.close();
         await events.close();
         await database.close();
       })();

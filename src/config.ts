@@ -1,5 +1,6 @@
 // Environment → one typed, validated config object. Every variable is documented in the README.
 import { z } from "zod";
+import { apiConfig, apiConfigIssues, apiEnvSchema, type ApiConfig } from "./api-config.js";
 import { providerOf, type Provider } from "./db/provider.js";
 import { ConfigError } from "./lib/errors.js";
 import { mcpConfig, mcpEnvSchema, type McpConfig } from "./modules/mcp/config.js";
@@ -32,6 +33,7 @@ const schema = z.object({
   SKILLGRAPH_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
   ...mcpEnvSchema,
   ...securityEnvSchema,
+  ...apiEnvSchema,
   // 0: this process runs no job worker (serve --no-worker).
   SKILLGRAPH_WORKER_CONCURRENCY: int(0, 64).default(2),
   SKILLGRAPH_JOB_POLL_MS: int(5, 600_000).default(1000),
@@ -60,6 +62,8 @@ export interface Config {
   mcp: McpConfig;
   /** Cross-origin access, Host names, introspection, rate limits, socket caps (src/security-config.ts). */
   security: SecurityConfig;
+  /** Trusted documents and persisted queries, response cache, compression (src/api-config.ts). */
+  api: ApiConfig;
   /** Job workers: how many jobs one process runs at once, how often it polls, lease length, retry backoff, HITL timeout default. */
   jobs: { concurrency: number; pollMs: number; leaseMs: number; backoffMs: number; backoffMaxMs: number; hitlTimeoutMs: number };
 }
@@ -75,6 +79,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  const apiIssues = apiConfigIssues(e);
+  if (apiIssues.length) throw new ConfigError(`Invalid configuration:\n${apiIssues.map((i) => `  ${i}`).join("\n")}`);
   const provider = providerOf(e.DATABASE_URL);
   return {
     databaseUrl: e.DATABASE_URL,
@@ -95,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: e.SKILLGRAPH_SHUTDOWN_TIMEOUT_MS,
     mcp: mcpConfig(e),
     security: securityConfig(e),
+    api: apiConfig(e),
     jobs: {
       concurrency: e.SKILLGRAPH_WORKER_CONCURRENCY,
       pollMs: e.SKILLGRAPH_JOB_POLL_MS,
