@@ -17,6 +17,7 @@ import { useETag } from "./graphql/plugins/etag.js";
 import { useHealthEndpoints } from "./graphql/plugins/health.js";
 import { jitEligible, useDeferStream } from "./graphql/plugins/incremental.js";
 import { createPersistedOperations } from "./graphql/plugins/persisted-operations.js";
+import { createResponseCache, type ResponseCache } from "./graphql/plugins/response-cache.js";
 import { useQueryLimits } from "./graphql/plugins/limits.js";
 import { requestIdOf, useRequestScope } from "./graphql/plugins/request-scope.js";
 import { useSharedSubscriptionResults } from "./graphql/plugins/shared-subscription-results.js";
@@ -38,6 +39,8 @@ export interface App {
   services: Services;
   events: EventBusHandle;
   logger: Logger;
+  /** The per-caller query cache (SKILLGRAPH_RESPONSE_CACHE_TTL_MS); stats() counts hits and misses for metrics. */
+  responseCache: ResponseCache;
   /** Workers and schedulers; started by start() unless `startBackground: false`. */
   background: BackgroundTask[];
   /** Starts the background tasks without the HTTP server (the `worker` command); start() calls it too. */
@@ -75,6 +78,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
 
   const hardening = await createHardening({ config, services, events: events.bus, changes: database.changes, logger });
   const persisted = await createPersistedOperations(config.api, config.redisUrl, logger);
+  const responseCache = await createResponseCache({ ttlMs: config.api.responseCacheTtlMs, redisUrl: config.redisUrl, principalFor, logger });
 
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema: getSchema(),
@@ -121,6 +125,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       // less CPU for a long list (bench/compare). Subscriptions keep the standard executor and the
       // shared per-event execution above; so do documents with @defer/@stream (jit cannot split a result).
       useGraphQlJit({}, { enableIf: (args) => jitEligible(args.document, args.operationName) }),
+      // Query results per caller, dropped when a mutation changes an entity in them
+      // (plugins/response-cache.ts). Last: it wraps whichever executor the plugins above chose.
+      ...responseCache.plugins,
     ],
   });
 
@@ -155,6 +162,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     services,
     events,
     logger,
+    responseCache,
     background,
     async start() {
       const url = await new Promise<string>((resolve, reject) => {
@@ -185,6 +193,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         }
         await hardening.close();
         await persisted.close();
+        await responseCache.close();
         await events.close();
         await database.close();
       })();
