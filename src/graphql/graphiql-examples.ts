@@ -4,7 +4,7 @@
 
 const TOKENS = `# Tokens: reads work without one while SKILLGRAPH_PUBLIC_READ is on; everything else needs
 # an API token. Create one with \`skillgraph token create --name me --scopes read,write\` and put
-# it in the Headers tab below: { "Authorization": "Bearer sg_…" }. The secret is shown once.`;
+# it in the Headers tab below: { "Authorization": "Bearer sgt_…" }. The secret is shown once.`;
 
 export interface ExampleTab {
   title: string;
