@@ -11,11 +11,12 @@ import { openDatabase, type Database } from "./db/index.js";
 import { migrate } from "./db/migrator.js";
 import type { Context } from "./graphql/context.js";
 import { authorizationOf, bearerToken, connectionAuthorization, unauthenticated } from "./graphql/credentials.js";
+import { withCompression } from "./graphql/compression.js";
 import { maskError } from "./graphql/errors-mask.js";
 import { createHardening } from "./graphql/plugins/hardening.js";
 import { corsOption } from "./graphql/plugins/origin-guard.js";
 import { useETag } from "./graphql/plugins/etag.js";
-import { useHealthEndpoints } from "./graphql/plugins/health.js";
+import { useHealthEndpoints, useOnlyGraphqlEndpoint } from "./graphql/plugins/health.js";
 import { jitEligible, useDeferStream } from "./graphql/plugins/incremental.js";
 import { createPersistedOperations } from "./graphql/plugins/persisted-operations.js";
 import { createResponseCache, type ResponseCache } from "./graphql/plugins/response-cache.js";
@@ -110,6 +111,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     plugins: [
       useRequestScope(logger),
       useHealthEndpoints(async () => services.system.readiness(), logger),
+      // GraphQL at /graphql only (yoga also matched any path ending in it, e.g. /x/graphql).
+      useOnlyGraphqlEndpoint("/graphql"),
       // Trusted documents (SKILLGRAPH_TRUSTED_DOCUMENTS) and automatic persisted queries: the
       // document is known before anything below parses or checks it.
       ...persisted.plugins,
@@ -132,7 +135,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ],
   });
 
-  const httpServer = createServer(yoga);
+  // gzip/br for bodies over SKILLGRAPH_COMPRESSION_THRESHOLD_BYTES; streams pass as they are.
+  const httpServer = createServer(withCompression(yoga, config.api.compressionThresholdBytes));
   const sockets = new Set<Socket>();
   httpServer.on("connection", (s) => {
     sockets.add(s);
