@@ -8,11 +8,12 @@
 // It also keeps one field's bad input from failing its siblings: the complexity plugin costs the
 // whole operation when the first root field resolves, running every field's argument mappers on
 // the way, so one malformed id or page size in `b` failed `a` too (with b's error at a's path).
-// Mappers now run strictly only for the field being resolved (its own arguments); while costing
-// others they fall back to the raw arguments, and each field reports its own bad input itself.
+// While a root field's resolver starts (when the complexity plugin costs the operation), argument
+// mappers that fail fall back to the raw arguments; every field's own mapping, before its resolver,
+// stays strict, so each field reports its own bad input (and scope errors) itself.
 import SchemaBuilder, { BasePlugin, completeValue, type PothosOutputFieldConfig, type SchemaTypes } from "@pothos/core";
 import { wrapOrThrow } from "@pothos/plugin-errors";
-import { getArgumentValues, isObjectType, type GraphQLFieldResolver, type GraphQLResolveInfo } from "graphql";
+import type { GraphQLFieldResolver, GraphQLResolveInfo } from "graphql";
 import { InputValidationError, InvalidInputError } from "../lib/errors.js";
 
 const pluginName = "inputErrors";
@@ -31,28 +32,17 @@ type ErrorClass = new (...args: never[]) => unknown;
 
 type ArgMapper = (args: Record<string, unknown>, ctx: object, info: GraphQLResolveInfo) => unknown;
 
-/** True when `args` are the arguments of the field `info` is resolving (not another selection being costed). */
-function ownArguments(parentType: string, fieldName: string, args: Record<string, unknown>, info: GraphQLResolveInfo): boolean {
-  if (info.fieldName !== fieldName || info.parentType?.name !== parentType || !info.fieldNodes?.[0]) return false;
-  const type = info.schema.getType(parentType);
-  const def = isObjectType(type) ? type.getFields()[fieldName] : undefined;
-  if (!def) return false;
-  try {
-    return JSON.stringify(getArgumentValues(def, info.fieldNodes[0], info.variableValues)) === JSON.stringify(args);
-  } catch {
-    return false;
-  }
-}
+/** Contexts whose root field is being costed right now (synchronously, by the complexity plugin). */
+const costing = new WeakSet<object>();
 
 export class PothosInputErrorsPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
   override onOutputFieldConfig(fieldConfig: PothosOutputFieldConfig<Types>): PothosOutputFieldConfig<Types> {
     if (fieldConfig.argMappers.length === 0) return fieldConfig;
     const mappers = fieldConfig.argMappers as unknown as ArgMapper[];
-    const { parentType, name } = fieldConfig;
     const runAll = (args: Record<string, unknown>, ctx: object, info: GraphQLResolveInfo): unknown =>
       mappers.reduce<unknown>((acc, mapper) => completeValue(acc, (value) => mapper(value as Record<string, unknown>, ctx, info)), args);
     const mapper: ArgMapper = (args, ctx, info) => {
-      if (ownArguments(parentType, name, args, info)) return runAll(args, ctx, info);
+      if (!costing.has(ctx)) return runAll(args, ctx, info);
       // Costing another selection: its own resolution reports its bad input.
       try {
         const result = runAll(args, ctx, info);
@@ -62,6 +52,20 @@ export class PothosInputErrorsPlugin<Types extends SchemaTypes> extends BasePlug
       }
     };
     return { ...fieldConfig, argMappers: [mapper] as unknown as typeof fieldConfig.argMappers };
+  }
+
+  // Outermost resolver wrapper: the complexity plugin, inside it, costs the whole operation
+  // synchronously when a root field starts; mappers run during that call are costing (lenient).
+  override wrapResolve(resolver: GraphQLFieldResolver<unknown, Types["Context"], object>, fieldConfig: PothosOutputFieldConfig<Types>): GraphQLFieldResolver<unknown, Types["Context"], object> {
+    if (fieldConfig.kind !== "Query" && fieldConfig.kind !== "Mutation" && fieldConfig.kind !== "Subscription") return resolver;
+    return (parent, args, ctx, info) => {
+      costing.add(ctx as object);
+      try {
+        return resolver(parent, args, ctx, info);
+      } finally {
+        costing.delete(ctx as object);
+      }
+    };
   }
 
   override wrapArgMappers(resolver: GraphQLFieldResolver<unknown, Types["Context"], object>, fieldConfig: PothosOutputFieldConfig<Types>): GraphQLFieldResolver<unknown, Types["Context"], object> {
