@@ -1,0 +1,61 @@
+// What the envelop OpenTelemetry plugin does not add to its spans: the document's hash on the
+// operation span (never the text: it may carry inline values), and a span around each root field,
+// the resolvers that do the I/O, so the statements a field runs are its children (a subscription's
+// root field resolves once per delivered event: one span per event). Only installed
+// with tracing on (app.ts).
+import { createHash } from "node:crypto";
+import { getCurrentOtelContext } from "@envelop/opentelemetry";
+import { useOnResolve } from "@envelop/on-resolve";
+import { SpanStatusCode, trace } from "@opentelemetry/api";
+import { print, type DocumentNode } from "graphql";
+import type { Plugin } from "graphql-yoga";
+import { tracer } from "../../lib/telemetry.js";
+
+const hashes = new WeakMap<DocumentNode, string>();
+const ROOTS = new Set(["Query", "Mutation", "Subscription"]);
+
+/** sha256 of the printed document, once per parsed document (yoga caches parses). */
+export function documentHash(document: DocumentNode): string {
+  let h = hashes.get(document);
+  if (!h) {
+    h = createHash("sha256").update(print(document)).digest("hex");
+    hashes.set(document, h);
+  }
+  return h;
+}
+
+export function useOperationTrace(): Plugin {
+  return {
+    onPluginInit({ addPlugin }) {
+      addPlugin(
+        useOnResolve(({ info, replaceResolver, resolver }) => {
+          if (!ROOTS.has(info.parentType.name)) return;
+          const name = `${info.parentType.name}.${info.fieldName}`;
+          replaceResolver((root, args, ctx, resolveInfo) =>
+            // Parent: the operation's span (a subscription's resolve runs once per delivered event,
+            // from the transport's loop, so the active context is not the operation's there).
+            tracer().startActiveSpan(name, { attributes: { "graphql.field.name": info.fieldName, "graphql.field.type": info.parentType.name } }, getCurrentOtelContext(ctx), async (span) => {
+              try {
+                const value: unknown = await resolver(root, args, ctx, resolveInfo);
+                if (value instanceof Error) span.setStatus({ code: SpanStatusCode.ERROR, message: value.message });
+                return value;
+              } catch (err) {
+                span.recordException(err instanceof Error ? err : String(err));
+                span.setStatus({ code: SpanStatusCode.ERROR });
+                throw err;
+              } finally {
+                span.end();
+              }
+            }),
+          );
+        }),
+      );
+    },
+    onExecute({ args }) {
+      trace.getSpan(getCurrentOtelContext(args.contextValue))?.setAttribute("graphql.document.hash", documentHash(args.document));
+    },
+    onSubscribe({ args }) {
+      trace.getSpan(getCurrentOtelContext(args.contextValue))?.setAttribute("graphql.document.hash", documentHash(args.document));
+    },
+  };
+}

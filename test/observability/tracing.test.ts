@@ -1,0 +1,128 @@
+// Tracing as an operator sees it in their collector: the server exports spans over OTLP/HTTP to a
+// receiver (test/fixtures/otlp), an incoming traceparent is continued, a query and a mutation get
+// their operation, root-field, domain and SQL spans in one trace, and a job continues the trace of
+// the request that enqueued it. Runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../helpers/app.js";
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../fixtures/otlp/receiver.js";
+import { makeArtifact } from "../ratings/fixtures.js";
+import { fastJobs, waitForStatus } from "../jobs/helpers.js";
+
+let receiver: OtlpReceiver;
+let t: TestApp;
+
+beforeAll(async () => {
+  receiver = await startOtlpReceiver();
+  // The exporter reads the standard variables from the environment itself.
+  process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url;
+  t = await createTestApp({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: "skillgraph-test", ...fastJobs } });
+});
+
+afterAll(async () => {
+  await t?.close();
+  await t?.app.tracing?.shutdown();
+  await receiver?.close();
+  delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+});
+
+const hex = (bytes: number) => randomBytes(bytes).toString("hex");
+
+/** A caller's trace context: the ids it sends as `traceparent`. */
+function callerTrace() {
+  const traceId = hex(16);
+  const spanId = hex(8);
+  return { traceId, spanId, traceparent: `00-${traceId}-${spanId}-01` };
+}
+
+async function spansOf(traceId: string, name: string): Promise<ReceivedSpan[]> {
+  await t.app.tracing?.flush();
+  return receiver.waitFor((s) => s.traceId === traceId && s.name === name);
+}
+
+describe("tracing (OTLP over HTTP)", () => {
+  it("is on, and exports to the configured endpoint with the service name", async () => {
+    expect(t.app.tracing).not.toBeNull();
+    const caller = callerTrace();
+    await t.execute("query Probe { __typename }", undefined, { headers: { traceparent: caller.traceparent } });
+    const [server] = await spansOf(caller.traceId, "POST /graphql");
+    expect(server?.service).toBe("skillgraph-test");
+    expect(receiver.requests.some((r) => r.path === "/v1/traces")).toBe(true);
+  });
+
+  it("continues an incoming traceparent: server span, operation span with its hash, root field, SQL statements", async () => {
+    await makeArtifact(t, "traced-skill");
+    const caller = callerTrace();
+    const res = await t.execute("query TracedList { artifacts(first: 5) { edges { node { id key } } } }", undefined, { token: "read", headers: { traceparent: caller.traceparent } });
+    res.expectNoErrors();
+
+    const [server] = await spansOf(caller.traceId, "POST /graphql");
+    expect(server?.parentSpanId).toBe(caller.spanId);
+    expect(server?.attributes["http.response.status_code"]).toBe(200);
+
+    const [operation] = await spansOf(caller.traceId, "query.TracedList");
+    expect(operation?.parentSpanId).toBe(server?.spanId);
+    expect(operation?.attributes["graphql.execute.operationName"]).toBe("TracedList");
+    expect(operation?.attributes["graphql.execute.operationType"]).toBe("query");
+    expect(operation?.attributes["graphql.document.hash"]).toMatch(/^[0-9a-f]{64}$/);
+    // Never the document's text, nor the variables.
+    expect(operation?.attributes["graphql.execute.document"]).toBeUndefined();
+
+    const [field] = await spansOf(caller.traceId, "Query.artifacts");
+    expect(field?.parentSpanId).toBe(operation?.spanId);
+    const statements = await spansOf(caller.traceId, "db SELECT");
+    expect(statements.some((s) => s.parentSpanId === field?.spanId && String(s.attributes["db.query.text"]).includes('"Artifact"'))).toBe(true);
+    expect(statements[0]?.attributes["db.system.name"]).toBe(t.app.database.provider);
+  });
+
+  it("a mutation rating an artifact has the rating submission and quality aggregation spans, with counts", async () => {
+    const a = await makeArtifact(t, "rated-skill");
+    const caller = callerTrace();
+    const res = await t.execute(
+      "mutation TracedRate($input: RateArtifactInput!) { rateArtifact(input: $input) { __typename ... on RateArtifactPayload { scores { qualityScore } } } }",
+      { input: { artifactId: a.gid, rating: 4 } },
+      { token: "write", headers: { traceparent: caller.traceparent } },
+    );
+    expect(res.expectNoErrors()).toMatchObject({ rateArtifact: { __typename: "RateArtifactPayload" } });
+
+    const [mutation] = await spansOf(caller.traceId, "mutation.TracedRate");
+    const [field] = await spansOf(caller.traceId, "Mutation.rateArtifact");
+    const [submit] = await spansOf(caller.traceId, "rating submit");
+    const [aggregation] = await spansOf(caller.traceId, "quality aggregation");
+    expect(field?.parentSpanId).toBe(mutation?.spanId);
+    expect(submit?.parentSpanId).toBe(field?.spanId);
+    expect(submit?.attributes["rating.value"]).toBe(4);
+    expect(aggregation?.attributes["rating.count_delta"]).toBe(1);
+    const writes = await spansOf(caller.traceId, "db INSERT");
+    expect(writes.some((s) => String(s.attributes["db.query.text"]).includes('"Rating"'))).toBe(true);
+  });
+
+  it("a job enqueued by a request runs in that request's trace, with a span per step", async () => {
+    await t.app.startBackground();
+    const caller = callerTrace();
+    const res = await t.execute(
+      "mutation TracedEnqueue($input: EnqueueJobInput!) { enqueueJob(input: $input) { __typename ... on JobPayload { job { id } } } }",
+      { input: { kind: "system.demo", input: { steps: 2, stepMs: 0 } } },
+      { token: "admin", headers: { traceparent: caller.traceparent } },
+    );
+    const data = res.expectNoErrors() as { enqueueJob: { job: { id: string } } };
+    const { decodeGlobalID } = await import("@pothos/plugin-relay");
+    const jobId = decodeGlobalID(data.enqueueJob.job.id).id;
+    await waitForStatus(t.app, jobId, "SUCCEEDED");
+
+    const [enqueue] = await spansOf(caller.traceId, "mutation.TracedEnqueue");
+    const [run] = await spansOf(caller.traceId, "job run");
+    expect(enqueue).toBeDefined();
+    expect(run?.attributes["job.kind"]).toBe("system.demo");
+    expect(run?.attributes["job.outcome"]).toBe("succeeded");
+    const steps = await spansOf(caller.traceId, "job step");
+    expect(steps.filter((s) => s.parentSpanId === run?.spanId).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("without a traceparent each request starts a trace of its own", async () => {
+    await t.execute("query Lonely { __typename }");
+    await t.app.tracing?.flush();
+    const [server] = await receiver.waitFor((s) => s.name === "query.Lonely");
+    expect(server?.traceId).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
