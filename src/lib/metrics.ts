@@ -45,15 +45,21 @@ export function enableMetrics(): Promise<Metrics> {
     client.collectDefaultMetrics({ register: registry });
     const collectors = new Map<string, () => Promise<void> | void>();
     const registers = [registry];
-    const gaugeCollect = async () => {
-      for (const c of collectors.values()) await c();
-    };
-    // The collected gauges are refilled on each scrape by the collectors the app adds, run by the
-    // first of them (registered first, so the others are read after it ran).
-    const up = new client.Gauge({ name: "skillgraph_ready", help: "1 when the readiness check passes, else 0", labelNames: ["check"] as const, registers, collect: gaugeCollect });
-    const jobQueue = new client.Gauge({ name: "skillgraph_job_queue_jobs", help: "Jobs by kind and status", labelNames: ["kind", "status"] as const, registers });
-    const mcpServers = new client.Gauge({ name: "skillgraph_mcp_servers", help: "MCP servers by their last health status", labelNames: ["status"] as const, registers });
-    const dbPool = new client.Gauge({ name: "skillgraph_db_pool_connections", help: "Connections of the read pool by state (PostgreSQL)", labelNames: ["provider", "state"] as const, registers });
+    // The gauges read at scrape time are refilled by the collectors the app adds. prom-client reads
+    // every metric of a scrape at once, so each of them awaits the same one run of the collectors.
+    let running: Promise<void> | null = null;
+    const collect = () =>
+      (running ??= (async () => {
+        try {
+          for (const c of collectors.values()) await c();
+        } finally {
+          running = null;
+        }
+      })());
+    const up = new client.Gauge({ name: "skillgraph_ready", help: "1 when the readiness check passes, else 0", labelNames: ["check"] as const, registers, collect });
+    const jobQueue = new client.Gauge({ name: "skillgraph_job_queue_jobs", help: "Open jobs by kind and status", labelNames: ["kind", "status"] as const, registers, collect });
+    const mcpServers = new client.Gauge({ name: "skillgraph_mcp_servers", help: "MCP servers by their shown health status", labelNames: ["status"] as const, registers, collect });
+    const dbPool = new client.Gauge({ name: "skillgraph_db_pool_connections", help: "Connections of the read pool by state (PostgreSQL)", labelNames: ["provider", "state"] as const, registers, collect });
     current = {
       registry,
       httpRequests: new client.Counter({ name: "skillgraph_http_requests_total", help: "HTTP requests by route and status", labelNames: ["method", "route", "status"] as const, registers }),
