@@ -7,16 +7,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/app.js";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../fixtures/otlp/receiver.js";
 import { makeArtifact } from "../ratings/fixtures.js";
-import { fastJobs, waitForStatus } from "../jobs/helpers.js";
+import { fastJobs, waitFor, waitForStatus } from "../jobs/helpers.js";
+import { createClient } from "graphql-ws";
+import { WebSocket } from "ws";
+import { createLogger } from "../../src/lib/logger.js";
 
 let receiver: OtlpReceiver;
 let t: TestApp;
+/** Every JSON line the app logged (level info and up). */
+const lines: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
   // The exporter reads the standard variables from the environment itself.
   process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url;
-  t = await createTestApp({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: "skillgraph-test", ...fastJobs } });
+  const logger = createLogger("info", (line) => void lines.push(JSON.parse(line) as Record<string, unknown>));
+  t = await createTestApp({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: "skillgraph-test", ...fastJobs }, logger });
 });
 
 afterAll(async () => {
@@ -124,5 +130,50 @@ describe("tracing (OTLP over HTTP)", () => {
     await t.app.tracing?.flush();
     const [server] = await receiver.waitFor((s) => s.name === "query.Lonely");
     expect(server?.traceId).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
+
+describe("access log", () => {
+  const access = () => lines.filter((l) => l.component === "access");
+
+  it("has one JSON line per HTTP request with its request id, trace id, operation, caller, status, duration and bytes", async () => {
+    const caller = callerTrace();
+    const res = await t.execute("query Logged { __typename }", undefined, { token: "read", headers: { traceparent: caller.traceparent, "x-request-id": "req-logged-1" } });
+    expect(res.headers.get("x-request-id")).toBe("req-logged-1");
+    const line = await waitFor("the access line", () => access().find((l) => l.requestId === "req-logged-1"));
+    expect(line).toMatchObject({ level: "info", msg: "request", requestId: "req-logged-1", traceId: caller.traceId, method: "POST", route: "/graphql", status: 200, operationName: "Logged", operationType: "query", caller: "test-read", errors: 0 });
+    expect(typeof line.durationMs).toBe("number");
+    expect(typeof line.time).toBe("string");
+    expect(line.bytesIn).toBeGreaterThan(0);
+    // The token is never logged, only its name.
+    expect(JSON.stringify(lines)).not.toContain(t.tokens.read);
+    expect(access().filter((l) => l.requestId === "req-logged-1")).toHaveLength(1);
+  });
+
+  it("/healthz answers {status: ok} with a request id, and is logged", async () => {
+    const res = await t.app.yoga.fetch("http://skillgraph.test/healthz");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok" });
+    const id = res.headers.get("x-request-id");
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const line = await waitFor("the healthz line", () => access().find((l) => l.requestId === id));
+    expect(line).toMatchObject({ route: "/healthz", status: 200, method: "GET" });
+  });
+
+  it("has one line per graphql-ws operation, with its caller and client address", async () => {
+    const url = await t.listen();
+    const client = createClient({ url: `${url.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${t.tokens.read}` }, lazy: true, retryAttempts: 0 });
+    try {
+      const result = await new Promise<unknown>((resolve, reject) => {
+        let value: unknown;
+        client.subscribe({ query: "query OverWs { __typename }" }, { next: (v) => (value = v), error: reject, complete: () => resolve(value) });
+      });
+      expect(result).toEqual({ data: { __typename: "Query" } });
+    } finally {
+      await client.dispose();
+    }
+    const line = await waitFor("the ws line", () => access().find((l) => l.operationName === "OverWs"));
+    expect(line).toMatchObject({ msg: "ws operation", transport: "ws", status: "ok", operationType: "query", caller: "test-read", client: "127.0.0.1", errors: 0, events: 1 });
+    expect(line.requestId).toEqual(expect.any(String));
   });
 });
