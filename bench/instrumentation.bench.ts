@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { createApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/lib/logger.js";
+import type { OtlpReceiver } from "../test/fixtures/otlp/receiver.js";
 import { seed } from "./compare/seed.js";
 import { measure, report, type Stats } from "./lib.js";
 
@@ -40,7 +41,7 @@ async function child(variant: Variant, url: string, key: string, n: number): Pro
     SKILLGRAPH_WORKER_CONCURRENCY: "0",
     SKILLGRAPH_MCP_HEALTH_INTERVAL_S: "0",
   };
-  let receiver: Awaited<ReturnType<typeof import("../test/fixtures/otlp/receiver.js").startOtlpReceiver>> | null = null;
+  let receiver: OtlpReceiver | null = null;
   if (variant === "tracing") {
     const { startOtlpReceiver } = await import("../test/fixtures/otlp/receiver.js");
     receiver = await startOtlpReceiver();
