@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/app.js";
 import { openSse } from "../helpers/sse.js";
 import { fastJobs, waitFor, waitForStatus } from "../jobs/helpers.js";
+import { CheckMcpServerHealth, McpServerByName, SetMcpServerEnv } from "../mcp/documents.js";
+import { registerServer, stdioServer } from "../mcp/fixtures.js";
 import { scrape, valueOf } from "./scrape.js";
 
 const TOKEN = "metrics-token-0123456789abcdef";
@@ -13,7 +15,13 @@ let t: TestApp;
 
 beforeAll(async () => {
   t = await createTestApp({
-    env: { SKILLGRAPH_METRICS_TOKEN: TOKEN, ...fastJobs, SKILLGRAPH_RATE_LIMIT_ANONYMOUS: "2", SKILLGRAPH_RATE_LIMIT_WINDOW_S: "3600" },
+    env: {
+      SKILLGRAPH_METRICS_TOKEN: TOKEN,
+      ...fastJobs,
+      SKILLGRAPH_RATE_LIMIT_ANONYMOUS: "2",
+      SKILLGRAPH_RATE_LIMIT_WINDOW_S: "3600",
+      SKILLGRAPH_SECRET_KEY: Buffer.alloc(32, 7).toString("base64"),
+    },
   });
 });
 
@@ -105,6 +113,21 @@ describe("GET /metrics", () => {
     expect(valueOf(done, "skillgraph_job_queue_jobs", { kind: "system.demo", status: "PENDING" })).toBe(0);
     expect(valueOf(done, "skillgraph_job_runs_total", { kind: "system.demo", outcome: "succeeded" })).toBe(1);
     expect(valueOf(done, "skillgraph_job_run_duration_seconds", { kind: "system.demo", outcome: "succeeded" })).toBe(1);
+  });
+
+  it("shows MCP servers by their health status, moving as a check happens", async () => {
+    const id = await registerServer(t, stdioServer("crash", "metrics-crash"));
+    (await t.execute(SetMcpServerEnv, { id, values: [{ name: "API_KEY", value: "sk-metrics-0000" }] }, { token: "write" })).expectNoErrors();
+    const unchecked = await scrape(t.app, TOKEN);
+    expect(valueOf(unchecked, "skillgraph_mcp_servers", { status: "NOT_DEPLOYED" })).toBe(1);
+    expect(valueOf(unchecked, "skillgraph_mcp_servers", { status: "UNHEALTHY" })).toBe(0);
+    const checked = (await t.execute(CheckMcpServerHealth, { id }, { token: "admin" })).expectNoErrors().checkMcpServerHealth;
+    expect(checked.__typename).toBe("CheckMcpServerHealthPayload");
+    const shown = (await t.execute(McpServerByName, { name: "io.github.skillgraph-tests/metrics-crash" })).expectNoErrors().mcpServer?.health.status;
+    expect(shown).toBe("UNHEALTHY");
+    const after = await scrape(t.app, TOKEN);
+    expect(valueOf(after, "skillgraph_mcp_servers", { status: "UNHEALTHY" })).toBe(1);
+    expect(valueOf(after, "skillgraph_mcp_servers", { status: "NOT_DEPLOYED" })).toBe(0);
   });
 
   it("counts rate-limit refusals by caller kind", async () => {

@@ -11,6 +11,8 @@ import { fastJobs, waitFor, waitForStatus } from "../jobs/helpers.js";
 import { createClient } from "graphql-ws";
 import { WebSocket } from "ws";
 import { createLogger } from "../../src/lib/logger.js";
+import { CheckMcpServerHealth, SetMcpServerEnv } from "../mcp/documents.js";
+import { registerServer, stdioServer } from "../mcp/fixtures.js";
 
 let receiver: OtlpReceiver;
 let t: TestApp;
@@ -22,7 +24,10 @@ beforeAll(async () => {
   // The exporter reads the standard variables from the environment itself.
   process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url;
   const logger = createLogger("info", (line) => void lines.push(JSON.parse(line) as Record<string, unknown>));
-  t = await createTestApp({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: "skillgraph-test", ...fastJobs }, logger });
+  t = await createTestApp({
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: "skillgraph-test", ...fastJobs, SKILLGRAPH_SECRET_KEY: Buffer.alloc(32, 9).toString("base64") },
+    logger,
+  });
 });
 
 afterAll(async () => {
@@ -123,6 +128,18 @@ describe("tracing (OTLP over HTTP)", () => {
     expect(run?.attributes["job.outcome"]).toBe("succeeded");
     const steps = await spansOf(caller.traceId, "job step");
     expect(steps.filter((s) => s.parentSpanId === run?.spanId).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("an MCP health check asked for by a request is a span of that request, with the status found", async () => {
+    const id = await registerServer(t, stdioServer("healthy", "traced-healthy"));
+    (await t.execute(SetMcpServerEnv, { id, values: [{ name: "API_KEY", value: "sk-traced-0000" }] }, { token: "write" })).expectNoErrors();
+    const caller = callerTrace();
+    const res = await t.execute(CheckMcpServerHealth, { id }, { token: "admin", headers: { traceparent: caller.traceparent } });
+    expect(res.expectNoErrors().checkMcpServerHealth.__typename).toBe("CheckMcpServerHealthPayload");
+    const [check] = await spansOf(caller.traceId, "mcp health check");
+    const [field] = await spansOf(caller.traceId, "Mutation.checkMcpServerHealth");
+    expect(check?.parentSpanId).toBe(field?.spanId);
+    expect(check?.attributes["mcp.health.status"]).toBe("HEALTHY");
   });
 
   it("without a traceparent each request starts a trace of its own", async () => {
