@@ -192,10 +192,26 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         })
       : null;
   let metricsUrl: string | null = null;
+  let metricsListening: Promise<void> | null = null;
+  /** The metrics listener starts with the server, or with the background tasks alone (the `worker` command). */
+  const listenMetrics = () =>
+    (metricsListening ??= (async () => {
+      if (!metricsServer) return;
+      const host = config.telemetry.metrics.host ?? config.host;
+      metricsUrl = await new Promise<string>((resolve, reject) => {
+        metricsServer.once("error", reject);
+        metricsServer.listen(config.telemetry.metrics.port ?? 0, host, () => {
+          const address = metricsServer.address();
+          const port = typeof address === "object" && address ? address.port : config.telemetry.metrics.port;
+          resolve(`http://${host.includes(":") ? `[${host}]` : host}:${port}/metrics`);
+        });
+      });
+    })());
 
   let stopping: Promise<void> | undefined;
   const startedTasks: BackgroundTask[] = [];
   async function startBackground() {
+    await listenMetrics();
     for (const task of background) {
       if (startedTasks.includes(task)) continue;
       await task.start();
@@ -225,17 +241,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
           resolve(`http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`);
         });
       });
-      if (metricsServer) {
-        const host = config.telemetry.metrics.host ?? config.host;
-        metricsUrl = await new Promise<string>((resolve, reject) => {
-          metricsServer.once("error", reject);
-          metricsServer.listen(config.telemetry.metrics.port ?? 0, host, () => {
-            const address = metricsServer.address();
-            const port = typeof address === "object" && address ? address.port : config.telemetry.metrics.port;
-            resolve(`http://${host.includes(":") ? `[${host}]` : host}:${port}/metrics`);
-          });
-        });
-      }
+      await listenMetrics();
       // Prisma's engine loads now, off the path to the first answer (reads need none of it).
       database.warm();
       if (options.startBackground !== false) await startBackground();
