@@ -48,9 +48,12 @@ export function annotate(attributes: Attributes): void {
   trace.getActiveSpan()?.setAttributes(attributes);
 }
 
-/** A span for work that already happened (a statement the driver timed): ends now, began durationMs ago. */
+/** A child span of the current one for work that already happened (a statement the driver timed): ends now, began durationMs ago. */
 export function pastSpan(name: string, attributes: Attributes, durationMs: number, kind: SpanKind = SpanKind.CLIENT): void {
   if (!on) return;
+  // Only inside a trace: background polling (a worker's claims, a stream's re-reads) would
+  // otherwise start a one-span trace per statement.
+  if (!trace.getActiveSpan()) return;
   const end = Date.now();
   tracer().startSpan(name, { attributes, kind, startTime: end - durationMs }).end(end);
 }

@@ -142,6 +142,32 @@ describe("tracing (OTLP over HTTP)", () => {
     expect(check?.attributes["mcp.health.status"]).toBe("HEALTHY");
   });
 
+  it("a subscription gets a span per delivered event, in the subscriber's trace", async () => {
+    await t.app.startBackground();
+    const res = await t.execute(
+      "mutation SubEnqueue($input: EnqueueJobInput!) { enqueueJob(input: $input) { __typename ... on JobPayload { job { id } } } }",
+      { input: { kind: "system.demo", input: { steps: 3, stepMs: 30 } } },
+      { token: "admin" },
+    );
+    const gid = (res.expectNoErrors() as { enqueueJob: { job: { id: string } } }).enqueueJob.job.id;
+    const caller = callerTrace();
+    const response = await t.app.yoga.fetch("http://skillgraph.test/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${t.tokens.read}`, traceparent: caller.traceparent },
+      body: JSON.stringify({ query: "subscription TracedWatch($id: ID!) { jobUpdated(id: $id) { status progress } }", variables: { id: gid } }),
+    });
+    const text = await response.text();
+    const delivered = text.split("\n").filter((l) => l.startsWith("data:") && l.includes('"jobUpdated"')).length;
+    expect(delivered).toBeGreaterThanOrEqual(2);
+    const [subscription] = await spansOf(caller.traceId, "subscription.TracedWatch");
+    const events = await spansOf(caller.traceId, "Subscription.jobUpdated");
+    await waitFor("a span per event", async () => {
+      await t.app.tracing?.flush();
+      return receiver.spans.filter((s) => s.traceId === caller.traceId && s.name === "Subscription.jobUpdated").length >= delivered;
+    });
+    expect(events.every((e) => e.parentSpanId === subscription?.spanId)).toBe(true);
+  });
+
   it("without a traceparent each request starts a trace of its own", async () => {
     await t.execute("query Lonely { __typename }");
     await t.app.tracing?.flush();
