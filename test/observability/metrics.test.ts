@@ -20,6 +20,8 @@ beforeAll(async () => {
       ...fastJobs,
       SKILLGRAPH_RATE_LIMIT_ANONYMOUS: "2",
       SKILLGRAPH_RATE_LIMIT_WINDOW_S: "3600",
+      // The rate-limit test's caller has an address of its own (Redis keeps counts across runs).
+      SKILLGRAPH_TRUST_PROXY: "true",
       SKILLGRAPH_SECRET_KEY: Buffer.alloc(32, 7).toString("base64"),
     },
   });
@@ -123,7 +125,7 @@ describe("GET /metrics", () => {
     expect(valueOf(unchecked, "skillgraph_mcp_servers", { status: "UNHEALTHY" })).toBe(0);
     const checked = (await t.execute(CheckMcpServerHealth, { id }, { token: "admin" })).expectNoErrors().checkMcpServerHealth;
     expect(checked.__typename).toBe("CheckMcpServerHealthPayload");
-    const shown = (await t.execute(McpServerByName, { name: "io.github.skillgraph-tests/metrics-crash" })).expectNoErrors().mcpServer?.health.status;
+    const shown = (await t.execute(McpServerByName, { name: "io.github.skillgraph-tests/metrics-crash" }, { token: "read" })).expectNoErrors().mcpServer?.health.status;
     expect(shown).toBe("UNHEALTHY");
     const after = await scrape(t.app, TOKEN);
     expect(valueOf(after, "skillgraph_mcp_servers", { status: "UNHEALTHY" })).toBe(1);
@@ -132,7 +134,8 @@ describe("GET /metrics", () => {
 
   it("counts rate-limit refusals by caller kind", async () => {
     // Anonymous callers get 2 points an hour here.
-    for (let i = 0; i < 3; i++) await t.execute("query MetricsAnon { __typename }");
+    const address = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    for (let i = 0; i < 3; i++) await t.execute("query MetricsAnon { __typename }", undefined, { headers: { "x-forwarded-for": address } });
     const families = await scrape(t.app, TOKEN);
     expect(valueOf(families, "skillgraph_rate_limited_total", { caller: "anonymous" })).toBeGreaterThanOrEqual(1);
   });
