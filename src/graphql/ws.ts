@@ -16,7 +16,7 @@ import type { Logger } from "../lib/logger.js";
 import type { Principal } from "../lib/principal.js";
 import type { SecurityConfig } from "../security-config.js";
 import type { Context } from "./context.js";
-import { withTraceparent } from "../lib/telemetry.js";
+import { traceIdOf, withTraceparent } from "../lib/telemetry.js";
 import { operationInfo, type OperationInfo } from "./plugins/observe.js";
 import { hostAllowed, upgradeOriginAllowed } from "./plugins/origin-guard.js";
 import { clientAddress } from "./plugins/rate-limit.js";
@@ -34,6 +34,8 @@ interface EnvelopedRoot {
 interface WsOperation {
   start: number;
   requestId?: string;
+  /** Its GraphQL context (the trace id is read from it when the operation ends). */
+  contextValue?: unknown;
   info?: OperationInfo;
   events: number;
 }
@@ -101,6 +103,7 @@ export function attachGraphqlWs(httpServer: Server, yoga: YogaServerInstance<Rec
     if (!options.accessLog) return;
     access.info("ws operation", {
       requestId: op.requestId ?? null,
+      ...(traceIdOf(op.contextValue) ? { traceId: traceIdOf(op.contextValue) } : {}),
       transport: "ws",
       status,
       durationMs: Math.round((performance.now() - op.start) * 1000) / 1000,
@@ -180,6 +183,7 @@ export function attachGraphqlWs(httpServer: Server, yoga: YogaServerInstance<Rec
         const contextValue = await contextFactory();
         const args = { schema, operationName: payload.operationName, document, variableValues: payload.variables, contextValue };
         op.requestId = (contextValue as Partial<Context>).requestId;
+        op.contextValue = contextValue;
         op.info = operationInfo(args);
         const given = payload.extensions?.traceparent;
         const rootValue: EnvelopedRoot = { execute, subscribe, traceparent: typeof given === "string" ? given : null };

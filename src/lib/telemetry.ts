@@ -93,4 +93,14 @@ export function currentTraceId(): string | undefined {
   return span?.spanContext().traceId;
 }
 
+/** Where the GraphQL tracing plugin leaves an operation's trace id on its context (for the graphql-ws access line). */
+export const TRACE_ID = Symbol("traceId");
+
+/** The trace id an operation's context carries, if it was traced. */
+export function traceIdOf(contextValue: unknown): string | undefined {
+  if (typeof contextValue !== "object" || contextValue === null) return undefined;
+  const id = (contextValue as { [TRACE_ID]?: unknown })[TRACE_ID];
+  return typeof id === "string" ? id : undefined;
+}
+
 export { SpanKind, type Span };

@@ -203,20 +203,23 @@ describe("access log", () => {
     expect(line).toMatchObject({ route: "/healthz", status: 200, method: "GET" });
   });
 
-  it("has one line per graphql-ws operation, with its caller and client address", async () => {
+  it("has one line per graphql-ws operation, with its caller, client address and the trace its payload continues", async () => {
     const url = await t.listen();
+    const caller = callerTrace();
     const client = createClient({ url: `${url.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${t.tokens.read}` }, lazy: true, retryAttempts: 0 });
     try {
       const result = await new Promise<unknown>((resolve, reject) => {
         let value: unknown;
-        client.subscribe({ query: "query OverWs { __typename }" }, { next: (v) => (value = v), error: reject, complete: () => resolve(value) });
+        client.subscribe({ query: "query OverWs { __typename }", extensions: { traceparent: caller.traceparent } }, { next: (v) => (value = v), error: reject, complete: () => resolve(value) });
       });
       expect(result).toEqual({ data: { __typename: "Query" } });
     } finally {
       await client.dispose();
     }
     const line = await waitFor("the ws line", () => access().find((l) => l.operationName === "OverWs"));
-    expect(line).toMatchObject({ msg: "ws operation", transport: "ws", status: "ok", operationType: "query", caller: "test-read", client: "127.0.0.1", errors: 0, events: 1 });
+    expect(line).toMatchObject({ msg: "ws operation", transport: "ws", status: "ok", operationType: "query", caller: "test-read", client: "127.0.0.1", errors: 0, events: 1, traceId: caller.traceId });
+    const [operation] = await spansOf(caller.traceId, "query.OverWs");
+    expect(operation?.parentSpanId).toBe(caller.spanId);
     expect(line.requestId).toEqual(expect.any(String));
   });
 });

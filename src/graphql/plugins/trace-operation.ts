@@ -10,7 +10,7 @@ import { useOnResolve } from "@envelop/on-resolve";
 import { SpanStatusCode, trace, type Context } from "@opentelemetry/api";
 import { print, type DocumentNode } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { tracer } from "../../lib/telemetry.js";
+import { TRACE_ID, tracer } from "../../lib/telemetry.js";
 
 const hashes = new WeakMap<DocumentNode, string>();
 /**
@@ -64,12 +64,19 @@ export function useOperationTrace(): Plugin {
       );
     },
     onExecute({ args }) {
-      trace.getSpan(getCurrentOtelContext(args.contextValue))?.setAttribute("graphql.document.hash", documentHash(args.document));
+      const span = trace.getSpan(getCurrentOtelContext(args.contextValue));
+      span?.setAttribute("graphql.document.hash", documentHash(args.document));
+      if (span && typeof args.contextValue === "object" && args.contextValue !== null) (args.contextValue as { [TRACE_ID]?: string })[TRACE_ID] = span.spanContext().traceId;
     },
     onSubscribe({ args }) {
       const otel = getCurrentOtelContext(args.contextValue);
-      trace.getSpan(otel)?.setAttribute("graphql.document.hash", documentHash(args.document));
-      if (typeof args.contextValue === "object" && args.contextValue !== null) (args.contextValue as { [SUBSCRIPTION_TRACE]?: Context })[SUBSCRIPTION_TRACE] = otel;
+      const span = trace.getSpan(otel);
+      span?.setAttribute("graphql.document.hash", documentHash(args.document));
+      if (typeof args.contextValue === "object" && args.contextValue !== null) {
+        const ctx = args.contextValue as { [SUBSCRIPTION_TRACE]?: Context; [TRACE_ID]?: string };
+        ctx[SUBSCRIPTION_TRACE] = otel;
+        if (span) ctx[TRACE_ID] = span.spanContext().traceId;
+      }
     },
   };
 }
