@@ -13,6 +13,7 @@ import { WebSocket } from "ws";
 import { createLogger } from "../../src/lib/logger.js";
 import { CheckMcpServerHealth, SetMcpServerEnv } from "../mcp/documents.js";
 import { registerServer, stdioServer } from "../mcp/fixtures.js";
+import { feedEntry, startFeedServer } from "../fixtures/marketplace/feed-server.js";
 
 let receiver: OtlpReceiver;
 let t: TestApp;
@@ -166,6 +167,35 @@ describe("tracing (OTLP over HTTP)", () => {
       return receiver.spans.filter((s) => s.traceId === caller.traceId && s.name === "Subscription.jobUpdated").length >= delivered;
     });
     expect(events.every((e) => e.parentSpanId === subscription?.spanId)).toBe(true);
+  });
+
+  it("an outgoing feed request is a client span of the sync job, and sends the trace along", async () => {
+    await t.app.startBackground();
+    const feed = await startFeedServer([[feedEntry("traced-1")]]);
+    try {
+      const created = await t.execute(
+        "mutation TracedBroker($input: CreateBrokerInput!) { createBroker(input: $input) { __typename } }",
+        { input: { name: "traced-feed", kind: "HTTP_FEED", url: feed.url, rateLimit: 100, rateWindowSeconds: 1 } },
+        { token: "admin" },
+      );
+      expect(created.expectNoErrors()).toEqual({ createBroker: { __typename: "CreateBrokerPayload" } });
+      const caller = callerTrace();
+      const res = await t.execute(
+        "mutation TracedSync($name: String!) { syncBroker(name: $name) { __typename ... on SyncBrokerPayload { job { id } } } }",
+        { name: "traced-feed" },
+        { token: "admin", headers: { traceparent: caller.traceparent } },
+      );
+      const { decodeGlobalID } = await import("@pothos/plugin-relay");
+      const jobId = decodeGlobalID((res.expectNoErrors() as { syncBroker: { job: { id: string } } }).syncBroker.job.id).id;
+      await waitForStatus(t.app, jobId, "SUCCEEDED");
+      const [run] = await spansOf(caller.traceId, "job run");
+      const [get] = await spansOf(caller.traceId, "GET feed page");
+      expect(get?.parentSpanId).toBe(run?.spanId);
+      expect(get?.attributes["http.response.status_code"]).toBe(200);
+      expect(feed.log[0]?.traceparent).toMatch(new RegExp(`^00-${caller.traceId}-${get?.spanId}-01$`));
+    } finally {
+      await feed.close();
+    }
   });
 
   it("without a traceparent each request starts a trace of its own", async () => {
