@@ -10,7 +10,8 @@ import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { useTestApp } from "../helpers/app.js";
 
-const TTL = { SKILLGRAPH_RESPONSE_CACHE_TTL_MS: "60000" };
+const METRICS_TOKEN = "metrics-token-for-the-cache-test";
+const TTL = { SKILLGRAPH_RESPONSE_CACHE_TTL_MS: "60000", SKILLGRAPH_METRICS_TOKEN: METRICS_TOKEN };
 const ArtifactName = `query ArtifactName { artifact(key: "skill:cached") { id name metadata { title } } }`;
 const Rename = `mutation Rename($id: ID!, $title: String!) {
   updateArtifact(input: { id: $id, metadata: { title: $title } }) { __typename ... on UpdateArtifactPayload { artifact { id metadata { title } } } }
@@ -74,6 +75,10 @@ describe("response cache (SKILLGRAPH_RESPONSE_CACHE_TTL_MS)", () => {
     expect(after.misses - before.misses).toBe(1);
     // Another token never gets that answer: its own lookup misses and runs.
     expect(await title(t().app, t().tokens.admin)).toBe("changed behind the cache");
+    // The same counts, as Prometheus scrapes them.
+    const scrape = await (await t().app.yoga.fetch("http://skillgraph.test/metrics", { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    expect(scrape).toMatch(/skillgraph_response_cache_lookups_total\{result="hit"\} [1-9]/);
+    expect(scrape).toMatch(/skillgraph_response_cache_lookups_total\{result="miss"\} [1-9]/);
   });
 
   it("keeps each caller's answer to itself", async () => {

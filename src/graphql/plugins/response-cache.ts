@@ -3,12 +3,13 @@
 // answer), never shared across tokens; anonymous callers share one session. A mutation's result
 // names the entities it changed (type and global id) and every cached result holding one of them
 // is dropped. In memory, or in Redis when REDIS_URL is set (@envelop/response-cache-redis), so a
-// mutation on one instance invalidates every instance. Hits and misses are counted (stats) for
-// the metrics endpoint to scrape. graphql-ws operations are not cached (they carry credentials
+// mutation on one instance invalidates every instance. Hits and misses are counted (stats(), and
+// skillgraph_response_cache_lookups_total{result} on /metrics). graphql-ws operations are not cached (they carry credentials
 // per connection, not per request).
 import { createInMemoryCache, useResponseCache, type Cache } from "@graphql-yoga/plugin-response-cache";
 import type { Plugin } from "graphql-yoga";
 import type { Logger } from "../../lib/logger.js";
+import { metrics } from "../../lib/metrics.js";
 import type { Principal } from "../../lib/principal.js";
 import { bearerToken } from "../credentials.js";
 
@@ -42,7 +43,10 @@ function counted(cache: Cache, stats: ResponseCacheStats): Cache {
   return {
     get: async (key) => {
       const found = await cache.get(key);
-      if (found) stats.hits++;
+      if (found) {
+        stats.hits++;
+        metrics()?.responseCache.inc({ result: "hit" });
+      }
       return found;
     },
     set: (...args) => cache.set(...args),
@@ -96,6 +100,7 @@ export async function createResponseCache(options: ResponseCacheOptions): Promis
         // Called once per query that ran (a miss); results with errors are not kept.
         shouldCacheResult: ({ result }) => {
           stats.misses++;
+          metrics()?.responseCache.inc({ result: "miss" });
           return !result.errors?.length;
         },
       }) as Plugin,
