@@ -6,6 +6,7 @@ import { hostname } from "node:os";
 import type { Job } from "../../generated/prisma/client.js";
 import type { JobUpdatedEvent } from "./events.js";
 import type { Logger } from "../../lib/logger.js";
+import { DomainError } from "../../lib/errors.js";
 import type { BackgroundTask } from "../../lib/lifecycle.js";
 import { withScope } from "../../lib/request-scope.js";
 import type { HitlPrompt, JobContext, JobKind } from "./registry.js";
@@ -314,7 +315,8 @@ export class JobWorker implements BackgroundTask {
     }
     const text = err instanceof Error ? err.message : String(err);
     const attempts = current?.attempts ?? job.attempts;
-    if (attempts < job.maxAttempts) {
+    // A DomainError is bad input (a rule the input breaks): another attempt cannot succeed.
+    if (attempts < job.maxAttempts && !(err instanceof DomainError)) {
       const delay = backoffDelay(attempts, settings.backoffMs, settings.backoffMaxMs);
       await store.transition(
         job.id,
