@@ -100,6 +100,10 @@ async function openPostgres(url: string, poolSize: number, emit: Emit): Promise<
       oid === 1114 ? (v: string) => new Date(`${v.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
   };
   const pool: Pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  // An idle connection the server closes (a restart, a terminated backend) is dropped from the pool
+  // and the next statement opens a new one; a statement in flight gets its own error. Without a
+  // listener, pg would raise the idle connection's error as an uncaught exception.
+  pool.on("error", () => {});
   // Named statements: each connection parses and plans a statement once, then only binds and runs
   // it (the server's CPU is shared with this process on a small machine). The name is the text's
   // hash, so one name never stands for two texts.
