@@ -90,7 +90,10 @@ export class CollectionFolders {
 
   /** The manifest of a collection as the database holds it. */
   async manifestOf(collection: Collection): Promise<{ manifest: Manifest; artifacts: Artifact[] }> {
-    const [tags, groups, artifacts] = await Promise.all([this.deps.tags(), this.deps.groups(), this.deps.artifacts.inCollection(collection.id)]);
+    const [tags, groups, unsorted] = await Promise.all([this.deps.tags(), this.deps.groups(), this.deps.artifacts.inCollection(collection.id)]);
+    // By key, byte order: the same manifest on every database (PostgreSQL sorts enums by declaration).
+    const keyBytes = (a: Artifact) => Buffer.from(artifactKey(a.type, a.name));
+    const artifacts = [...unsorted].sort((a, b) => Buffer.compare(keyBytes(a), keyBytes(b)));
     const ids = artifacts.map((a) => a.id);
     const [tagLists, [tagDefs = []], groupRows] = await Promise.all([tags.ofArtifacts(ids), tags.ofCollections([collection.id]), groups.inCollection(collection.id)]);
     const keyOf = new Map(artifacts.map((a) => [a.id, artifactKey(a.type, a.name)]));
