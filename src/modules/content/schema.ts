@@ -21,6 +21,13 @@ import type { FileDiff, FileInfo } from "./service.js";
 const versionTotals = new WeakMap<object, number>();
 
 const filesLoader = createContextCache((ctx: Context) => new DataLoader<string, FileInfo[]>((ids) => ctx.services.content.filesOf(ids)));
+/** Files with their bytes by "versionId\npath": one statement for a page of artifacts. */
+const fileLoader = createContextCache(
+  (ctx: Context) =>
+    new DataLoader<string, (FileInfo & { data: Uint8Array }) | null>((keys) =>
+      ctx.services.content.filesData(keys.map((k) => ({ versionId: k.slice(0, k.indexOf("\n")), path: k.slice(k.indexOf("\n") + 1) }))),
+    ),
+);
 const versionsLoader = createContextCache((ctx: Context) => new DataLoader<string, ArtifactVersion[]>((ids) => ctx.services.content.versionsOf(ids)));
 
 builder.objectType(ContentRuleError, {
@@ -97,7 +104,7 @@ builder.prismaObjectFields("Artifact", (t) => ({
     nullable: true,
     description: "One file of the current version with its text; null when there is no such file.",
     args: { path: t.arg.string({ required: true, description: "The file's path, e.g. SKILL.md." }) },
-    resolve: (a, args, ctx) => (a.currentVersionId ? ctx.services.content.fileData(a.currentVersionId, args.path) : null),
+    resolve: (a, args, ctx) => (a.currentVersionId ? fileLoader(ctx).load(`${a.currentVersionId}\n${args.path}`) : null),
   }),
   versions: t.connection(
     {
@@ -161,7 +168,7 @@ builder.mutationFields((t) => ({
       ctx.services.content.checkInput(input);
       if (input.collection) await ctx.services.collections.byName(input.collection);
       if (input.type && input.type !== "SKILL" && input.type !== "COMMAND" && input.type !== "AGENT") throw new InvalidInputError("input.type", "must be SKILL, COMMAND or AGENT");
-      const job = await ctx.services.jobs.enqueue("content.import", { ...input, requestedBy: ctx.principal.name }, ctx.principal);
+      const job = await ctx.services.jobs.enqueue("content.import", input, ctx.principal);
       return { job };
     },
   }),
