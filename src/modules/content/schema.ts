@@ -5,6 +5,7 @@ import { createContextCache } from "@pothos/core";
 import { resolveArrayConnection } from "@pothos/plugin-relay";
 import DataLoader from "dataloader";
 import { builder } from "../../graphql/builder.js";
+import { connectionFor } from "../../graphql/connections.js";
 import { ErrorInterface } from "../../graphql/errors.js";
 import type { Context } from "../../graphql/context.js";
 import { InvalidInputError, NotFoundError } from "../../lib/errors.js";
@@ -16,9 +17,6 @@ import { JobRef } from "../jobs/schema.js";
 import { ContentRuleError } from "./errors.js";
 import { textOf } from "./hash.js";
 import type { FileDiff, FileInfo } from "./service.js";
-
-/** Each versions connection's total (known from the one statement that loaded them). */
-const versionTotals = new WeakMap<object, number>();
 
 const filesLoader = createContextCache((ctx: Context) => new DataLoader<string, FileInfo[]>((ids) => ctx.services.content.filesOf(ids)));
 /** Files with their bytes by "versionId\npath": one statement for a page of artifacts. */
@@ -91,6 +89,8 @@ export const ArtifactVersionRef = builder.prismaNode("ArtifactVersion", {
   }),
 });
 
+const ArtifactVersionConnection = connectionFor(ArtifactVersionRef, "ArtifactVersion", "versions");
+
 fieldNeeds("Artifact", { contentHash: ["contentHash"], files: ["currentVersionId"], file: ["currentVersionId"], versions: [], diff: [] });
 builder.prismaObjectFields("Artifact", (t) => ({
   contentHash: t.exposeString("contentHash", { nullable: true, description: "SHA-256 over the current file tree (the same on every machine); null without content." }),
@@ -112,15 +112,10 @@ builder.prismaObjectFields("Artifact", (t) => ({
       description: "Its versions, newest first.",
       resolve: async (a, args, ctx) => {
         const all = await versionsLoader(ctx).load(a.id);
-        const connection = resolveArrayConnection({ args, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE }, all);
-        versionTotals.set(connection, all.length);
-        return connection;
+        return { ...resolveArrayConnection({ args, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE }, all), totalCount: all.length };
       },
     },
-    {
-      name: "ArtifactVersionsConnection",
-      fields: (c) => ({ totalCount: c.int({ description: "How many versions the artifact has.", resolve: (conn) => versionTotals.get(conn) ?? 0 }) }),
-    },
+    ArtifactVersionConnection,
   ),
   diff: t.field({
     type: [FileDiffRef],
