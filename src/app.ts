@@ -280,6 +280,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         for (const task of startedTasks.reverse()) {
           await task.stop().catch((err: unknown) => logger.error("background task failed to stop", { task: task.name, error: String(err) }));
         }
+        // Collection folder writes scheduled by the last changes finish before the database closes.
+        await services.content.folders.flush().catch((err: unknown) => logger.error("collection folder writes failed", { error: String(err) }));
         await hardening.close();
         await persisted.close();
         await responseCache.close();

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { apiConfig, apiConfigIssues, apiEnvSchema, type ApiConfig } from "./api-config.js";
 import { providerOf, type Provider } from "./db/provider.js";
 import { ConfigError } from "./lib/errors.js";
+import { contentConfig, contentEnvSchema, type ContentConfig } from "./modules/content/config.js";
 import { mcpConfig, mcpEnvSchema, type McpConfig } from "./modules/mcp/config.js";
 import { securityConfig, securityEnvSchema, type SecurityConfig } from "./security-config.js";
 import { telemetryConfig, telemetryEnvSchema, type TelemetryConfig } from "./telemetry-config.js";
@@ -33,6 +34,7 @@ const schema = z.object({
   SKILLGRAPH_MAX_COMPLEXITY: int(1, 10_000_000).default(50_000),
   SKILLGRAPH_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
   ...mcpEnvSchema,
+  ...contentEnvSchema,
   ...securityEnvSchema,
   ...apiEnvSchema,
   ...telemetryEnvSchema,
@@ -62,6 +64,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** MCP servers: secret key, deploy folder, health checks (src/modules/mcp/config.ts). */
   mcp: McpConfig;
+  /** Artifact content: limits, import roots, the collections folder (src/modules/content/config.ts). */
+  content: ContentConfig;
   /** Cross-origin access, Host names, introspection, rate limits, socket caps (src/security-config.ts). */
   security: SecurityConfig;
   /** Trusted documents and persisted queries, response cache, compression (src/api-config.ts). */
@@ -104,6 +108,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     shutdownTimeoutMs: e.SKILLGRAPH_SHUTDOWN_TIMEOUT_MS,
     mcp: mcpConfig(e),
+    content: contentConfig(e, e.DATABASE_URL),
     security: securityConfig(e),
     api: apiConfig(e),
     telemetry: telemetryConfig(e),

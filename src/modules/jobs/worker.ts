@@ -6,6 +6,7 @@ import { hostname } from "node:os";
 import type { Job } from "../../generated/prisma/client.js";
 import type { JobUpdatedEvent } from "./events.js";
 import type { Logger } from "../../lib/logger.js";
+import { DomainError } from "../../lib/errors.js";
 import type { BackgroundTask } from "../../lib/lifecycle.js";
 import { metrics } from "../../lib/metrics.js";
 import { withScope } from "../../lib/request-scope.js";
@@ -234,6 +235,7 @@ export class JobWorker implements BackgroundTask {
     };
     return {
       jobId: job.id,
+      createdBy: job.createdBy,
       input: job.input,
       attempt: job.attempts,
       checkpoint: job.checkpoint,
@@ -336,7 +338,8 @@ export class JobWorker implements BackgroundTask {
     }
     const text = err instanceof Error ? err.message : String(err);
     const attempts = current?.attempts ?? job.attempts;
-    if (attempts < job.maxAttempts) {
+    // A DomainError is bad input (a rule the input breaks): another attempt cannot succeed.
+    if (attempts < job.maxAttempts && !(err instanceof DomainError)) {
       const delay = backoffDelay(attempts, settings.backoffMs, settings.backoffMaxMs);
       await store.transition(
         job.id,

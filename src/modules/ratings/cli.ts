@@ -95,17 +95,26 @@ export function registerRatingCommands(program: Command): void {
     .description("Show an artifact; with --scores, its quality, trust and confidence breakdown")
     .argument("<key>", "type:name, e.g. skill:pdf-processor")
     .option("--scores", "show the score breakdown")
+    .option("--files", "list the current version's files (path, size, sha256, media type)")
     .option("-c, --collection <name>", 'collection (default: "default")')
     .option("--json", "print JSON")
-    .action(async (key: string, opts: { scores?: boolean; collection?: string; json?: boolean }) => {
+    .action(async (key: string, opts: { scores?: boolean; files?: boolean; collection?: string; json?: boolean }) => {
       await withServices(async ({ services }) => {
         const artifact = await services.artifacts.byKey(key, opts.collection);
         const k = artifactKey(artifact.type, artifact.name);
         const scores = opts.scores ? await services.ratings.scoresOf(artifact) : null;
+        const files = opts.files ? (artifact.currentVersionId ? ((await services.content.filesOf([artifact.currentVersionId]))[0] ?? []) : []) : null;
         if (opts.json) {
           const base = { key: k, name: artifact.name, type: artifact.type, origin: artifact.origin, source: artifact.source, title: artifact.title };
-          console.log(JSON.stringify(scores ? { ...base, scores: scoresJson(scores) } : base, null, 2));
+          const fileList = files?.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, mediaType: f.mediaType }));
+          console.log(JSON.stringify({ ...base, ...(scores ? { scores: scoresJson(scores) } : {}), ...(files ? { contentHash: artifact.contentHash, files: fileList } : {}) }, null, 2));
           return;
+        }
+        if (files) {
+          console.log(`${k}  content ${artifact.contentHash ?? "none"}`);
+          for (const f of files) console.log(`  ${String(f.size).padStart(9)}  ${f.sha256.slice(0, 12)}  ${f.mediaType.padEnd(24)}  ${f.path}`);
+          if (files.length === 0) console.log("  (no files)");
+          if (!scores) return;
         }
         if (scores) {
           console.log(formatScores(k, scores));
