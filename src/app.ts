@@ -6,6 +6,7 @@ import type { Socket } from "node:net";
 import { createYoga, type YogaServerInstance } from "graphql-yoga";
 import { useGraphQlJit } from "@envelop/graphql-jit";
 import { getOperationAST } from "graphql";
+import { graphiqlTabs } from "./graphql/graphiql-examples.js";
 import type { Config } from "./config.js";
 import { openDatabase, type Database } from "./db/index.js";
 import { migrate } from "./db/migrator.js";
@@ -81,7 +82,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     // yoga's own probe answers an empty 200 to any URL ending in its endpoint; /healthz and /readyz
     // are ours (plugins/health.ts), with bodies, so yoga's is put out of the way.
     healthCheckEndpoint: "/.yoga/alive",
-    graphiql: config.graphiql ? { title: "skillgraph", subscriptionsProtocol: "WS" } : false,
+    graphiql: config.graphiql ? { title: "skillgraph", subscriptionsProtocol: "WS", ...graphiqlTabs() } : false,
     // GraphiQL's bundled assets take half a second to load: only when a browser first asks for it.
     renderGraphiQL: async (options) => (await import("@graphql-yoga/render-graphiql")).renderGraphiQL(options),
     maskedErrors: { maskError },

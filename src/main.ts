@@ -1,6 +1,7 @@
 // The skillgraph CLI. Each top-level command's file is loaded only when that command runs (all of
 // them for --help), so the commands agents' session hooks call (medallion, token) start without
 // loading the server, the schema or the other modules.
+import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { ConfigError, DomainError } from "./lib/errors.js";
 
@@ -32,14 +33,30 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   status: projects,
   sync: projects,
   marketplace: () => import("./modules/marketplace/cli.js").then((m) => m.registerMarketplaceCommands),
+  optimize: () => import("./modules/optimizer/cli.js").then((m) => m.registerOptimizerCommands),
 };
+
+/** The package's version, from package.json beside src/ and dist/. */
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: unknown };
+    return typeof pkg.version === "string" ? pkg.version : "unknown";
+  } catch {
+    return "unknown";
+  }
+}
 
 const program = new Command()
   .name("skillgraph")
   .description("skillgraph: one GraphQL graph over a team's agent-skill platform")
+  .version(version(), "-V, --version", "print the version")
+  // Remote mode: every command but serve, worker, db and schema then talks to that server over GraphQL.
+  .option("--url <url>", "work against a running server (its base URL or /graphql endpoint) instead of the local database; default SKILLGRAPH_URL")
+  .option("--token <token>", "the API token to send with --url; default SKILLGRAPH_TOKEN")
   .showHelpAfterError();
 
-const requested = process.argv[2];
+// The first argument that is not a global option (and its value) names the command.
+const requested = process.argv.slice(2).find((arg, i, all) => !arg.startsWith("-") && !["--url", "--token"].includes(all[i - 1] ?? ""));
 const loaders = requested !== undefined && Object.hasOwn(COMMANDS, requested) ? [COMMANDS[requested]] : [...new Set(Object.values(COMMANDS))];
 for (const register of await Promise.all(loaders.flatMap((load) => (load ? [load()] : [])))) register(program);
 

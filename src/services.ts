@@ -32,7 +32,7 @@ export interface BuiltServices {
 }
 
 type Name = keyof Services;
-const ALL: Name[] = ["tokens", "collections", "artifacts", "tags", "groups", "jobs", "training", "ratings", "mcp", "medallions", "marketplace", "system", "content", "projects"];
+const ALL: Name[] = ["tokens", "collections", "artifacts", "tags", "groups", "jobs", "training", "optimizerPlans", "ratings", "mcp", "medallions", "marketplace", "system", "content", "projects"];
 
 function builders(options: ServiceOptions) {
   const { database: db, events, config, logger } = options;
@@ -70,6 +70,7 @@ function builders(options: ServiceOptions) {
     },
     jobs: async () => (await jobs()).service,
     training: async () => new (await import("./modules/optimizer/index.js")).TrainingService(db),
+    optimizerPlans: async () => new (await import("./modules/optimizer/index.js")).OptimizerPlanService(db),
     ratings: async () => {
       const [{ RatingService }, artifacts] = await Promise.all([import("./modules/ratings/index.js"), get("artifacts")]);
       return new RatingService(db, artifacts, now);

@@ -74,6 +74,8 @@ describe("artifact content", () => {
     expect(a?.metadata).toEqual({ description: "The pdf skill.", license: "MIT", tools: ["Read", "Bash"] });
     expect(a?.contentHash).toMatch(/^[0-9a-f]{64}$/);
     expect(a?.versions.totalCount).toBe(1);
+    // The version records who started the import job.
+    expect(a?.versions.edges[0]?.node.createdBy).toBe("test-write");
     const bin = (await t().execute<{ artifact: { file: { text: string | null; size: number } | null } }, unknown>(`query { artifact(key: "skill:pdf") { file(path: "logo.png") { text size } } }`)).expectNoErrors();
     expect(bin.artifact.file).toEqual({ text: null, size: 5 });
     // Two scripts with the same bytes are one blob.

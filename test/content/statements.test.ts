@@ -9,7 +9,7 @@ import { skillMd, tempDir, writeTree } from "./fixtures.js";
 const List = `
   query List($first: Int!) {
     artifacts(first: $first) {
-      edges { node { key contentHash files { path size sha256 mediaType } versions(first: 5) { totalCount edges { node { number contentHash commit createdBy files { path } } } } } }
+      edges { node { key contentHash files { path size sha256 mediaType } file(path: "SKILL.md") { text } versions(first: 5) { totalCount edges { node { number contentHash commit createdBy files { path } } } } } }
     }
   }
 `;
@@ -32,6 +32,8 @@ describe("content on a list", () => {
 
   it("artifacts(first: N) { files versions { files } } costs the same for 10 and 100 artifacts", async () => {
     await seed(t(), 10);
+    // Folder writes after the seeding are done before counting (they are statements too).
+    await t().app.services.content.folders.flush();
     const small = await t().countStatements(async () => {
       const data = (await t().execute<{ artifacts: { edges: { node: { files: unknown[]; versions: { totalCount: number } } }[] } }, unknown>(List, { first: 100 })).expectNoErrors();
       expect(data.artifacts.edges).toHaveLength(10);
@@ -41,12 +43,13 @@ describe("content on a list", () => {
     await t().app.services.content.folders.flush();
     await t().clear();
     await seed(t(), 100);
+    await t().app.services.content.folders.flush();
     const large = await t().countStatements(async () => {
       const data = (await t().execute<{ artifacts: { edges: unknown[] } }, unknown>(List, { first: 100 })).expectNoErrors();
       expect(data.artifacts.edges).toHaveLength(100);
     });
     expect(large.count).toBe(small.count);
-    expect(large.count).toBeLessThanOrEqual(5);
+    expect(large.count).toBeLessThanOrEqual(6);
     await t().app.services.content.folders.flush();
   }, 120_000);
 

@@ -6,6 +6,7 @@ import { filter, pipe } from "graphql-yoga";
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
 import { writeErrors } from "../../graphql/errors.js";
+import { connectionFor } from "../../graphql/connections.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../graphql/pagination.js";
 import { columnsFor, fieldNeeds, selectedFields } from "../../graphql/selection.js";
 import { modelColumns } from "../../db/index.js";
@@ -39,8 +40,8 @@ function readPlan(info: GraphQLResolveInfo, path: readonly string[]): ReadPlan {
   return plan;
 }
 
-/** The artifacts connection's count, computed only when totalCount is asked for. */
-const totals = new WeakMap<object, () => Promise<number>>();
+/** The one connection type for lists of artifacts (Query.artifacts, Collection.artifacts). */
+export const ArtifactConnection = connectionFor(ArtifactRef, "Artifact", "artifacts");
 
 builder.queryFields((t) => ({
   artifacts: t.connection(
@@ -56,17 +57,11 @@ builder.queryFields((t) => ({
         const connection = await resolveCursorConnection<Promise<Artifact[]>>({ args, toCursor, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE }, (page) =>
           ctx.services.artifacts.page(ctx.principal, args.filter, args.orderBy, { ...page, after: fromCursor(page.after, "after"), before: fromCursor(page.before, "before") }, plan),
         );
-        totals.set(connection, () => ctx.services.artifacts.count(ctx.principal, args.filter));
-        return connection;
+        // Counted only when a client selects totalCount.
+        return { ...connection, totalCount: () => ctx.services.artifacts.count(ctx.principal, args.filter) };
       },
     },
-    {
-      name: "QueryArtifactsConnection",
-      fields: (c) => ({
-        totalCount: c.int({ description: "How many artifacts match the filter (one more statement).", resolve: (conn) => totals.get(conn)?.() ?? 0 }),
-      }),
-    },
-    { name: "QueryArtifactsConnectionEdge" },
+    ArtifactConnection,
   ),
   artifact: t.field({
     type: ArtifactRef,
@@ -98,7 +93,7 @@ builder.prismaObjectFields("Collection", (t) => ({
     },
     query: (args, ctx) => ({ where: ctx.services.artifacts.where(args.filter), orderBy: artifactOrder(args.orderBy) }),
     totalCount: true,
-  }),
+  }, ArtifactConnection),
   artifactCount: t.relationCount("artifacts", { description: "How many artifacts the collection holds." }),
 }));
 

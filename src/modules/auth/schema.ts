@@ -2,6 +2,7 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
+import { connectionFor } from "../../graphql/connections.js";
 import { writeErrors } from "../../graphql/errors.js";
 import { SCOPES, type Scope } from "../../lib/principal.js";
 
@@ -59,7 +60,8 @@ builder.queryField("apiTokens", (t) =>
     authScopes: { admin: true },
     description: "All API tokens, oldest first (admin).",
     resolve: (query, _r, _a, ctx) => ctx.services.tokens.page(query),
-  }),
+    totalCount: (_c, _a, ctx) => ctx.services.tokens.count(),
+  }, connectionFor(ApiTokenRef, "ApiToken", "API tokens")),
 );
 
 const CreateApiTokenInput = builder.inputType("CreateApiTokenInput", {

@@ -89,6 +89,11 @@ export class TokenService {
     return this.db.prisma.apiToken.findMany({ ...query, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
   }
 
+  /** How many tokens exist (revoked ones included, as `page` lists them). */
+  count(): Promise<number> {
+    return this.db.prisma.apiToken.count();
+  }
+
   /** A token's row without its hash (what the API shows). */
   async get(id: string): Promise<store.PublicToken> {
     const row = await store.byNameOrId(this.db.sql, id);

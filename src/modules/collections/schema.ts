@@ -2,6 +2,7 @@
 // groups modules add Collection's fields that read their tables.
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
+import { connectionFor } from "../../graphql/connections.js";
 import { writeErrors } from "../../graphql/errors.js";
 import { COLLECTION_NAME, COLLECTION_NAME_RULE } from "./service.js";
 
@@ -26,7 +27,7 @@ builder.queryFields((t) => ({
     description: "All collections, by name.",
     resolve: (query, _root, _args, ctx) => ctx.services.collections.list(query),
     totalCount: (_c, _a, ctx) => ctx.services.collections.count(),
-  }),
+  }, connectionFor(CollectionRef, "Collection", "collections")),
   collection: t.prismaField({
     type: "Collection",
     nullable: true,

@@ -5,7 +5,6 @@ import type { Command } from "commander";
 import { withServices } from "../../cli/context.js";
 import { InvalidInputError } from "../../lib/errors.js";
 import type { ArtifactType } from "../../generated/prisma/enums.js";
-import { localPathOf } from "./git.js";
 
 /** A git URL (not a local path) by its form: scheme://, user@host:path, or ending in .git. */
 function looksLikeGit(source: string): boolean {
@@ -26,7 +25,7 @@ export function registerContentCommands(program: Command): void {
       const type = opts.type ? (opts.type.toUpperCase() as ArtifactType) : null;
       if (type && !["SKILL", "COMMAND", "AGENT"].includes(type)) throw new InvalidInputError("--type", "must be skill, command or agent");
       const git = looksLikeGit(source) || opts.ref !== undefined || opts.path !== undefined;
-      if (!git && !localPathOf(source) && !source.startsWith("/")) throw new InvalidInputError("<source>", "must be an absolute path or a git URL");
+      if (!git && !source.startsWith("/")) throw new InvalidInputError("<source>", "must be an absolute path or a git URL");
       await withServices(async ({ services, principal }) => {
         const res = await services.content.import(principal, {
           collection: opts.collection ?? null,

@@ -3,9 +3,9 @@
 // after every committed change (one write at a time per collection, coalesced: a write started
 // after a change reads the database as it is then), rebuilt on start (repair after a crash between
 // a commit and its write), and read back to rebuild the database (recover).
-import { readFile, rm, stat } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { Database } from "../../db/index.js";
+import type { Database, Prisma } from "../../db/index.js";
 import type { Artifact, Collection } from "../../generated/prisma/client.js";
 import type { ArtifactType } from "../../generated/prisma/enums.js";
 import type { Logger } from "../../lib/logger.js";
@@ -18,7 +18,7 @@ import { replaceFolder, writeFileAtomic } from "./atomic.js";
 import { ContentRuleError } from "./errors.js";
 import type { ContentLimits } from "./limits.js";
 import { compact, parseManifest, renderManifest, type Manifest, type ManifestArtifact } from "./manifest.js";
-import { prepare, type ContentService } from "./service.js";
+import { prepare, type ContentService, type PreparedContent } from "./service.js";
 import { readTree, resolveUnder, safeRelative } from "./tree.js";
 
 export const MANIFEST = "collection.toml";
@@ -43,6 +43,14 @@ export interface FolderDeps {
   dir: string;
   limits: ContentLimits;
   logger?: Logger;
+}
+
+/** Where an artifact's files go: <type dir>/<name>.md for one markdown file, else <type dir>/<name>. */
+function layoutPath(a: Artifact, files: readonly { path: string }[] | undefined): string | undefined {
+  if (!a.currentVersionId || !files) return undefined;
+  const [only] = files;
+  const single = files.length === 1 && only !== undefined && /\.md$/i.test(only.path) && a.type !== "SKILL";
+  return single ? `${TYPE_DIRS[a.type]}/${a.name}.md` : `${TYPE_DIRS[a.type]}/${a.name}`;
 }
 
 export class CollectionFolders {
@@ -90,13 +98,20 @@ export class CollectionFolders {
 
   /** The manifest of a collection as the database holds it. */
   async manifestOf(collection: Collection): Promise<{ manifest: Manifest; artifacts: Artifact[] }> {
-    const [tags, groups, artifacts] = await Promise.all([this.deps.tags(), this.deps.groups(), this.deps.artifacts.inCollection(collection.id)]);
+    const [tags, groups, unsorted] = await Promise.all([this.deps.tags(), this.deps.groups(), this.deps.artifacts.inCollection(collection.id)]);
+    // By key, byte order: the same manifest on every database (PostgreSQL sorts enums by declaration).
+    const keyBytes = (a: Artifact) => Buffer.from(artifactKey(a.type, a.name));
+    const artifacts = [...unsorted].sort((a, b) => Buffer.compare(keyBytes(a), keyBytes(b)));
     const ids = artifacts.map((a) => a.id);
     const [tagLists, [tagDefs = []], groupRows] = await Promise.all([tags.ofArtifacts(ids), tags.ofCollections([collection.id]), groups.inCollection(collection.id)]);
     const keyOf = new Map(artifacts.map((a) => [a.id, artifactKey(a.type, a.name)]));
     const groupsOf = new Map<string, string[]>();
     for (const g of groupRows) for (const m of g.members) groupsOf.set(m.artifactId, [...(groupsOf.get(m.artifactId) ?? []), g.name]);
-    const paths = await Promise.all(artifacts.map((a) => this.layoutPath(a)));
+    // One statement for every artifact's current files (the layout depends on them).
+    const withContent = artifacts.flatMap((a) => (a.currentVersionId ? [a.currentVersionId] : []));
+    const fileLists = await this.deps.content.filesOf(withContent);
+    const filesByVersion = new Map(withContent.map((v, i) => [v, fileLists[i] ?? []]));
+    const paths = artifacts.map((a) => layoutPath(a, a.currentVersionId ? filesByVersion.get(a.currentVersionId) : undefined));
     const manifest: Manifest = {
       collection: compact({ name: collection.name, version: collection.version, description: collection.description }),
       artifacts: artifacts.map((a, i) =>
@@ -126,14 +141,6 @@ export class CollectionFolders {
     return { manifest, artifacts };
   }
 
-  /** Where an artifact's files go: <type dir>/<name>.md for one markdown file, else <type dir>/<name>. */
-  private async layoutPath(a: Artifact): Promise<string | undefined> {
-    if (!a.currentVersionId) return undefined;
-    const files = (await this.deps.content.filesOf([a.currentVersionId]))[0] ?? [];
-    const single = files.length === 1 && files[0] && /\.md$/i.test(files[0].path) && a.type !== "SKILL";
-    return single ? `${TYPE_DIRS[a.type]}/${a.name}.md` : `${TYPE_DIRS[a.type]}/${a.name}`;
-  }
-
   /** Writes a collection's folder (to `dir` when given, else its own): changed artifacts' files, then the manifest. */
   async write(collection: Collection, dir = this.folderOf(collection.name)): Promise<void> {
     const { manifest, artifacts } = await this.manifestOf(collection);
@@ -153,7 +160,8 @@ export class CollectionFolders {
       if (!entry?.path || !a.currentVersionId) continue;
       const prior = before.get(`${entry.type}:${entry.name}`);
       const target = join(dir, ...entry.path.split("/"));
-      if (prior !== undefined && prior.content_hash === entry.content_hash && prior.path === entry.path && (await stat(target).then(() => true, () => false))) continue;
+      // Files are written before the manifest: one that lists this hash at this path had them in place.
+      if (prior !== undefined && prior.content_hash === entry.content_hash && prior.path === entry.path) continue;
       const files = await this.deps.content.versionData(a.currentVersionId);
       if (entry.path.endsWith(".md") && files.length === 1 && files[0]) await writeFileAtomic(target, files[0].data);
       else await replaceFolder(target, files);
@@ -241,6 +249,9 @@ export class CollectionFolders {
       }
     }
     const idOf = new Map<string, string>();
+    // Files are read and checked first; then artifacts are stored 100 to a transaction, and a
+    // batch that fails is stored again one by one, so one bad artifact skips only itself.
+    const ready: { key: string; entry: ManifestArtifact; type: ArtifactType; prepared: PreparedContent | null }[] = [];
     for (const a of m.artifacts) {
       const key = `${a.type}:${a.name}`;
       const type = a.type.toUpperCase() as ArtifactType;
@@ -254,26 +265,52 @@ export class CollectionFolders {
           result.skipped.push({ item: key, reason: `its files hash to ${prepared.contentHash}, the manifest says ${a.content_hash}` });
           continue;
         }
-        const outcome = await db.transaction(async ({ prisma: tx }) => {
-          const { artifact, created } = await artifacts.upsertInTransaction(tx, {
-            collectionId: collection.id,
-            type,
-            name: a.name,
-            origin: (["LOCAL", "GITHUB", "MARKETPLACE"].includes(a.origin) ? a.origin : "LOCAL") as "LOCAL",
-            source: a.source ?? null,
-            versionSpec: a.version_spec ?? null,
-            resolvedVersion: a.resolved_version ?? null,
-            resolvedSha: a.resolved_commit ?? null,
-            metadata: { title: a.title ?? null, description: a.description ?? null, author: a.author ?? null, license: a.license ?? null, version: a.version ?? null, tools: a.tools ?? null },
-          });
-          const stored = prepared ? await content.storeVersion(tx, artifact, created, prepared, { sourceRef: a.source ?? null, commit: a.resolved_commit ?? null, createdBy: "recovery" }) : { artifact, created, unchanged: true };
-          if (a.tags.length) await tags.attachByNames(tx, artifact.id, a.tags, `${MANIFEST}: ${key}.tags`);
-          return stored;
-        }, { timeoutMs: 60_000 });
-        idOf.set(key, outcome.artifact.id);
-        (outcome.created ? result.created : outcome.unchanged ? result.unchanged : result.updated).push(key);
+        ready.push({ key, entry: a, type, prepared });
       } catch (err) {
         result.skipped.push({ item: key, reason: (err as Error).message });
+      }
+    }
+    const store = async (tx: Prisma.TransactionClient, r: (typeof ready)[number]) => {
+      const a = r.entry;
+      const { artifact, created } = await artifacts.upsertInTransaction(tx, {
+        collectionId: collection.id,
+        type: r.type,
+        name: a.name,
+        origin: (["LOCAL", "GITHUB", "MARKETPLACE"].includes(a.origin) ? a.origin : "LOCAL") as "LOCAL",
+        source: a.source ?? null,
+        versionSpec: a.version_spec ?? null,
+        resolvedVersion: a.resolved_version ?? null,
+        resolvedSha: a.resolved_commit ?? null,
+        metadata: { title: a.title ?? null, description: a.description ?? null, author: a.author ?? null, license: a.license ?? null, version: a.version ?? null, tools: a.tools ?? null },
+      });
+      const stored = r.prepared ? await content.storeVersion(tx, artifact, created, r.prepared, { sourceRef: a.source ?? null, commit: a.resolved_commit ?? null, createdBy: "recovery" }) : { artifact, created, unchanged: !created };
+      if (a.tags.length) await tags.attachByNames(tx, artifact.id, a.tags, `${MANIFEST}: ${r.key}.tags`);
+      return stored;
+    };
+    const record = (r: (typeof ready)[number], outcome: { artifact: Artifact; created: boolean; unchanged: boolean }) => {
+      idOf.set(r.key, outcome.artifact.id);
+      (outcome.created ? result.created : outcome.unchanged ? result.unchanged : result.updated).push(r.key);
+    };
+    for (let i = 0; i < ready.length; i += 100) {
+      const batch = ready.slice(i, i + 100);
+      try {
+        const outcomes = await db.transaction(async ({ prisma: tx }) => {
+          const out = [];
+          for (const r of batch) out.push(await store(tx, r));
+          return out;
+        }, { timeoutMs: 120_000 });
+        batch.forEach((r, j) => {
+          const o = outcomes[j];
+          if (o) record(r, o);
+        });
+      } catch {
+        for (const r of batch) {
+          try {
+            record(r, await db.transaction(({ prisma: tx }) => store(tx, r), { timeoutMs: 60_000 }));
+          } catch (err) {
+            result.skipped.push({ item: r.key, reason: (err as Error).message });
+          }
+        }
       }
     }
     const existing = new Map((await groups.inCollection(collection.id)).map((g) => [g.name, g]));

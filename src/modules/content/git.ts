@@ -28,9 +28,11 @@ async function git(args: string[], cwd?: string, signal?: AbortSignal): Promise<
 
 /** The local folder a URL names, when it is local (file:// or a path); null for a remote URL. */
 export function localPathOf(url: string): string | null {
-  if (url.startsWith("file://")) return decodeURIComponent(new URL(url).pathname);
-  if (url.startsWith("/") || url.startsWith("./") || url.startsWith("../")) return url;
-  return null;
+  if (/^file:/i.test(url)) return decodeURIComponent(new URL(url).pathname);
+  // scheme://… and scp-like [user@]host:path (a colon before any slash) are remote; git reads
+  // everything else as a local path.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) || /^[^/]+:/.test(url)) return null;
+  return url;
 }
 
 export function gitRefProblem(ref: string): string | null {

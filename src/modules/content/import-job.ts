@@ -17,8 +17,6 @@ export const importInput = z
       })
       .nullish(),
     type: z.enum(["SKILL", "COMMAND", "AGENT"]).nullish(),
-    /** Who asked (the job runs as the system; the version records the requester). */
-    requestedBy: z.string().max(200).nullish(),
   })
   .refine((v) => [v.path, v.git].filter((x) => x !== null && x !== undefined).length === 1, { message: "give exactly one of path or git", path: ["path"] });
 
@@ -32,9 +30,9 @@ export function contentImportKind(content: ContentService): JobKind<ImportJobInp
     scope: "write",
     maxAttempts: 3,
     async run(ctx) {
-      const { requestedBy, ...input } = ctx.input;
-      const actor = requestedBy ? { ...SYSTEM, name: requestedBy } : SYSTEM;
-      return content.import(actor, input, (percent, message) => ctx.progress(percent, { phase: "import", message }), ctx.signal);
+      // The version records who started the job; the job itself runs as the system.
+      const actor = ctx.createdBy ? { ...SYSTEM, name: ctx.createdBy } : SYSTEM;
+      return content.import(actor, ctx.input, (percent, message) => ctx.progress(percent, { phase: "import", message }), ctx.signal);
     },
   });
 }

@@ -5,6 +5,7 @@ import { createContextCache } from "@pothos/core";
 import { resolveArrayConnection } from "@pothos/plugin-relay";
 import DataLoader from "dataloader";
 import { builder } from "../../graphql/builder.js";
+import { connectionFor } from "../../graphql/connections.js";
 import { ErrorInterface } from "../../graphql/errors.js";
 import type { Context } from "../../graphql/context.js";
 import { InvalidInputError, NotFoundError } from "../../lib/errors.js";
@@ -17,10 +18,14 @@ import { ContentRuleError } from "./errors.js";
 import { textOf } from "./hash.js";
 import type { FileDiff, FileInfo } from "./service.js";
 
-/** Each versions connection's total (known from the one statement that loaded them). */
-const versionTotals = new WeakMap<object, number>();
-
 const filesLoader = createContextCache((ctx: Context) => new DataLoader<string, FileInfo[]>((ids) => ctx.services.content.filesOf(ids)));
+/** Files with their bytes by "versionId\npath": one statement for a page of artifacts. */
+const fileLoader = createContextCache(
+  (ctx: Context) =>
+    new DataLoader<string, (FileInfo & { data: Uint8Array }) | null>((keys) =>
+      ctx.services.content.filesData(keys.map((k) => ({ versionId: k.slice(0, k.indexOf("\n")), path: k.slice(k.indexOf("\n") + 1) }))),
+    ),
+);
 const versionsLoader = createContextCache((ctx: Context) => new DataLoader<string, ArtifactVersion[]>((ids) => ctx.services.content.versionsOf(ids)));
 
 builder.objectType(ContentRuleError, {
@@ -84,6 +89,8 @@ export const ArtifactVersionRef = builder.prismaNode("ArtifactVersion", {
   }),
 });
 
+const ArtifactVersionConnection = connectionFor(ArtifactVersionRef, "ArtifactVersion", "versions");
+
 fieldNeeds("Artifact", { contentHash: ["contentHash"], files: ["currentVersionId"], file: ["currentVersionId"], versions: [], diff: [] });
 builder.prismaObjectFields("Artifact", (t) => ({
   contentHash: t.exposeString("contentHash", { nullable: true, description: "SHA-256 over the current file tree (the same on every machine); null without content." }),
@@ -97,7 +104,7 @@ builder.prismaObjectFields("Artifact", (t) => ({
     nullable: true,
     description: "One file of the current version with its text; null when there is no such file.",
     args: { path: t.arg.string({ required: true, description: "The file's path, e.g. SKILL.md." }) },
-    resolve: (a, args, ctx) => (a.currentVersionId ? ctx.services.content.fileData(a.currentVersionId, args.path) : null),
+    resolve: (a, args, ctx) => (a.currentVersionId ? fileLoader(ctx).load(`${a.currentVersionId}\n${args.path}`) : null),
   }),
   versions: t.connection(
     {
@@ -105,15 +112,10 @@ builder.prismaObjectFields("Artifact", (t) => ({
       description: "Its versions, newest first.",
       resolve: async (a, args, ctx) => {
         const all = await versionsLoader(ctx).load(a.id);
-        const connection = resolveArrayConnection({ args, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE }, all);
-        versionTotals.set(connection, all.length);
-        return connection;
+        return { ...resolveArrayConnection({ args, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE }, all), totalCount: all.length };
       },
     },
-    {
-      name: "ArtifactVersionsConnection",
-      fields: (c) => ({ totalCount: c.int({ description: "How many versions the artifact has.", resolve: (conn) => versionTotals.get(conn) ?? 0 }) }),
-    },
+    ArtifactVersionConnection,
   ),
   diff: t.field({
     type: [FileDiffRef],
@@ -161,7 +163,7 @@ builder.mutationFields((t) => ({
       ctx.services.content.checkInput(input);
       if (input.collection) await ctx.services.collections.byName(input.collection);
       if (input.type && input.type !== "SKILL" && input.type !== "COMMAND" && input.type !== "AGENT") throw new InvalidInputError("input.type", "must be SKILL, COMMAND or AGENT");
-      const job = await ctx.services.jobs.enqueue("content.import", { ...input, requestedBy: ctx.principal.name }, ctx.principal);
+      const job = await ctx.services.jobs.enqueue("content.import", input, ctx.principal);
       return { job };
     },
   }),

@@ -258,6 +258,16 @@ export class ContentService {
     return versionIds.map((id) => by.get(id) ?? []);
   }
 
+  /** Files by (version, path) with their bytes, in the order asked (null when missing): one statement. */
+  async filesData(keys: readonly { versionId: string; path: string }[]): Promise<((FileInfo & { data: Uint8Array }) | null)[]> {
+    const rows = await this.db.prisma.artifactFile.findMany({
+      where: { OR: keys.map((k) => ({ versionId: k.versionId, path: k.path })) },
+      select: { versionId: true, path: true, sha256: true, size: true, mediaType: true, blob: { select: { data: true } } },
+    });
+    const by = new Map(rows.map(({ blob, ...info }) => [`${info.versionId}\n${info.path}`, { ...info, data: blob.data }]));
+    return keys.map((k) => by.get(`${k.versionId}\n${k.path}`) ?? null);
+  }
+
   /** One file of a version with its bytes, or null. */
   async fileData(versionId: string, path: string): Promise<(FileInfo & { data: Uint8Array }) | null> {
     const row = await this.db.prisma.artifactFile.findUnique({

@@ -4,6 +4,7 @@ import { encodeGlobalID } from "@pothos/plugin-relay";
 import { z } from "zod";
 import { JobEventType, JobStatus } from "../../generated/prisma/enums.js";
 import { builder } from "../../graphql/builder.js";
+import { connectionFor } from "../../graphql/connections.js";
 import { ErrorInterface } from "../../graphql/errors.js";
 import { sharedPayload } from "../../graphql/plugins/shared-subscription-results.js";
 import { ForbiddenError, InvalidInputError, JobNotWaitingError, JobStateError, NotFoundError } from "../../lib/errors.js";
@@ -31,6 +32,8 @@ export const JobEventRef = builder.prismaNode("JobEvent", {
     at: t.expose("createdAt", { type: "DateTime" }),
   }),
 });
+
+const JobEventConnection = connectionFor(JobEventRef, "JobEvent", "job events");
 
 export const JobRef = builder.prismaNode("Job", {
   id: { field: "id" },
@@ -68,9 +71,11 @@ export const JobRef = builder.prismaNode("Job", {
       totalCount: true,
       description: "Stored progress and status events, oldest first.",
       query: () => ({ orderBy: [{ sequence: "asc" }, { id: "asc" }] }),
-    }),
+    }, JobEventConnection),
   }),
 });
+
+const JobConnection = connectionFor(JobRef, "Job", "jobs");
 
 builder.objectType(JobStateError, {
   name: "JobStateError",
@@ -125,7 +130,7 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: JobFilterInput }) },
     resolve: (query, _root, args, ctx) => ctx.services.jobs.list(ctx.principal, args.filter, query),
     totalCount: (_conn, args, ctx) => ctx.services.jobs.count(ctx.principal, args.filter),
-  }),
+  }, JobConnection),
   jobKinds: t.field({
     type: [JobKindType],
     description: "The kinds of job this server can run, with their input schemas.",

@@ -218,6 +218,7 @@ export class JobWorker implements BackgroundTask {
     };
     return {
       jobId: job.id,
+      createdBy: job.createdBy,
       input: job.input,
       attempt: job.attempts,
       checkpoint: job.checkpoint,

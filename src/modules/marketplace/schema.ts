@@ -5,19 +5,22 @@ import { queryFromInfo } from "@pothos/plugin-prisma";
 import { GraphQLError } from "graphql";
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
+import { connectionFor } from "../../graphql/connections.js";
 import { AlreadyExistsError, ForbiddenError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import { JobRef } from "../jobs/schema.js";
 import { ConsentRequiredError, SubmissionStateError } from "./errors.js";
 import { AuditFilterInput, CreateBrokerInput, ListingFilterInput, ListingOrderEnum, PublishListingInput, ReviewDecisionEnum, searchQuery } from "./inputs.js";
 import { PUBLISHER_AGREEMENT_VERSION } from "./publishing.js";
 import type { ListingQuery } from "./service.js";
-import { AuditVerificationType, BrokerRef, ListingFacetsType, ListingRef, PublisherAgreementType, SubmissionRef, SubmissionStatusEnum } from "./types.js";
+import { AuditEventRef, AuditVerificationType, BrokerRef, ListingFacetsType, ListingRef, PublisherAgreementType, SubmissionRef, SubmissionStatusEnum } from "./types.js";
 
 export { AuditEventRef, BrokerKindEnum, BrokerRef, ListingArtifactRef, ListingRef, ListingStatusEnum, SubmissionRef, SubmissionStatusEnum } from "./types.js";
 export { ListingFilterInput, ListingOrderEnum } from "./inputs.js";
 
-/** Total counts are computed only when asked for, from the search the page came from. */
-const listingTotals = new WeakMap<object, () => Promise<number>>();
+export const ListingConnection = connectionFor(ListingRef, "MarketplaceListing", "listings");
+export const BrokerConnection = connectionFor(BrokerRef, "Broker", "brokers");
+export const SubmissionConnection = connectionFor(SubmissionRef, "Submission", "submissions");
+export const AuditEventConnection = connectionFor(AuditEventRef, "AuditEvent", "audit events");
 
 builder.queryFields((t) => ({
   listings: t.connection(
@@ -54,18 +57,11 @@ builder.queryFields((t) => ({
           },
         };
         const { total } = page;
-        listingTotals.set(connection, () => (total === undefined ? ctx.services.marketplace.countListings(ctx.principal, args.query, args.filter) : Promise.resolve(total)));
-        return connection;
+        // Counted only when a client selects totalCount, from the search the page came from.
+        return { ...connection, totalCount: () => (total === undefined ? ctx.services.marketplace.countListings(ctx.principal, args.query, args.filter) : total) };
       },
     },
-    {
-      fields: (c) => ({
-        totalCount: c.int({
-          description: "Listings the search finds, across all pages.",
-          resolve: (conn) => listingTotals.get(conn)?.() ?? 0,
-        }),
-      }),
-    },
+    ListingConnection,
   ),
   listingFacets: t.field({
     type: ListingFacetsType,
@@ -79,7 +75,7 @@ builder.queryFields((t) => ({
     description: "Brokers, by name.",
     resolve: (query, _root, _args, ctx) => ctx.services.marketplace.listBrokers(ctx.principal, query),
     totalCount: (_c, _a, ctx) => ctx.services.marketplace.countBrokers(ctx.principal),
-  }),
+  }, BrokerConnection),
   publisherAgreement: t.field({
     type: PublisherAgreementType,
     description: "The current publisher agreement and whether the viewer has accepted it.",
@@ -96,7 +92,7 @@ builder.queryFields((t) => ({
     args: { status: t.arg({ type: SubmissionStatusEnum }) },
     resolve: (query, _root, args, ctx) => ctx.services.marketplace.ownSubmissions(ctx.principal, args.status, query),
     totalCount: (_c, args, ctx) => ctx.services.marketplace.countOwnSubmissions(ctx.principal, args.status),
-  }),
+  }, SubmissionConnection),
   submissions: t.prismaConnection({
     type: "Submission",
     cursor: "id",
@@ -105,7 +101,7 @@ builder.queryFields((t) => ({
     args: { status: t.arg({ type: SubmissionStatusEnum }) },
     resolve: (query, _root, args, ctx) => ctx.services.marketplace.reviewQueue(ctx.principal, args.status, query),
     totalCount: (_c, args, ctx) => ctx.services.marketplace.countReviewQueue(ctx.principal, args.status),
-  }),
+  }, SubmissionConnection),
   auditLog: t.prismaConnection({
     type: "AuditEvent",
     cursor: "id",
@@ -114,7 +110,7 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: AuditFilterInput }) },
     resolve: (query, _root, args, ctx) => ctx.services.marketplace.auditEvents(ctx.principal, args.filter, query),
     totalCount: (_c, args, ctx) => ctx.services.marketplace.countAuditEvents(ctx.principal, args.filter),
-  }),
+  }, AuditEventConnection),
   verifyAuditLog: t.field({
     type: AuditVerificationType,
     authScopes: { admin: true },

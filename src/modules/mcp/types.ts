@@ -1,5 +1,6 @@
 // GraphQL types of the MCP module: McpServer (server.json's shape), its env, deployments, health.
 import { builder } from "../../graphql/builder.js";
+import { connectionFor } from "../../graphql/connections.js";
 import { McpHealthStatus } from "../../generated/prisma/enums.js";
 import { declaredInputs, launchTarget, missingEnv } from "./launch.js";
 import { parseRecentErrors, type HealthError, type HealthView } from "./health.js";
@@ -181,7 +182,7 @@ builder.prismaObject("McpDeployment", {
   }),
 });
 
-builder.prismaObject("McpHealthCheck", {
+const McpHealthCheckRef = builder.prismaObject("McpHealthCheck", {
   description: "One health check, as history.",
   fields: (t) => ({
     status: t.expose("status", { type: McpHealthStatusEnum }),
@@ -196,6 +197,8 @@ builder.prismaObject("McpHealthCheck", {
     checkedAt: t.expose("checkedAt", { type: "DateTime" }),
   }),
 });
+
+const McpHealthCheckConnection = connectionFor(McpHealthCheckRef, "McpHealthCheck", "health checks");
 
 const McpPinnedEnvRef = builder.simpleObject("McpPinnedEnv", {
   description: "A variable whose value decides what code a process loads (NODE_OPTIONS, LD_PRELOAD …): its value is part of the approval.",
@@ -285,7 +288,7 @@ export const McpServerRef = builder.prismaNode("McpServer", {
       description: "Past checks, newest first.",
       totalCount: true,
       query: () => ({ orderBy: [{ checkedAt: "desc" }, { id: "desc" }] }),
-    }),
+    }, McpHealthCheckConnection),
     launchApproved: t.boolean({
       description: "True when an admin approved the launch specification as it stands; until then nothing is run or reached (health NOT_APPROVED).",
       select: { launchHash: true, approvedLaunchHash: true },

@@ -1,6 +1,7 @@
 // Medallions: scope queries, one by id, and the writes (checkpointSession, create, update, status).
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
+import { connectionFor } from "../../graphql/connections.js";
 import { writeErrors } from "../../graphql/errors.js";
 import {
   checkpointSchema,
@@ -44,7 +45,7 @@ builder.queryFields((t) => ({
       return ctx.services.medallions.rows(ids, selection);
     },
     totalCount: (_conn, args, ctx) => ctx.services.medallions.countMatches(args.scope, args.status),
-  }),
+  }, connectionFor(MedallionRef, "Medallion", "medallions")),
   medallion: t.prismaField({
     type: "Medallion",
     nullable: true,

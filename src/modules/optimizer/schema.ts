@@ -2,9 +2,9 @@
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
 import { InvalidInputError, NotFoundError } from "../../lib/errors.js";
+import { OPTIMIZERS } from "./recommendations.js";
 import { recommendOptimizer, type OptimizerKind } from "./selector.js";
 
-const OPTIMIZERS = ["REFLECTION_METRICS", "GEPA", "MIPROV2", "BOOTSTRAP_FEW_SHOT", "BOOTSTRAP_FINETUNE"] as const satisfies readonly OptimizerKind[];
 
 const OptimizerKindEnum = builder.enumType("OptimizerKind", {
   description: "A prompt optimizer (DSPy): reflection metrics, GEPA, MIPROv2, BootstrapFewShot, BootstrapFinetune.",
@@ -112,6 +112,52 @@ const TrainingAnalyticsType = builder.simpleObject("TrainingAnalytics", {
   }),
 });
 
+type RecommendInput = typeof RecommendOptimizerInput.$inferInput;
+
+/** The selector's context from the GraphQL input, defaults applied. */
+const contextOf = (input: RecommendInput) => ({
+  trainsetSize: input.trainsetSize,
+  budgetUsd: input.budgetUsd,
+  qualityTarget: input.qualityTarget ?? 0.85,
+  complexityScore: input.complexityScore ?? 0.5,
+  domain: input.domain ?? "general",
+  timeConstraintMinutes: input.timeConstraintMinutes,
+  previousOptimizer: input.previousOptimizer,
+});
+
+const OptimizerPlanType = builder.simpleObject("OptimizerPlan", {
+  description: "A recommendation the server recorded, so the run's outcome can be reported against it (recordOptimizationOutcome).",
+  fields: (t) => ({
+    id: t.string({ description: "The record's id: pass it to recordOptimizationOutcome." }),
+    recommendation: t.field({ type: OptimizerRecommendationType, description: "What the selector recommends, why, and the alternatives." }),
+    createdAt: t.field({ type: "DateTime", description: "When the recommendation was made." }),
+  }),
+});
+
+const OptimizerAccuracyByKindType = builder.simpleObject("OptimizerAccuracyByKind", {
+  description: "The selector's record for one optimizer.",
+  fields: (t) => ({
+    optimizer: t.field({ type: OptimizerKindEnum, description: "The optimizer." }),
+    recommended: t.int({ description: "Times it was recommended." }),
+    followed: t.int({ description: "Reported runs where it was recommended and run." }),
+    hits: t.int({ description: "Followed runs that reached their quality target." }),
+  }),
+});
+
+const OptimizerAccuracyType = builder.simpleObject("OptimizerAccuracy", {
+  description: "How well the selector's recorded recommendations did once their outcomes were reported.",
+  fields: (t) => ({
+    recommendations: t.int({ description: "Recommendations recorded." }),
+    withOutcome: t.int({ description: "Those with an outcome reported." }),
+    followed: t.int({ description: "Outcomes where the recommended optimizer was the one run." }),
+    hits: t.int({ description: "Followed recommendations whose run reached the quality target." }),
+    hitRate: t.float({ nullable: true, description: "hits / followed; null before any followed outcome." }),
+    meanConfidence: t.float({ nullable: true, description: "Mean confidence of the followed recommendations; null before any." }),
+    calibrationGap: t.float({ nullable: true, description: "meanConfidence − hitRate: positive when the selector is over-confident." }),
+    byOptimizer: t.field({ type: [OptimizerAccuracyByKindType], description: "The same, per optimizer." }),
+  }),
+});
+
 builder.queryFields((t) => ({
   recommendOptimizer: t.field({
     type: OptimizerRecommendationType,
@@ -119,19 +165,12 @@ builder.queryFields((t) => ({
       "Which optimizer to run, by rules in order: time under 2 min → reflection metrics; budget under $1 → reflection metrics; under 100 examples and under $5 → GEPA; " +
       "under 500 and under $20 → MIPROv2 light; 500 or more and $20–100 → MIPROv2 medium; $100 or more → BootstrapFinetune at a quality target ≥ 0.95, else MIPROv2 heavy; otherwise BootstrapFewShot.",
     args: { input: t.arg({ type: RecommendOptimizerInput, required: true }) },
-    resolve: (_r, { input }) =>
-      recommendOptimizer(
-        {
-          trainsetSize: input.trainsetSize,
-          budgetUsd: input.budgetUsd,
-          qualityTarget: input.qualityTarget ?? 0.85,
-          complexityScore: input.complexityScore ?? 0.5,
-          domain: input.domain ?? "general",
-          timeConstraintMinutes: input.timeConstraintMinutes,
-          previousOptimizer: input.previousOptimizer,
-        },
-        input.history ?? [],
-      ),
+    resolve: (_r, { input }) => recommendOptimizer(contextOf(input), input.history ?? []),
+  }),
+  optimizerAccuracy: t.field({
+    type: OptimizerAccuracyType,
+    description: "How well the recorded recommendations (planOptimization, `skillgraph optimize recommend`) did, from the outcomes reported for them.",
+    resolve: (_r, _a, ctx) => ctx.services.optimizerPlans.accuracy(),
   }),
   selectTrainingExamples: t.field({
     type: [SelectedTrainingExample],
@@ -178,7 +217,45 @@ const RecordTrainingOutcomeInput = builder.inputType("RecordTrainingOutcomeInput
 
 const TrainingExamplePayload = builder.simpleObject("TrainingExamplePayload", { fields: (t) => ({ example: t.field({ type: TrainingExampleRef }) }) });
 
+const RecordOptimizationOutcomeInput = builder.inputType("RecordOptimizationOutcomeInput", {
+  description: "What happened when a recorded recommendation was acted on.",
+  fields: (t) => ({
+    id: t.string({ required: true, description: "The OptimizerPlan id.", validate: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters") }),
+    optimizer: t.field({ type: OptimizerKindEnum, required: true, description: "The optimizer actually run (the recommended one or another)." }),
+    quality: t.float({ required: true, description: "The quality the run reached, 0–1.", validate: unit }),
+  }),
+});
+
+const OptimizationOutcomePayload = builder.simpleObject("OptimizationOutcomePayload", {
+  description: "The outcome as recorded.",
+  fields: (t) => ({
+    id: t.string({ description: "The OptimizerPlan id." }),
+    recommended: t.field({ type: OptimizerKindEnum, description: "What the selector had recommended." }),
+    optimizer: t.field({ type: OptimizerKindEnum, description: "What was run." }),
+    quality: t.float({ description: "The quality reached, 0–1." }),
+    hit: t.boolean({ description: "True when the recommended optimizer was run and reached the quality target." }),
+  }),
+});
+
 builder.mutationFields((t) => ({
+  planOptimization: t.field({
+    type: OptimizerPlanType,
+    description: "recommendOptimizer, recorded: the recommendation is kept so its outcome can be reported and the selector's accuracy reviewed (optimizerAccuracy).",
+    errors: { types: [InvalidInputError], directResult: true },
+    args: { input: t.arg({ type: RecommendOptimizerInput, required: true }) },
+    resolve: (_r, { input }, ctx) => ctx.services.optimizerPlans.recommend(ctx.principal, contextOf(input), input.history ?? []),
+  }),
+  recordOptimizationOutcome: t.field({
+    type: OptimizationOutcomePayload,
+    description: "Reports which optimizer was run for a recorded recommendation and the quality it reached (once per recommendation).",
+    errors: { types: [NotFoundError, InvalidInputError], directResult: true },
+    args: { input: t.arg({ type: RecordOptimizationOutcomeInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => {
+      const row = await ctx.services.optimizerPlans.recordOutcome(input.id, input.optimizer, input.quality);
+      const quality = row.outcomeQuality ?? input.quality;
+      return { id: row.id, recommended: row.optimizer as OptimizerKind, optimizer: input.optimizer, quality, hit: row.optimizer === input.optimizer && quality >= row.qualityTarget };
+    },
+  }),
   addTrainingExample: t.field({
     type: TrainingExamplePayload,
     errors: { types: [InvalidInputError], directResult: true },

@@ -1,6 +1,7 @@
 // Ratings: queries and mutations (rating, community scores, match history, recompute).
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { builder } from "../../graphql/builder.js";
+import { connectionFor } from "../../graphql/connections.js";
 import { writeErrors } from "../../graphql/errors.js";
 import { ForbiddenError, NotFoundError, RateLimitExceededError } from "../../lib/errors.js";
 import { JobRef } from "../jobs/schema.js";
@@ -17,7 +18,8 @@ builder.queryFields((t) => ({
     args: { sharedOnly: t.arg.boolean({ defaultValue: true }) },
     authScopes: (_root, args) => (args.sharedOnly === false ? { admin: true } : { read: true }),
     resolve: (query, _root, args, ctx) => ctx.services.ratings.export(ctx.principal, args.sharedOnly !== false, query),
-  }),
+    totalCount: (_c, args, ctx) => ctx.services.ratings.countExport(ctx.principal, args.sharedOnly !== false),
+  }, connectionFor(SharedRatingRef, "SharedRating", "shared ratings")),
 }));
 
 const RateArtifactPayload = builder.simpleObject("RateArtifactPayload", {

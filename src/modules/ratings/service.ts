@@ -87,6 +87,11 @@ export class RatingService {
     return this.db.prisma.rating.findMany({ ...query, where: sharedOnly ? { shareWithCommunity: true } : {}, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
   }
 
+  /** How many ratings `export` pages through. */
+  countExport(_viewer: Principal, sharedOnly: boolean): Promise<number> {
+    return this.db.prisma.rating.count({ where: sharedOnly ? { shareWithCommunity: true } : {} });
+  }
+
   // ---- ratings
 
   /**

@@ -3,6 +3,7 @@
 import { createContextCache } from "@pothos/core";
 import DataLoader from "dataloader";
 import { builder } from "../../graphql/builder.js";
+import { connectionFor } from "../../graphql/connections.js";
 import { fieldNeeds } from "../../graphql/selection.js";
 import type { Context } from "../../graphql/context.js";
 import { artifactKey } from "../artifacts/index.js";
@@ -143,6 +144,9 @@ export const ArtifactMatchRef = builder.prismaNode("ArtifactMatch", {
   }),
 });
 
+const RatingConnection = connectionFor(RatingRef, "Rating", "ratings");
+const ArtifactMatchConnection = connectionFor(ArtifactMatchRef, "ArtifactMatch", "matches");
+
 fieldNeeds("Artifact", { scores: ["origin", "sourceOwner"], ratings: [], matches: [] });
 builder.prismaObjectFields("Artifact", (t) => ({
   scores: t.field({
@@ -155,10 +159,11 @@ builder.prismaObjectFields("Artifact", (t) => ({
     description: "Ratings of the artifact, newest first.",
     query: { orderBy: [{ createdAt: "desc" }, { id: "desc" }] },
     totalCount: true,
-  }),
+  }, RatingConnection),
   matches: t.relatedConnection("matches", {
     cursor: "id",
     description: "Recorded matches of search queries to the artifact, newest first.",
     query: { orderBy: [{ createdAt: "desc" }, { id: "desc" }] },
-  }),
+    totalCount: true,
+  }, ArtifactMatchConnection),
 }));

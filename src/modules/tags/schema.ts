@@ -4,6 +4,7 @@ import { encodeGlobalID } from "@pothos/plugin-relay";
 import DataLoader from "dataloader";
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
+import { connectionFor } from "../../graphql/connections.js";
 import { fieldNeeds } from "../../graphql/selection.js";
 import type { Context } from "../../graphql/context.js";
 import type { Tag } from "../../generated/prisma/client.js";
@@ -63,7 +64,7 @@ builder.queryFields((t) => ({
     description: "All tags, by name.",
     resolve: (query, _root, _args, ctx) => ctx.services.tags.list(query),
     totalCount: (_c, _a, ctx) => ctx.services.tags.count(),
-  }),
+  }, connectionFor(TagRef, "Tag", "tags")),
   tag: t.prismaField({
     type: "Tag",
     nullable: true,

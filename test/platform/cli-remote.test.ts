@@ -1,0 +1,116 @@
+// The CLI in remote mode, as an operator uses it against a shared deployment: the real bin, in its
+// own process, talking GraphQL to a real server on a real port with --url/--token or
+// SKILLGRAPH_URL/SKILLGRAPH_TOKEN. Also --version, and optimize recommend on the local database.
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../helpers/app.js";
+import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+
+const bin = fileURLToPath(new URL("../../src/bin/skillgraph.mjs", import.meta.url));
+const run = promisify(execFile);
+
+/** Runs the CLI with no local database configured: in remote mode it must not need one. */
+async function cli(args: string[], env: Record<string, string> = {}) {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("SKILLGRAPH_") && k !== "DATABASE_URL"));
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...clean, LOG_LEVEL: "silent", DATABASE_URL: "file:/nonexistent/dir/never.db", ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("skillgraph CLI, remote mode", { timeout: 180_000 }, () => {
+  let t: TestApp;
+  let url: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    url = await t.listen();
+  });
+  afterAll(() => t.close());
+
+  it("prints its version", async () => {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    const r = await cli(["--version"]);
+    expect(r.stdout.trim()).toBe(pkg.version);
+  });
+
+  it("optimize recommend prints the recommendation, reasoning and alternatives, recorded on the server", async () => {
+    const r = await cli(["optimize", "recommend", "--trainset-size", "200", "--budget", "10", "--url", url, "--token", t.tokens.write]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Recommendation: MIPROV2 (confidence 0.75)");
+    expect(r.stdout).toContain("Reasoning: A medium trainset (200 examples, under 500)");
+    expect(r.stdout).toMatch(/Alternatives:\nOPTIMIZER\s+COST USD\s+MINUTES\s+QUALITY RISK\s+NOTE\nREFLECTION_METRICS\s+0\.10\s+1\s+\+0\.15/);
+    const id = /Recorded as (\S+)\./.exec(r.stdout)?.[1];
+    expect(id).toBeTruthy();
+
+    // The outcome, with the target from the environment this time; then the accuracy shows it.
+    const env = { SKILLGRAPH_URL: url, SKILLGRAPH_TOKEN: t.tokens.write };
+    const outcome = await cli(["optimize", "outcome", String(id), "--optimizer", "MIPROV2", "--quality", "0.9", "--json"], env);
+    expect(JSON.parse(outcome.stdout)).toMatchObject({ id, recommended: "MIPROV2", optimizer: "MIPROV2", hit: true });
+    const again = await cli(["optimize", "outcome", String(id), "--optimizer", "GEPA", "--quality", "0.1"], env);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("already reported");
+
+    const accuracy = await cli(["optimize", "accuracy", "--json"], env);
+    expect(JSON.parse(accuracy.stdout)).toMatchObject({ recommendations: 1, withOutcome: 1, followed: 1, hits: 1, hitRate: 1, meanConfidence: 0.75 });
+    const table = await cli(["optimize", "accuracy"], env);
+    expect(table.stdout).toMatch(/OPTIMIZER\s+RECOMMENDED\s+FOLLOWED\s+HITS\n/);
+    expect(table.stdout).toMatch(/MIPROV2\s+1\s+1\s+1/);
+  });
+
+  it("acts with the token's scopes: a read token cannot record a recommendation", async () => {
+    const r = await cli(["optimize", "recommend", "--trainset-size", "10", "--budget", "0.5", "--json", "--url", url, "--token", t.tokens.read]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("Not authorised to access Mutation.planOptimization");
+    const unreachable = await cli(["token", "list", "--url", "http://127.0.0.1:9", "--token", "x"]);
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toContain("cannot reach http://127.0.0.1:9/graphql");
+  });
+
+  it("token create, list and revoke against the server (admin token)", async () => {
+    const admin = ["--url", url, "--token", t.tokens.admin];
+    const created = await cli(["token", "create", "--name", "ci-bot", "--scopes", "read,write", "--json", ...admin]);
+    const secret = (JSON.parse(created.stdout) as { token: string }).token;
+    expect(secret).toMatch(/^sgt_/);
+    const list = await cli(["token", "list", ...admin]);
+    expect(list.stdout).toMatch(/^NAME\s+SCOPES\s+CREATED\s+STATE\n/);
+    expect(list.stdout).toMatch(/\nci-bot\s+read,write\s+\S+\s+never used/);
+    // The new token works against the server, then stops working once revoked.
+    const viewer = await t.execute<{ viewer: { name: string } }, Record<string, never>>(`query { viewer { name } }`, {}, { token: secret });
+    expect(viewer.expectNoErrors().viewer.name).toBe("ci-bot");
+    const revoked = await cli(["token", "revoke", "ci-bot", "--json", ...admin]);
+    expect(JSON.parse(revoked.stdout)).toEqual({ revoked: "ci-bot" });
+    const after = await t.execute(`query { viewer { name } }`, {}, { token: secret });
+    expect(after.status).toBe(401);
+  });
+});
+
+describe("skillgraph optimize recommend, local database", { timeout: 180_000 }, () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+
+  it("records the recommendation in the local database and reviews its accuracy", async () => {
+    const env = { DATABASE_URL: db.url };
+    const r = await cli(["optimize", "recommend", "--trainset-size", "50", "--budget", "3", "--json"], env);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout) as { id: string; optimizer: string; reasoning: string; alternatives: unknown[] };
+    expect(plan.optimizer).toBe("GEPA");
+    expect(plan.reasoning).toContain("GEPA is fast and cheap");
+    expect(plan.alternatives.length).toBeGreaterThan(0);
+    await cli(["optimize", "outcome", plan.id, "--optimizer", "BOOTSTRAP_FEW_SHOT", "--quality", "0.95"], env);
+    const accuracy = JSON.parse((await cli(["optimize", "accuracy", "--json"], env)).stdout) as { recommendations: number; withOutcome: number; followed: number };
+    expect(accuracy).toMatchObject({ recommendations: 1, withOutcome: 1, followed: 0 });
+    const bad = await cli(["optimize", "recommend", "--trainset-size", "-1", "--budget", "3"], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--trainset-size");
+  });
+});
