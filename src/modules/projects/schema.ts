@@ -14,7 +14,7 @@ import { ArtifactVersionRef } from "../content/schema.js";
 import { JobRef } from "../jobs/schema.js";
 import { DeployConflictError, ProjectPathError } from "./errors.js";
 import type { DeploymentChangedEvent } from "./events.js";
-import { deployedFiles, type ProjectStatus } from "./service.js";
+import { deployedFiles, deployedHooks, type ProjectStatus } from "./service.js";
 
 builder.objectType(DeployConflictError, {
   name: "DeployConflictError",
@@ -84,7 +84,7 @@ export const DeploymentRef = builder.prismaNode("Deployment", {
     version: t.relation("version", { type: ArtifactVersionRef, description: "The deployed version." }),
     project: t.relation("project", { description: "Where it is deployed." }),
     files: t.field({ type: [DeployedFileRef], select: { files: true }, description: "Files written (hooks: none; their entries are in settings.json).", resolve: (d) => deployedFiles(d) }),
-    hooks: t.field({ type: "JSON", nullable: true, select: { hooks: true }, description: "For a hook artifact: the entries merged into .claude/settings.json.", resolve: (d) => (d.hooks as { entries?: unknown } | null)?.entries ?? null }),
+    hooks: t.field({ type: "JSON", nullable: true, select: { hooks: true }, description: "For a hook artifact: the entries merged into .claude/settings.json.", resolve: (d) => deployedHooks(d)?.entries ?? null }),
   }),
 });
 

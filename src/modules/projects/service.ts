@@ -16,25 +16,12 @@ import { driftStatus, worstStatus } from "./drift.js";
 import { DeployConflictError, ProjectPathError } from "./errors.js";
 import type { DeploymentStatusName } from "./events.js";
 import { applyChanges, checkedPath, hashesOnDisk, readIfFile, removeEmptyDirs, type Change } from "./files.js";
-import { hooksOf, hooksPresent, mergeHooks, parseSettings, removeHooks, type HookEntries } from "./hooks.js";
+import { hooksOf, hooksPresent, mergeHooks, parseSettings, removeHooks } from "./hooks.js";
 import { mergeFile, type MergeHunk } from "./merge.js";
+import { dirsOf, filesOf, hooksRecordOf, type DeployedFile, type DeployedHooks } from "./records.js";
 import { isDeployable, SETTINGS_FILE, targetOf } from "./targets.js";
 
-export interface DeployedFile {
-  /** Relative to the project folder. */
-  path: string;
-  /** Relative to the artifact's root. */
-  source: string;
-  sha256: string;
-}
-
-export interface DeployedHooks {
-  entries: HookEntries;
-  /** The deploy made settings.json (undeploy removes it when nothing else is left in it). */
-  createdFile: boolean;
-  /** The deploy added the hooks section. */
-  createdSection: boolean;
-}
+export type { DeployedFile, DeployedHooks };
 
 export type SyncStrategy = "OVERWRITE" | "KEEP_LOCAL" | "MERGE" | "ASK";
 
@@ -59,10 +46,10 @@ const inside = (root: string, p: string) => p === root || p.startsWith(root.ends
 const USER_NAME = "user";
 
 export function deployedFiles(d: Pick<Deployment, "files">): DeployedFile[] {
-  return Array.isArray(d.files) ? (d.files as unknown as DeployedFile[]) : [];
+  return filesOf(d.files);
 }
-function deployedHooks(d: Pick<Deployment, "hooks">): DeployedHooks | null {
-  return d.hooks && typeof d.hooks === "object" ? (d.hooks as unknown as DeployedHooks) : null;
+export function deployedHooks(d: Pick<Deployment, "hooks">): DeployedHooks | null {
+  return hooksRecordOf(d.hooks);
 }
 const json = (v: unknown) => v as Prisma.InputJsonValue;
 
@@ -182,7 +169,7 @@ export class ProjectService {
       createdDirs = await applyChanges(project.path, changes);
       files = wanted.map((w) => ({ path: w.rel, source: w.source, sha256: sha256(w.data) }));
     }
-    const dirs = [...new Set([...(previous ? (previous.createdDirs as string[]) : []), ...createdDirs])];
+    const dirs = [...new Set([...(previous ? dirsOf(previous.createdDirs) : []), ...createdDirs])];
     const saved = await this.db.prisma.deployment.upsert({
       where: { projectId_artifactId: { projectId: project.id, artifactId: artifact.id } },
       create: { projectId: project.id, artifactId: artifact.id, versionId: version.id, files: json(files), createdDirs: json(dirs), hooks: hooks ? json(hooks) : undefined, status: "SYNCED", createdBy: principal.name },
@@ -218,13 +205,13 @@ export class ProjectService {
         const settings = removeHooks(parseSettings(SETTINGS_FILE, before.toString("utf8")), hooks.entries, !hooks.createdSection);
         const empty = Object.keys(settings).length === 0 && hooks.createdFile;
         await applyChanges(project.path, [{ rel: SETTINGS_FILE, data: empty ? null : new TextEncoder().encode(`${JSON.stringify(settings, null, 2)}\n`) }]);
-        if (empty) await removeEmptyDirs(project.path, [".claude"].filter(() => (d.createdDirs as string[]).includes(".claude")));
+        if (empty) await removeEmptyDirs(project.path, [".claude"].filter(() => dirsOf(d.createdDirs).includes(".claude")));
       }
     } else {
       const onDisk = await hashesOnDisk(project.path, deployedFiles(d).map((f) => f.path));
       // Files edited since the deploy are removed too: undeploy means "as before the deploy".
       await applyChanges(project.path, deployedFiles(d).filter((f) => onDisk.get(f.path) !== null).map((f) => ({ rel: f.path, data: null })));
-      await removeEmptyDirs(project.path, d.createdDirs as string[]);
+      await removeEmptyDirs(project.path, dirsOf(d.createdDirs));
     }
     await this.db.prisma.deployment.delete({ where: { id } });
     this.announce(d, d.status, null);
@@ -355,7 +342,7 @@ export class ProjectService {
   private async markVersion(d: Deployment, versionId: string, files: DeployedFile[], madeDirs: string[] = []): Promise<Deployment> {
     const saved = await this.db.prisma.deployment.update({
       where: { id: d.id },
-      data: { versionId, files: json(files), createdDirs: json([...new Set([...(d.createdDirs as string[]), ...madeDirs])]), status: "SYNCED", checkedAt: new Date() },
+      data: { versionId, files: json(files), createdDirs: json([...new Set([...dirsOf(d.createdDirs), ...madeDirs])]), status: "SYNCED", checkedAt: new Date() },
     });
     this.announce(saved, d.status, "SYNCED");
     return saved;
