@@ -1,7 +1,8 @@
 // Content on SQLite, in-process: importing a 200-file skill from a local git repository (each run a
 // new version: the runs alternate between two commits), the collection folder write-through for a
 // collection of 1,000 artifacts (per change: the manifest, and the changed artifact's files), and
-// recovery of that 1,000-artifact folder into an empty database.
+// recovery of that 1,000-artifact folder into an empty database. QUICK=1 runs few iterations (a
+// smoke run); BENCH_LOG=error shows the app's errors (a failed folder write is only logged).
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -29,7 +30,7 @@ const skill = (name: string) => `---\nname: ${name}\ndescription: Benchmark skil
 
 async function open(name: string, collections: string): Promise<App> {
   const config = loadConfig({ DATABASE_URL: `file:${join(work, name, "db.sqlite")}`, LOG_LEVEL: "silent", SKILLGRAPH_IMPORT_ROOTS: roots, SKILLGRAPH_COLLECTIONS_DIR: collections, SKILLGRAPH_WORKER_CONCURRENCY: "0", SKILLGRAPH_MCP_HEALTH_INTERVAL_S: "0" });
-  return createApp(config, { logger: createLogger("silent") });
+  return createApp(config, { logger: createLogger((process.env.BENCH_LOG ?? "silent") as "silent") });
 }
 
 function stats(name: string, times: number[]): Stats {
@@ -56,7 +57,7 @@ try {
   git(repo, "commit", "--quiet", "-am", "two");
   git(repo, "tag", "two");
   const importTimes: number[] = [];
-  for (let i = 0; i < 22; i++) {
+  for (let i = 0; i < (process.env.QUICK ? 2 : 22); i++) {
     const t0 = performance.now();
     const r = await app.services.content.import(SYSTEM, { git: { url: `file://${repo}`, ref: i % 2 ? "two" : "one", path: "skills/big" } });
     if (i >= 2) importTimes.push(performance.now() - t0);
@@ -75,7 +76,7 @@ try {
   await app.services.content.folders.flush();
   const ids = (await app.services.artifacts.inCollection((await app.services.collections.byName("big")).id)).map((a) => a.id);
   const writeTimes: number[] = [];
-  for (let i = 0; i < 110; i++) {
+  for (let i = 0; i < (process.env.QUICK ? 12 : 110); i++) {
     await app.services.artifacts.update(ids[(i * 7) % ids.length] ?? "", { metadata: { title: `title ${i}` } });
     const t0 = performance.now();
     await app.services.content.folders.flush();
@@ -94,7 +95,7 @@ for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
     const r = await fresh.services.content.folders.recover("big");
     recoverTimes.push(performance.now() - t0);
-    if (r.created.length !== 1000 || r.skipped.length) throw new Error(`recovered ${r.created.length}, skipped ${r.skipped.length}`);
+    if (r.created.length !== 1000 || r.skipped.length) throw new Error(`recovered ${r.created.length} created, ${r.updated.length} updated, ${r.unchanged.length} unchanged, skipped ${r.skipped.length}`);
     await fresh.services.content.folders.flush();
   } finally {
     await fresh.stop();

@@ -56,6 +56,8 @@ function layoutPath(a: Artifact, files: readonly { path: string }[] | undefined)
 export class CollectionFolders {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly pending = new Set<string>();
+  /** The manifest last written to each folder by this process (skips re-reading it). */
+  private readonly written = new Map<string, Manifest>();
 
   constructor(private readonly deps: FolderDeps) {}
 
@@ -144,7 +146,8 @@ export class CollectionFolders {
   /** Writes a collection's folder (to `dir` when given, else its own): changed artifacts' files, then the manifest. */
   async write(collection: Collection, dir = this.folderOf(collection.name)): Promise<void> {
     const { manifest, artifacts } = await this.manifestOf(collection);
-    const old = await readFile(join(dir, MANIFEST), "utf8").then(
+    // The manifest this process wrote last is kept parsed; another one is read from disk.
+    const old = this.written.get(dir) ?? await readFile(join(dir, MANIFEST), "utf8").then(
       (t) => {
         try {
           return parseManifest(t);
@@ -172,6 +175,7 @@ export class CollectionFolders {
       if (a.path && !now.has(a.path) && safeRelative(a.path)) await rm(join(dir, ...a.path.split("/")), { recursive: true, force: true });
     }
     await writeFileAtomic(join(dir, MANIFEST), renderManifest(manifest));
+    this.written.set(dir, manifest);
   }
 
   /** Differences between a collection's folder and the database, one line each; empty when they agree. */

@@ -3,7 +3,7 @@
 // to the Artifact row go through the artifacts service, inside the same transaction.
 import { createTwoFilesPatch } from "diff";
 import { isAbsolute, resolve, sep } from "node:path";
-import type { Database, Prisma } from "../../db/index.js";
+import { chunks, type Database, type Prisma } from "../../db/index.js";
 import type { ArtifactType } from "../../generated/prisma/enums.js";
 import type { Artifact, ArtifactVersion } from "../../generated/prisma/client.js";
 import { InvalidInputError, NotFoundError } from "../../lib/errors.js";
@@ -248,11 +248,17 @@ export class ContentService {
 
   /** The files of each version, by path (one statement for all of them). */
   async filesOf(versionIds: readonly string[]): Promise<FileInfo[][]> {
-    const rows = await this.db.prisma.artifactFile.findMany({
-      where: { versionId: { in: [...new Set(versionIds)] } },
-      select: { versionId: true, path: true, sha256: true, size: true, mediaType: true },
-      orderBy: [{ versionId: "asc" }, { path: "asc" }],
-    });
+    // In parts: SQLite through Prisma takes at most 999 parameters (a collection folder asks for every artifact's).
+    const rows = [];
+    for (const part of chunks([...new Set(versionIds)], 500)) {
+      rows.push(
+        ...(await this.db.prisma.artifactFile.findMany({
+          where: { versionId: { in: part } },
+          select: { versionId: true, path: true, sha256: true, size: true, mediaType: true },
+          orderBy: [{ versionId: "asc" }, { path: "asc" }],
+        })),
+      );
+    }
     const by = new Map<string, FileInfo[]>();
     for (const r of rows) by.set(r.versionId, [...(by.get(r.versionId) ?? []), r]);
     return versionIds.map((id) => by.get(id) ?? []);
