@@ -9,6 +9,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { SYSTEM } from "../../src/lib/principal.js";
 import { useTestApp, type TestApp } from "../helpers/app.js";
 import { fastJobs, waitForStatus } from "../jobs/helpers.js";
+import { openSse } from "../helpers/sse.js";
 import { skillMd, tempDir, writeTree } from "../content/fixtures.js";
 
 const roots = tempDir("skillgraph-projects-");
@@ -225,5 +226,34 @@ describe("projects: deploy, drift, sync", () => {
     expect(JSON.parse(readFileSync(join(dir, ".claude/settings.json"), "utf8"))).toEqual(existing);
     expect(Object.keys(snapshot(dir))).toEqual(Object.keys(before));
     expect(existsSync(join(dir, ".claude/settings.json")) && statSync(join(dir, ".claude/settings.json")).isFile()).toBe(true);
+  });
+
+  it("a scan job finds drift and deploymentsChanged reports it", async () => {
+    const dir = project();
+    const p = await register(t(), dir);
+    const s = await importSkill("watched", { "a.txt": "a\n" });
+    await deploy(s.id, p.project?.id ?? "");
+    const sse = await openSse(t().app, `subscription W($p: ID) { deploymentsChanged(project: $p) { previousStatus status projectId } }`, { p: p.project?.id }, t().tokens.read);
+    // The stream subscribes when its body is first read: read first, then change and scan.
+    const seen = sse.readUntil(() => sse.text.includes("MODIFIED"));
+    await new Promise((r) => setTimeout(r, 100));
+    writeFileSync(join(dir, ".claude/skills/watched/a.txt"), "edited\n");
+    const r = (await t().execute<{ scanProject: { job: { id: string } } }, unknown>(`mutation S($p: ID!) { scanProject(project: $p) { ... on ScanProjectPayload { job { id } } } }`, { p: p.project?.id }, { token: "write" })).expectNoErrors();
+    expect((await waitForStatus(t().app, decodeGlobalID(r.scanProject.job.id).id, ["SUCCEEDED", "FAILED"])).status).toBe("SUCCEEDED");
+    await seen;
+    await sse.close();
+    expect(sse.events.map((e) => e.deploymentsChanged)).toContainEqual({ previousStatus: "SYNCED", status: "MODIFIED", projectId: p.project?.id });
+  });
+
+  it("a deploy that fails midway leaves the project as it was", async () => {
+    // A file named like a folder the skill needs: the third write fails after two succeeded.
+    const dir = project({ ".claude/skills/half/b": "in the way\n" });
+    const before = snapshot(dir);
+    const p = await register(t(), dir);
+    const s = await importSkill("half", { "a.txt": "a\n", "b/c.txt": "c\n" });
+    const r = await t().execute<DeployResult, unknown>(Deploy, { a: s.id, p: p.project?.id }, { token: "write" });
+    expect(r.data?.deployArtifact ?? null).toBeNull();
+    expect(snapshot(dir)).toEqual(before);
+    expect((await status(p.project?.name ?? "")).deployments.edges).toHaveLength(0);
   });
 });
