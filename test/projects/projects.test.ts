@@ -251,8 +251,8 @@ describe("projects: deploy, drift, sync", () => {
     const before = snapshot(dir);
     const p = await register(t(), dir);
     const s = await importSkill("half", { "a.txt": "a\n", "b/c.txt": "c\n" });
-    const r = await t().execute<DeployResult, unknown>(Deploy, { a: s.id, p: p.project?.id }, { token: "write" });
-    expect(r.data?.deployArtifact ?? null).toBeNull();
+    const r = (await t().execute<{ deployArtifact: { __typename: string; path?: string; rule?: string } }, unknown>(`mutation D($a: ID!, $p: ID!) { deployArtifact(artifact: $a, project: $p) { __typename ... on ProjectPathError { path rule } } }`, { a: s.id, p: p.project?.id }, { token: "write" })).expectNoErrors();
+    expect(r.deployArtifact).toEqual({ __typename: "ProjectPathError", path: ".claude/skills/half/b/c.txt", rule: "write.failed" });
     expect(snapshot(dir)).toEqual(before);
     expect((await status(p.project?.name ?? "")).deployments.edges).toHaveLength(0);
   });

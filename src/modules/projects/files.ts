@@ -86,8 +86,10 @@ export async function applyChanges(root: string, changes: readonly Change[]): Pr
   const checked = await Promise.all(changes.map(async (c) => ({ ...c, abs: await checkedPath(root, c.rel), old: await readIfFile(root, c.rel) })));
   const done: typeof checked = [];
   const madeDirs: string[] = [];
+  let at = ".";
   try {
     for (const c of checked) {
+      at = c.rel;
       if (c.data === null) {
         if (c.old !== null) await rm(c.abs, { force: true });
       } else {
@@ -102,7 +104,9 @@ export async function applyChanges(root: string, changes: readonly Change[]): Pr
       else await writeFileAtomic(c.abs, c.old).catch(() => undefined);
     }
     await removeEmptyDirs(root, madeDirs);
-    throw err;
+    if (err instanceof ProjectPathError) throw err;
+    const code = (err as NodeJS.ErrnoException).code ?? "error";
+    throw new ProjectPathError(at, "write.failed", `could not be written (${code}); every change was undone`);
   }
   return madeDirs;
 }
