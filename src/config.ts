@@ -5,6 +5,7 @@ import { ConfigError } from "./lib/errors.js";
 import { contentConfig, contentEnvSchema, type ContentConfig } from "./modules/content/config.js";
 import { mcpConfig, mcpEnvSchema, type McpConfig } from "./modules/mcp/config.js";
 import { securityConfig, securityEnvSchema, type SecurityConfig } from "./security-config.js";
+import { telemetryConfig, telemetryEnvSchema, type TelemetryConfig } from "./telemetry-config.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
@@ -34,6 +35,7 @@ const schema = z.object({
   ...mcpEnvSchema,
   ...contentEnvSchema,
   ...securityEnvSchema,
+  ...telemetryEnvSchema,
   // 0: this process runs no job worker (serve --no-worker).
   SKILLGRAPH_WORKER_CONCURRENCY: int(0, 64).default(2),
   SKILLGRAPH_JOB_POLL_MS: int(5, 600_000).default(1000),
@@ -64,6 +66,8 @@ export interface Config {
   content: ContentConfig;
   /** Cross-origin access, Host names, introspection, rate limits, socket caps (src/security-config.ts). */
   security: SecurityConfig;
+  /** Tracing (OTEL_*), /metrics, access log (src/telemetry-config.ts). */
+  telemetry: TelemetryConfig;
   /** Job workers: how many jobs one process runs at once, how often it polls, lease length, retry backoff, HITL timeout default. */
   jobs: { concurrency: number; pollMs: number; leaseMs: number; backoffMs: number; backoffMaxMs: number; hitlTimeoutMs: number };
 }
@@ -100,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mcp: mcpConfig(e),
     content: contentConfig(e, e.DATABASE_URL),
     security: securityConfig(e),
+    telemetry: telemetryConfig(e),
     jobs: {
       concurrency: e.SKILLGRAPH_WORKER_CONCURRENCY,
       pollMs: e.SKILLGRAPH_JOB_POLL_MS,
