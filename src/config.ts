@@ -5,6 +5,7 @@ import { providerOf, type Provider } from "./db/provider.js";
 import { ConfigError } from "./lib/errors.js";
 import { contentConfig, contentEnvSchema, type ContentConfig } from "./modules/content/config.js";
 import { mcpConfig, mcpEnvSchema, type McpConfig } from "./modules/mcp/config.js";
+import { projectsConfig, projectsEnvSchema, type ProjectsConfig } from "./modules/projects/config.js";
 import { securityConfig, securityEnvSchema, type SecurityConfig } from "./security-config.js";
 import { telemetryConfig, telemetryEnvSchema, type TelemetryConfig } from "./telemetry-config.js";
 
@@ -35,6 +36,7 @@ const schema = z.object({
   SKILLGRAPH_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
   ...mcpEnvSchema,
   ...contentEnvSchema,
+  ...projectsEnvSchema,
   ...securityEnvSchema,
   ...apiEnvSchema,
   ...telemetryEnvSchema,
@@ -66,6 +68,8 @@ export interface Config {
   mcp: McpConfig;
   /** Artifact content: limits, import roots, the collections folder (src/modules/content/config.ts). */
   content: ContentConfig;
+  /** Projects: allowed roots, the user project, scan schedule (src/modules/projects/config.ts). */
+  projects: ProjectsConfig;
   /** Cross-origin access, Host names, introspection, rate limits, socket caps (src/security-config.ts). */
   security: SecurityConfig;
   /** Trusted documents and persisted queries, response cache, compression (src/api-config.ts). */
@@ -109,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: e.SKILLGRAPH_SHUTDOWN_TIMEOUT_MS,
     mcp: mcpConfig(e),
     content: contentConfig(e, e.DATABASE_URL),
+    projects: projectsConfig(e),
     security: securityConfig(e),
     api: apiConfig(e),
     telemetry: telemetryConfig(e),

@@ -10,6 +10,7 @@ type Register = (program: Command) => void;
 const platform = () => import("./cli/platform.js").then((m) => m.registerPlatformCommands);
 const jobs = () => import("./modules/jobs/cli.js").then((m) => m.registerJobCommands);
 const content = () => import("./modules/content/cli.js").then((m) => m.registerContentCommands);
+const projects = () => import("./modules/projects/cli.js").then((m) => m.registerProjectCommands);
 const ratings = () => import("./modules/ratings/cli.js").then((m) => m.registerRatingCommands);
 
 /** Top-level command → the loader of the function that registers it (and its siblings). */
@@ -26,6 +27,11 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   mcp: () => import("./modules/mcp/cli.js").then((m) => m.registerMcpCommands),
   add: content,
   collection: content,
+  project: projects,
+  deploy: projects,
+  undeploy: projects,
+  status: projects,
+  sync: projects,
   marketplace: () => import("./modules/marketplace/cli.js").then((m) => m.registerMarketplaceCommands),
   optimize: () => import("./modules/optimizer/cli.js").then((m) => m.registerOptimizerCommands),
 };

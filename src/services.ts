@@ -32,7 +32,7 @@ export interface BuiltServices {
 }
 
 type Name = keyof Services;
-const ALL: Name[] = ["tokens", "collections", "artifacts", "tags", "groups", "jobs", "training", "optimizerPlans", "ratings", "mcp", "medallions", "marketplace", "system", "content"];
+const ALL: Name[] = ["tokens", "collections", "artifacts", "tags", "groups", "jobs", "training", "optimizerPlans", "ratings", "mcp", "medallions", "marketplace", "system", "content", "projects"];
 
 function builders(options: ServiceOptions) {
   const { database: db, events, config, logger } = options;
@@ -85,6 +85,10 @@ function builders(options: ServiceOptions) {
       const [{ ContentService }, artifacts, collections] = await Promise.all([import("./modules/content/index.js"), get("artifacts"), get("collections")]);
       return new ContentService(db, artifacts, collections, config.content, { tags: () => get("tags"), groups: () => get("groups"), logger: logger.child({ module: "content" }) });
     },
+    projects: async () => {
+      const [{ ProjectService }, artifacts, content] = await Promise.all([import("./modules/projects/index.js"), get("artifacts"), get("content")]);
+      return new ProjectService(db, events, artifacts, content, config.projects);
+    },
     system: async () => {
       const [{ SystemService }, jobService, mcp] = await Promise.all([import("./modules/system/index.js"), get("jobs"), get("mcp")]);
       return new SystemService(db, events, jobService, mcp);
@@ -96,13 +100,14 @@ function builders(options: ServiceOptions) {
 /** Every service, the job kinds the modules register, and the process's background tasks. */
 export async function createServices(options: ServiceOptions): Promise<BuiltServices> {
   const { get, jobs } = builders(options);
-  const [entries, { worker }, ratings, mcpModule, marketplaceModule, contentModule] = await Promise.all([
+  const [entries, { worker }, ratings, mcpModule, marketplaceModule, contentModule, projectsModule] = await Promise.all([
     Promise.all(ALL.map(async (name) => [name, await get(name)] as const)),
     jobs(),
     import("./modules/ratings/index.js"),
     import("./modules/mcp/index.js"),
     import("./modules/marketplace/index.js"),
     import("./modules/content/index.js"),
+    import("./modules/projects/index.js"),
   ]);
   const services = Object.fromEntries(entries) as unknown as Services;
   const { config, logger } = options;
@@ -110,6 +115,8 @@ export async function createServices(options: ServiceOptions): Promise<BuiltServ
   services.jobs.registry.register(ratings.scoresRecomputeKind(services.ratings));
   services.jobs.registry.register(mcpModule.mcpHealthSweepKind(services.mcp, services.jobs));
   services.jobs.registry.register(contentModule.contentImportKind(services.content));
+  services.jobs.registry.register(projectsModule.projectsSyncKind(services.projects));
+  services.jobs.registry.register(projectsModule.projectsScanKind(services.projects));
   const background: BackgroundTask[] = [];
   if (config.jobs.concurrency > 0) background.push(worker);
   // Always registered: with the interval at 0 it only cancels running checks on shutdown.
@@ -117,6 +124,8 @@ export async function createServices(options: ServiceOptions): Promise<BuiltServ
   // Rewrites every collection folder from the database once on start (repairs a write a crash
   // lost between a commit and its folder write); waits for pending writes on stop.
   background.push({ name: "content.folders", start: async () => services.content.repairFolders(), stop: () => services.content.folders.flush() });
+  background.push(projectsModule.projectsScanScheduler(services.jobs, config.projects.scanIntervalS, logger.child({ module: "projects" })));
+  background.push({ name: "projects.user", start: async () => void (await services.projects.ensureUserProject()), stop: async () => {} });
   return { services, background };
 }
 

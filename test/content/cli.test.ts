@@ -73,7 +73,7 @@ describe("skillgraph add / show --files / collection", () => {
     expect(stale.stdout).toMatch(/skill:pdf: content_hash differs/);
     const worker = spawn(process.execPath, [bin, "worker", "-c", "1"], { env: env(), stdio: "ignore" });
     try {
-      await waitFor("the repaired folder", async () => readFileSync(join(folders, "default", "skills", "pdf", "scripts", "x.py"), "utf8") === "print(2)\n", 20_000);
+      await waitFor("the repaired folder", async () => existsSync(join(folders, "default", "skills", "pdf", "scripts", "x.py")) && readFileSync(join(folders, "default", "skills", "pdf", "scripts", "x.py"), "utf8") === "print(2)\n", 20_000);
       await waitFor("verify to agree", async () => (await cli(["collection", "verify", "default"])).code === 0, 20_000);
     } finally {
       const exited = new Promise((resolve) => worker.once("exit", resolve));

@@ -1,8 +1,8 @@
 // Atomic file writes: write aside, fsync, rename, fsync the folder. A reader (or a crash) sees
 // the old file or the new one, never a mix.
 import { randomBytes } from "node:crypto";
-import { mkdir, open, rename, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
 
 async function syncDir(dir: string): Promise<void> {
   const fh = await open(dir, "r");
@@ -33,30 +33,19 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
   await syncDir(dir);
 }
 
-/** Replaces a folder with `files` (relative path → bytes): built aside, then swapped in. */
+/**
+ * Makes a folder hold exactly `files` (relative path → bytes): each file written atomically in
+ * place (a reader always finds the old or the new file, never none), then files no longer listed
+ * are removed.
+ */
 export async function replaceFolder(path: string, files: readonly { path: string; data: Uint8Array }[]): Promise<void> {
-  const parent = dirname(path);
-  await mkdir(parent, { recursive: true });
-  const aside = join(parent, `.${randomBytes(6).toString("hex")}.tmp`);
-  try {
-    for (const f of files) {
-      const target = join(aside, ...f.path.split("/"));
-      await mkdir(dirname(target), { recursive: true });
-      const fh = await open(target, "wx", 0o644);
-      try {
-        await fh.writeFile(f.data);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-    }
-    const old = join(parent, `.${randomBytes(6).toString("hex")}.old`);
-    await rename(path, old).catch(() => undefined);
-    await rename(aside, path);
-    await rm(old, { recursive: true, force: true });
-    await syncDir(parent);
-  } catch (err) {
-    await rm(aside, { recursive: true, force: true });
-    throw err;
+  await mkdir(path, { recursive: true });
+  const keep = new Set(files.map((f) => f.path));
+  for (const f of files) await writeFileAtomic(join(path, ...f.path.split("/")), f.data);
+  const entries = await readdir(path, { recursive: true, withFileTypes: true });
+  for (const e of entries) {
+    const abs = join(e.parentPath, e.name);
+    const rel = relative(path, abs).split(sep).join("/");
+    if (!e.isDirectory() && !keep.has(rel)) await rm(abs, { force: true });
   }
 }

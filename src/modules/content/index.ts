@@ -12,3 +12,7 @@ declare module "../../lib/services.js" {
     content: ContentService;
   }
 }
+// Used by projects (deploys write artifacts' files into project folders the same way).
+export { writeFileAtomic } from "./atomic.js";
+export { sha256, textOf } from "./hash.js";
+export { readTree, safeRelative } from "./tree.js";
