@@ -4,7 +4,7 @@ import ComplexityPlugin from "@pothos/plugin-complexity";
 import DataloaderPlugin from "@pothos/plugin-dataloader";
 import ErrorsPlugin from "@pothos/plugin-errors";
 import PrismaPlugin from "@pothos/plugin-prisma";
-import RelayPlugin from "@pothos/plugin-relay";
+import RelayPlugin, { decodeGlobalID } from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import SimpleObjectsPlugin from "@pothos/plugin-simple-objects";
 import ValidationPlugin from "@pothos/plugin-validation";
@@ -12,8 +12,10 @@ import { GraphQLError, isListType, getNamedType, getNullableType, type GraphQLFi
 import { JSONResolver } from "graphql-scalars";
 import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
+import { InputValidationError } from "../lib/errors.js";
 import type { Context } from "./context.js";
 import { BoundedDateTime } from "./date-time.js";
+import InputErrorsPlugin from "./input-errors.js";
 import ScopeFirstPlugin, { unauthorizedError } from "./scope-first.js";
 import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, pageArgOptions } from "./pagination.js";
 
@@ -47,6 +49,8 @@ function fieldComplexity(args: Record<string, unknown>, _ctx: Context, field: Gr
 export const builder = new SchemaBuilder<BuilderTypes>({
   // Scope auth first, so authorisation runs before input validation and resolvers.
   plugins: [
+    // First, so it sees every other plugin's argument mappers and wraps outside them (input-errors.ts).
+    InputErrorsPlugin,
     ScopeAuthPlugin,
     // Checks plain scope maps before the validation plugin's argument checks (scope-first.ts).
     ScopeFirstPlugin,
@@ -86,6 +90,17 @@ export const builder = new SchemaBuilder<BuilderTypes>({
     nodeFieldOptions: { nullable: false },
     firstArgOptions: pageArgOptions("first"),
     lastArgOptions: pageArgOptions("last"),
+    // A malformed global id is bad input naming the rule (an InvalidInputError where a union
+    // declares one), not an internal error.
+    decodeGlobalID: (globalID) => {
+      try {
+        return decodeGlobalID(globalID);
+      } catch {
+        throw new InputValidationError([{ field: "id", message: `"${globalID.slice(0, 100)}" is not an ID of this API (a global ID from an object's id field)` }]);
+      }
+    },
+    // nodes(ids) is defined in nodes.ts: a malformed id nulls its own entry, not the list.
+    nodesQueryOptions: false,
   },
   errors: {
     defaultUnionOptions: {
@@ -96,15 +111,16 @@ export const builder = new SchemaBuilder<BuilderTypes>({
     },
   },
   validation: {
-    // Names the field and the rule; a GraphQLError so it reaches the client unmasked.
-    validationError: (failure) => {
-      const issues = failure.issues.map((issue) => ({
-        field: (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join("."),
-        message: issue.message,
-      }));
-      const text = issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join("; ");
-      return new GraphQLError(`Invalid input: ${text}`, { extensions: { code: "BAD_USER_INPUT", issues } });
-    },
+    // Names the field and the rule. An InvalidInputError: a mutation whose union declares that
+    // member returns it as data (the errors plugin wraps validation); elsewhere error masking
+    // turns it into a top-level BAD_USER_INPUT error with the issues (errors-mask.ts).
+    validationError: (failure) =>
+      new InputValidationError(
+        failure.issues.map((issue) => ({
+          field: (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join("."),
+          message: issue.message,
+        })),
+      ),
   },
   complexity: {
     fieldComplexity,

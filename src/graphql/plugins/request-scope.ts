@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { ExecutionArgs } from "graphql";
 import { GraphQLError } from "graphql";
-import type { Plugin } from "graphql-yoga";
+import { isAsyncIterable, type Plugin } from "graphql-yoga";
 import type { Logger } from "../../lib/logger.js";
 import { withScope } from "../../lib/request-scope.js";
 import type { Context } from "../context.js";
@@ -37,13 +37,25 @@ export function useRequestScope(logger: Logger): Plugin<Context> {
       setExecuteFn((args) => scoped(args, () => executeFn(args)));
       return {
         onExecuteDone({ args, result }) {
-          if (!("errors" in result) || !result.errors) return;
-          for (const err of result.errors) {
-            const original = err.originalError;
-            if (original && !(original instanceof GraphQLError)) {
-              logger.error("unexpected error", { requestId: args.contextValue.requestId, error: original.stack ?? String(original) });
+          const log = (errors: readonly GraphQLError[] | undefined) => {
+            for (const err of errors ?? []) {
+              const original = err.originalError;
+              if (original && !(original instanceof GraphQLError)) {
+                logger.error("unexpected error", { requestId: args.contextValue.requestId, error: original.stack ?? String(original) });
+              }
             }
+          };
+          // @defer/@stream: every part may carry errors of its own.
+          if (isAsyncIterable(result)) {
+            return {
+              onNext({ result: part }) {
+                log(part.errors);
+                for (const inc of (part as { incremental?: { errors?: readonly GraphQLError[] }[] }).incremental ?? []) log(inc.errors);
+              },
+            };
           }
+          log(result.errors);
+          return undefined;
         },
       };
     },
