@@ -75,12 +75,12 @@ interface RemoteArtifact {
 }
 
 async function remoteArtifact(remote: GraphQLClient, key: string, collection: string | undefined, withScores: boolean) {
-  const data = await remote.request<{ artifact: (RemoteArtifact & { scores?: RemoteScores }) | null }>(
-    `query Artifact($key: String!, $collection: String) { artifact(key: $key, collection: $collection) { id key name type origin source metadata { title } ${withScores ? `scores { ${SCORE_FIELDS} }` : ""} } }`,
+  const data = await remote.request<{ viewer: { name: string }; artifact: (RemoteArtifact & { scores?: RemoteScores }) | null }>(
+    `query Artifact($key: String!, $collection: String) { viewer { name } artifact(key: $key, collection: $collection) { id key name type origin source metadata { title } ${withScores ? `scores { ${SCORE_FIELDS} }` : ""} } }`,
     { key, collection },
   );
   if (!data.artifact) throw new NotFoundError("Artifact", key);
-  return data.artifact;
+  return { ...data.artifact, viewer: data.viewer.name };
 }
 
 function scoresJson(s: ArtifactScores) {
@@ -107,14 +107,13 @@ export function registerRatingCommands(program: Command): void {
       if (remote) {
         const artifact = await remoteArtifact(remote, key, opts.collection, false);
         const data = await remote.request<{
-          viewer: { name: string };
           rateArtifact: { __typename: string; rating: { id: string; rating: number; feedback: string | null; shareWithCommunity: boolean; createdAt: string }; scores: RemoteScores };
         }>(
-          `mutation Rate($input: RateArtifactInput!) { viewer { name } rateArtifact(input: $input) { __typename ... on RateArtifactPayload { rating { id rating feedback shareWithCommunity createdAt } scores { ${SCORE_FIELDS} } } ... on Error { message } } }`,
+          `mutation Rate($input: RateArtifactInput!) { rateArtifact(input: $input) { __typename ... on RateArtifactPayload { rating { id rating feedback shareWithCommunity createdAt } scores { ${SCORE_FIELDS} } } ... on Error { message } } }`,
           { input: { artifactId: artifact.id, rating, feedback: opts.feedback ?? null, shareWithCommunity: opts.share ?? false } },
         );
         const r = unwrap(data.rateArtifact);
-        result = { key: artifact.key, by: data.viewer.name, rating: r.rating, scores: fromRemote(artifact.id, r.scores) };
+        result = { key: artifact.key, by: artifact.viewer, rating: r.rating, scores: fromRemote(artifact.id, r.scores) };
       } else {
         result = await withServices(async ({ services, principal }) => {
           const artifact = await services.artifacts.byKey(key, opts.collection);
