@@ -94,7 +94,8 @@ describe("skillgraph CLI", { timeout: 180_000 }, () => {
     expect(stored[0]?.tokenHash).toBe(createHash("sha256").update(token).digest("hex"));
 
     const listed = await cli(db, ["token", "list"]);
-    expect(listed.stdout).toMatch(/ci-bot\s+read,write\s+never used/);
+    expect(listed.stdout).toMatch(/^NAME\s+SCOPES\s+CREATED\s+STATE$/m);
+    expect(listed.stdout).toMatch(/ci-bot\s+read,write\s+\S+Z\s+never used/);
     expect(listed.stdout).not.toContain(token);
 
     const bad = await cli(db, ["token", "create", "--name", "x", "--scopes", "read,root"]);
@@ -105,7 +106,7 @@ describe("skillgraph CLI", { timeout: 180_000 }, () => {
     expect(dup.stderr).toMatch(/already exists/);
 
     expect((await cli(db, ["token", "revoke", "ci-bot"])).stdout).toMatch(/Revoked token "ci-bot"/);
-    expect((await cli(db, ["token", "list"])).stdout).toMatch(/ci-bot\s+read,write\s+revoked/);
+    expect((await cli(db, ["token", "list"])).stdout).toMatch(/ci-bot\s+read,write\s+\S+Z\s+revoked \S+Z/);
   });
 
   it("db reset refuses without --force and keeps the data", async () => {

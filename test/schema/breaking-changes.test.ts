@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
-const script = join(import.meta.dirname, "../../scripts/schema-breaking.mjs");
+const script = join(import.meta.dirname, "../../schema/breaking-changes.mjs");
 let dir: string;
 
 async function check(args: string[]): Promise<{ code: number; out: string }> {

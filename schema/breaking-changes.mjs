@@ -3,7 +3,7 @@
 // schema/released.graphql (the schema of the last release) using GraphQL Inspector, and fails on
 // a breaking change unless schema/accepted-breaking-changes.json lists it with a reason.
 // Dangerous changes (e.g. a new enum value) are printed, not failed.
-// Usage: node scripts/schema-breaking.mjs [--released <file>] [--current <file>] [--accepted <file>]
+// Usage: node schema/breaking-changes.mjs [--released <file>] [--current <file>] [--accepted <file>]
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { CriticalityLevel, diff } from "@graphql-inspector/core";
