@@ -79,8 +79,8 @@ describe("skillgraph CLI, remote mode", { timeout: 180_000 }, () => {
     const secret = (JSON.parse(created.stdout) as { token: string }).token;
     expect(secret).toMatch(/^sgt_/);
     const list = await cli(["token", "list", ...admin]);
-    expect(list.stdout).toMatch(/^NAME\s+SCOPES\s+STATE\s+CREATED\n/);
-    expect(list.stdout).toMatch(/\nci-bot\s+read,write\s+never used\s+\S+/);
+    expect(list.stdout).toMatch(/^NAME\s+SCOPES\s+CREATED\s+STATE\n/);
+    expect(list.stdout).toMatch(/\nci-bot\s+read,write\s+\S+Z\s+never used/);
     // The new token works against the server, then stops working once revoked.
     const viewer = await t.execute<{ viewer: { name: string } }, Record<string, never>>(`query { viewer { name } }`, {}, { token: secret });
     expect(viewer.expectNoErrors().viewer.name).toBe("ci-bot");

@@ -92,8 +92,8 @@ export function registerTokenCommands(program: Command): void {
         [
           { header: "NAME", value: (t) => t.name },
           { header: "SCOPES", value: (t) => t.scopes.join(",") },
-          { header: "STATE", value: (t) => (t.revokedAt ? `revoked ${t.revokedAt}` : t.lastUsedAt ? `last used ${t.lastUsedAt}` : "never used") },
           { header: "CREATED", value: (t) => t.createdAt },
+          { header: "STATE", value: (t) => (t.revokedAt ? `revoked ${t.revokedAt}` : t.lastUsedAt ? `last used ${t.lastUsedAt}` : "never used") },
         ],
         "No tokens.",
       );
