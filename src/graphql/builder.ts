@@ -93,6 +93,8 @@ export const builder = new SchemaBuilder<BuilderTypes>({
     endCursorFieldOptions: { description: "The last item's cursor; null on an empty page." },
     nodeTypeOptions: { description: "Anything stored, fetched by its global ID with node(id:) or nodes(ids:)." },
     idFieldOptions: { description: "Opaque global ID, unique across types; stable for the object's life." },
+    afterArgOptions: { description: "Start after this cursor (an edge's cursor or pageInfo.endCursor)." },
+    beforeArgOptions: { description: "End before this cursor (an edge's cursor or pageInfo.startCursor)." },
     firstArgOptions: pageArgOptions("first"),
     lastArgOptions: pageArgOptions("last"),
   },
