@@ -1,7 +1,9 @@
 // createApp(config) → one HTTP server on one port: GraphQL (POST/GET), SSE and graphql-ws
-// subscriptions, GraphiQL (assets served locally), /healthz and /readyz; over one database, one
-// event bus and the services built once for the process.
+// subscriptions, GraphiQL (assets served locally), /healthz and /readyz, /metrics (when configured);
+// over one database, one event bus and the services built once for the process. Tracing and metrics
+// are loaded only when configured (src/telemetry-config.ts).
 import { createServer, type Server } from "node:http";
+import { trace } from "@opentelemetry/api";
 import type { Socket } from "node:net";
 import { createYoga, type YogaServerInstance } from "graphql-yoga";
 import { useGraphQlJit } from "@envelop/graphql-jit";
@@ -17,6 +19,8 @@ import { createHardening } from "./graphql/plugins/hardening.js";
 import { corsOption } from "./graphql/plugins/origin-guard.js";
 import { useETag } from "./graphql/plugins/etag.js";
 import { useHealthEndpoints } from "./graphql/plugins/health.js";
+import { metricsResponse, useMetricsEndpoint } from "./graphql/plugins/metrics-endpoint.js";
+import { useObservability } from "./graphql/plugins/observe.js";
 import { useQueryLimits } from "./graphql/plugins/limits.js";
 import { requestIdOf, useRequestScope } from "./graphql/plugins/request-scope.js";
 import { useSharedSubscriptionResults } from "./graphql/plugins/shared-subscription-results.js";
@@ -25,6 +29,8 @@ import { yogaLogger } from "./graphql/yoga-logger.js";
 import { createEventBus, type EventBusHandle } from "./lib/event-bus.js";
 import type { BackgroundTask } from "./lib/lifecycle.js";
 import { createLogger, type Logger } from "./lib/logger.js";
+import { enableMetrics, type Metrics } from "./lib/metrics.js";
+import { startTracing, type TracingHandle } from "./lib/tracing-sdk.js";
 import { anonymousPrincipal, type Principal } from "./lib/principal.js";
 import type { Services } from "./lib/services.js";
 import { getSchema } from "./schema.js";
@@ -38,6 +44,12 @@ export interface App {
   services: Services;
   events: EventBusHandle;
   logger: Logger;
+  /** The process's tracing SDK when an exporter is configured (OTEL_*), else null. */
+  tracing: TracingHandle | null;
+  /** Prometheus metrics when /metrics is configured, else null. */
+  metrics: Metrics | null;
+  /** The metrics listener's URL once started (SKILLGRAPH_METRICS_PORT), else null. */
+  metricsUrl: string | null;
   /** Workers and schedulers; started by start() unless `startBackground: false`. */
   background: BackgroundTask[];
   /** Starts the background tasks without the HTTP server (the `worker` command); start() calls it too. */
@@ -56,6 +68,9 @@ export interface CreateAppOptions {
 
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  // Tracing first, so start-up statements are traced too; neither SDK is loaded unless configured.
+  const tracing = await startTracing(config.telemetry, logger);
+  const metrics = config.telemetry.metrics.enabled ? await enableMetrics() : null;
   if (config.migrateOnStart) {
     const applied = await migrate(config.databaseUrl);
     if (applied.length > 0) logger.info("migrations applied", { applied });
@@ -72,6 +87,29 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     }
     return principal;
   }
+
+  // Queue depth, MCP health and readiness are read when Prometheus scrapes, not kept up to date.
+  const removeCollector = metrics?.addCollector(`app:${config.databaseUrl}`, async () => {
+    const gauges = await services.system.gauges();
+    metrics.jobQueue.reset();
+    for (const j of gauges.jobs) metrics.jobQueue.inc({ kind: j.kind, status: j.status }, j.count);
+    metrics.mcpServers.reset();
+    for (const [status, count] of Object.entries(gauges.servers)) metrics.mcpServers.set({ status }, count);
+    metrics.up.set({ check: "readiness" }, gauges.ready ? 1 : 0);
+    const pool = database.poolStats();
+    if (pool) {
+      metrics.dbPool.set({ provider: database.provider, state: "total" }, pool.total);
+      metrics.dbPool.set({ provider: database.provider, state: "idle" }, pool.idle);
+      metrics.dbPool.set({ provider: database.provider, state: "waiting" }, pool.waiting);
+    }
+  });
+  // The envelop OpenTelemetry integration (operation spans) and our additions, only with tracing on.
+  const tracingPlugins = tracing
+    ? await Promise.all([import("@envelop/opentelemetry"), import("./graphql/plugins/trace-operation.js")]).then(([otel, own]) => [
+        otel.useOpenTelemetry({ resolvers: false, document: false, variables: false, result: false }, trace.getTracerProvider(), undefined, {}, config.telemetry.serviceName),
+        own.useOperationTrace(),
+      ])
+    : [];
 
   const hardening = await createHardening({ config, services, events: events.bus, changes: database.changes, logger });
 
@@ -102,7 +140,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       };
     },
     plugins: [
+      // First: its server span wraps everything after it, and it times the whole request.
+      useObservability({ logger, accessLog: config.telemetry.accessLog, trustProxy: config.security.trustProxy, graphqlEndpoint: "/graphql" }),
       useRequestScope(logger),
+      useMetricsEndpoint(metrics, config.telemetry.metrics.token),
       useHealthEndpoints(async () => services.system.readiness(), logger),
       // Host check, document guard, rate limits, input at the edge, introspection, revocation.
       ...hardening.plugins,
@@ -115,6 +156,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       // less CPU for a long list (bench/compare). Subscriptions keep the standard executor and the
       // shared per-event execution above.
       useGraphQlJit({}, { enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation !== "subscription" }),
+      ...tracingPlugins,
     ],
   });
 
@@ -129,11 +171,47 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     security: config.security,
     bindHost: config.host,
     logger,
+    accessLog: config.telemetry.accessLog,
+    trustProxy: config.security.trustProxy,
   });
+  // SKILLGRAPH_METRICS_PORT: /metrics on a listener of its own (no token asked there).
+  const metricsServer =
+    metrics && config.telemetry.metrics.port !== null
+      ? createServer((req, res) => {
+          if ((req.url ?? "").split("?")[0] !== "/metrics" || req.method !== "GET") {
+            res.writeHead(404).end("Not found");
+            return;
+          }
+          void metricsResponse(metrics).then(
+            async (r) => res.writeHead(200, { "content-type": r.headers.get("content-type") ?? "text/plain" }).end(await r.text()),
+            (err: unknown) => {
+              logger.error("metrics scrape failed", { error: String(err) });
+              res.writeHead(500).end("Metrics unavailable");
+            },
+          );
+        })
+      : null;
+  let metricsUrl: string | null = null;
+  let metricsListening: Promise<void> | null = null;
+  /** The metrics listener starts with the server, or with the background tasks alone (the `worker` command). */
+  const listenMetrics = () =>
+    (metricsListening ??= (async () => {
+      if (!metricsServer) return;
+      const host = config.telemetry.metrics.host ?? config.host;
+      metricsUrl = await new Promise<string>((resolve, reject) => {
+        metricsServer.once("error", reject);
+        metricsServer.listen(config.telemetry.metrics.port ?? 0, host, () => {
+          const address = metricsServer.address();
+          const port = typeof address === "object" && address ? address.port : config.telemetry.metrics.port;
+          resolve(`http://${host.includes(":") ? `[${host}]` : host}:${port}/metrics`);
+        });
+      });
+    })());
 
   let stopping: Promise<void> | undefined;
   const startedTasks: BackgroundTask[] = [];
   async function startBackground() {
+    await listenMetrics();
     for (const task of background) {
       if (startedTasks.includes(task)) continue;
       await task.start();
@@ -148,6 +226,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     services,
     events,
     logger,
+    tracing,
+    metrics,
+    get metricsUrl() {
+      return metricsUrl;
+    },
     background,
     async start() {
       const url = await new Promise<string>((resolve, reject) => {
@@ -158,6 +241,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
           resolve(`http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`);
         });
       });
+      await listenMetrics();
       // Prisma's engine loads now, off the path to the first answer (reads need none of it).
       database.warm();
       if (options.startBackground !== false) await startBackground();
@@ -176,7 +260,13 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         for (const task of startedTasks.reverse()) {
           await task.stop().catch((err: unknown) => logger.error("background task failed to stop", { task: task.name, error: String(err) }));
         }
+        // Collection folder writes scheduled by the last changes finish before the database closes.
+        await services.content.folders.flush().catch((err: unknown) => logger.error("collection folder writes failed", { error: String(err) }));
         await hardening.close();
+        removeCollector?.();
+        if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+        // Spans still buffered go out before the process ends.
+        await tracing?.flush().catch((err: unknown) => logger.warn("trace export failed", { error: String(err) }));
         await events.close();
         await database.close();
       })();

@@ -2,8 +2,10 @@
 import { z } from "zod";
 import { providerOf, type Provider } from "./db/provider.js";
 import { ConfigError } from "./lib/errors.js";
+import { contentConfig, contentEnvSchema, type ContentConfig } from "./modules/content/config.js";
 import { mcpConfig, mcpEnvSchema, type McpConfig } from "./modules/mcp/config.js";
 import { securityConfig, securityEnvSchema, type SecurityConfig } from "./security-config.js";
+import { telemetryConfig, telemetryEnvSchema, type TelemetryConfig } from "./telemetry-config.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
@@ -31,7 +33,9 @@ const schema = z.object({
   SKILLGRAPH_MAX_COMPLEXITY: int(1, 10_000_000).default(50_000),
   SKILLGRAPH_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
   ...mcpEnvSchema,
+  ...contentEnvSchema,
   ...securityEnvSchema,
+  ...telemetryEnvSchema,
   // 0: this process runs no job worker (serve --no-worker).
   SKILLGRAPH_WORKER_CONCURRENCY: int(0, 64).default(2),
   SKILLGRAPH_JOB_POLL_MS: int(5, 600_000).default(1000),
@@ -58,8 +62,12 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** MCP servers: secret key, deploy folder, health checks (src/modules/mcp/config.ts). */
   mcp: McpConfig;
+  /** Artifact content: limits, import roots, the collections folder (src/modules/content/config.ts). */
+  content: ContentConfig;
   /** Cross-origin access, Host names, introspection, rate limits, socket caps (src/security-config.ts). */
   security: SecurityConfig;
+  /** Tracing (OTEL_*), /metrics, access log (src/telemetry-config.ts). */
+  telemetry: TelemetryConfig;
   /** Job workers: how many jobs one process runs at once, how often it polls, lease length, retry backoff, HITL timeout default. */
   jobs: { concurrency: number; pollMs: number; leaseMs: number; backoffMs: number; backoffMaxMs: number; hitlTimeoutMs: number };
 }
@@ -94,7 +102,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     shutdownTimeoutMs: e.SKILLGRAPH_SHUTDOWN_TIMEOUT_MS,
     mcp: mcpConfig(e),
+    content: contentConfig(e, e.DATABASE_URL),
     security: securityConfig(e),
+    telemetry: telemetryConfig(e),
     jobs: {
       concurrency: e.SKILLGRAPH_WORKER_CONCURRENCY,
       pollMs: e.SKILLGRAPH_JOB_POLL_MS,

@@ -9,6 +9,7 @@ type Register = (program: Command) => void;
 
 const platform = () => import("./cli/platform.js").then((m) => m.registerPlatformCommands);
 const jobs = () => import("./modules/jobs/cli.js").then((m) => m.registerJobCommands);
+const content = () => import("./modules/content/cli.js").then((m) => m.registerContentCommands);
 const ratings = () => import("./modules/ratings/cli.js").then((m) => m.registerRatingCommands);
 
 /** Top-level command → the loader of the function that registers it (and its siblings). */
@@ -23,6 +24,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   show: ratings,
   medallion: () => import("./modules/medallions/cli.js").then((m) => m.registerMedallionCommands),
   mcp: () => import("./modules/mcp/cli.js").then((m) => m.registerMcpCommands),
+  add: content,
+  collection: content,
   marketplace: () => import("./modules/marketplace/cli.js").then((m) => m.registerMarketplaceCommands),
   optimize: () => import("./modules/optimizer/cli.js").then((m) => m.registerOptimizerCommands),
 };

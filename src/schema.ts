@@ -16,6 +16,7 @@ import "./modules/ratings/schema.js";
 import "./modules/mcp/schema.js";
 import "./modules/system/schema.js";
 import "./modules/marketplace/schema.js";
+import "./modules/content/schema.js";
 
 let built: GraphQLSchema | undefined;
 

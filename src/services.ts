@@ -32,7 +32,7 @@ export interface BuiltServices {
 }
 
 type Name = keyof Services;
-const ALL: Name[] = ["tokens", "collections", "artifacts", "tags", "groups", "jobs", "training", "optimizerPlans", "ratings", "mcp", "medallions", "marketplace", "system"];
+const ALL: Name[] = ["tokens", "collections", "artifacts", "tags", "groups", "jobs", "training", "optimizerPlans", "ratings", "mcp", "medallions", "marketplace", "system", "content"];
 
 function builders(options: ServiceOptions) {
   const { database: db, events, config, logger } = options;
@@ -81,6 +81,10 @@ function builders(options: ServiceOptions) {
       const [{ MarketplaceService }, artifacts] = await Promise.all([import("./modules/marketplace/index.js"), get("artifacts")]);
       return new MarketplaceService(db, artifacts);
     },
+    content: async () => {
+      const [{ ContentService }, artifacts, collections] = await Promise.all([import("./modules/content/index.js"), get("artifacts"), get("collections")]);
+      return new ContentService(db, artifacts, collections, config.content, { tags: () => get("tags"), groups: () => get("groups"), logger: logger.child({ module: "content" }) });
+    },
     system: async () => {
       const [{ SystemService }, jobService, mcp] = await Promise.all([import("./modules/system/index.js"), get("jobs"), get("mcp")]);
       return new SystemService(db, events, jobService, mcp);
@@ -92,22 +96,27 @@ function builders(options: ServiceOptions) {
 /** Every service, the job kinds the modules register, and the process's background tasks. */
 export async function createServices(options: ServiceOptions): Promise<BuiltServices> {
   const { get, jobs } = builders(options);
-  const [entries, { worker }, ratings, mcpModule, marketplaceModule] = await Promise.all([
+  const [entries, { worker }, ratings, mcpModule, marketplaceModule, contentModule] = await Promise.all([
     Promise.all(ALL.map(async (name) => [name, await get(name)] as const)),
     jobs(),
     import("./modules/ratings/index.js"),
     import("./modules/mcp/index.js"),
     import("./modules/marketplace/index.js"),
+    import("./modules/content/index.js"),
   ]);
   const services = Object.fromEntries(entries) as unknown as Services;
   const { config, logger } = options;
   services.jobs.registry.register(marketplaceModule.marketplaceSyncKind(services.marketplace));
   services.jobs.registry.register(ratings.scoresRecomputeKind(services.ratings));
   services.jobs.registry.register(mcpModule.mcpHealthSweepKind(services.mcp, services.jobs));
+  services.jobs.registry.register(contentModule.contentImportKind(services.content));
   const background: BackgroundTask[] = [];
   if (config.jobs.concurrency > 0) background.push(worker);
   // Always registered: with the interval at 0 it only cancels running checks on shutdown.
   background.push(mcpModule.mcpHealthScheduler(services.mcp, services.jobs, config.mcp.healthIntervalS, logger.child({ module: "mcp" })));
+  // Rewrites every collection folder from the database once on start (repairs a write a crash
+  // lost between a commit and its folder write); waits for pending writes on stop.
+  background.push({ name: "content.folders", start: async () => services.content.repairFolders(), stop: () => services.content.folders.flush() });
   return { services, background };
 }
 

@@ -58,7 +58,13 @@ async function session<T, S>(
   try {
     const options = { database, events: events.bus, sharedEvents: events.shared, config: cfg, logger };
     const services = (names === null ? (await built.createServices(options)).services : await built.createServicesFor(options, names)) as S;
-    return await withScope({ actor: principal.name }, () => fn({ services, principal, config: cfg, logger }));
+    try {
+      return await withScope({ actor: principal.name }, () => fn({ services, principal, config: cfg, logger }));
+    } finally {
+      // The command's changes reach the collection folders before the database closes.
+      const content = (services as Partial<Services>).content;
+      if (content) await content.folders.flush();
+    }
   } finally {
     await events.close();
     await database.close();

@@ -13,8 +13,10 @@
 // either way, so tests count statements and tracing times them whichever connection ran them.
 import type { PrismaClient, Prisma } from "../generated/prisma/client.js";
 import { createLogger, type Logger } from "../lib/logger.js";
+import { metrics, statementKind } from "../lib/metrics.js";
+import { pastSpan, tracingOn } from "../lib/telemetry.js";
 import { changeSignals, type ChangeSignals } from "./changes.js";
-import { openDriver, type DriverConnection } from "./driver.js";
+import { openDriver, type DriverConnection, type PoolStats } from "./driver.js";
 import type { Provider } from "./provider.js";
 import { prismaExecutor, sql, type Sql, type SqlExecutor } from "./sql.js";
 import { ensureSqliteDir } from "./sqlite-path.js";
@@ -57,6 +59,8 @@ export interface Database {
   batch(statements: Sql[]): Promise<number[]>;
   /** Called with every statement sent (tests count them; tracing times them). */
   onStatement(listener: (event: StatementEvent) => void): () => void;
+  /** The driver's read pool (PostgreSQL), for the pool-use gauge; null on SQLite. */
+  poolStats(): PoolStats | null;
   /** Starts loading Prisma's engine now rather than on the first write (the server calls it once it listens). */
   warm(): void;
   /** One trivial statement: throws when the database cannot be reached (or Prisma's engine failed to load). */
@@ -112,6 +116,7 @@ interface Engine {
   sql: SqlExecutor;
   transaction<T>(fn: (tx: Transaction) => Promise<T>, options: Required<TransactionOptions>): Promise<T>;
   batch(statements: Sql[]): Promise<number[]>;
+  poolStats(): PoolStats | null;
   close(): Promise<void>;
 }
 
@@ -198,6 +203,7 @@ function prismaEngine(options: OpenOptions, emit: Emit, reader: DriverConnection
       const client = prisma ?? (await load());
       return client.$transaction(statements.map((s) => client.$executeRaw(s)));
     },
+    poolStats: () => reader.poolStats(),
     async close() {
       await reader.close();
       const client = loading ? await loading.catch(() => null) : null;
@@ -229,14 +235,28 @@ async function driverEngine(options: OpenOptions, emit: Emit): Promise<Engine> {
         for (const s of statements) counts.push(await executor.execute(s));
         return counts;
       }),
+    poolStats: () => driver.poolStats(),
     close: () => driver.close(),
   };
+}
+
+/**
+ * Every statement, whichever connection ran it: its duration in the statement histogram and, with
+ * tracing on, a client span in the current trace (the text has placeholders, never values).
+ */
+function observe(provider: Provider, e: StatementEvent): void {
+  const m = metrics();
+  if (!m && !tracingOn()) return;
+  const kind = statementKind(e.sql);
+  m?.dbStatements.observe({ provider, statement: kind }, e.durationMs / 1000);
+  pastSpan(`db ${kind}`, { "db.system.name": provider, "db.operation.name": kind, "db.query.text": e.sql }, e.durationMs);
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   const logger = options.logger ?? createLogger("silent");
   const listeners = new Set<(e: StatementEvent) => void>();
   const emit: Emit = (e) => {
+    observe(options.provider, e);
     for (const l of listeners) l(e);
   };
   let engine: Engine;
@@ -265,6 +285,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    poolStats: () => engine.poolStats(),
     warm: () => engine.warm?.(),
     async ping() {
       if (modelsFailed !== null) throw modelsFailed;

@@ -16,7 +16,15 @@ export interface DriverConnection {
   readsOnly(statement: Sql): boolean;
   /** Runs fn in one transaction (SQLite: BEGIN IMMEDIATE, the write lock first), one at a time. */
   transaction<T>(fn: (executor: SqlExecutor) => Promise<T>): Promise<T>;
+  /** The pool's connections (PostgreSQL; pg.Pool's documented counts), null for SQLite's single connection. */
+  poolStats(): PoolStats | null;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
 }
 
 type Emit = (sql: string, durationMs: number) => void;
@@ -81,6 +89,7 @@ async function openSqlite(url: string, readonly: boolean, emit: Emit): Promise<D
       queue = next.catch(() => {});
       return next;
     },
+    poolStats: () => null,
     async close() {
       db.close();
     },
@@ -156,6 +165,7 @@ async function openPostgres(url: string, poolSize: number, emit: Emit): Promise<
         client.release();
       }
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
   };
 }

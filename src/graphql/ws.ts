@@ -5,7 +5,7 @@
 // an `error` message for its own id and nothing else on the socket changes. Bad credentials close
 // the socket with 4403. Caps: subscriptions per connection, message size (1009), connections per
 // token (4429). Upgrades are checked for Host and Origin (origin-guard.ts). Everything it logs goes
-// through the JSON logger.
+// through the JSON logger, and each operation gets one access-log line when it ends.
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { GraphQLError, type ExecutionArgs } from "graphql";
@@ -16,13 +16,28 @@ import type { Logger } from "../lib/logger.js";
 import type { Principal } from "../lib/principal.js";
 import type { SecurityConfig } from "../security-config.js";
 import type { Context } from "./context.js";
+import { traceIdOf, withTraceparent } from "../lib/telemetry.js";
+import { operationInfo, type OperationInfo } from "./plugins/observe.js";
 import { hostAllowed, upgradeOriginAllowed } from "./plugins/origin-guard.js";
+import { clientAddress } from "./plugins/rate-limit.js";
 
 type OperationResult = ReturnType<NonNullable<ServerOptions["execute"]>>;
 /** yoga.getEnveloped's execute/subscribe, carried to graphql-ws in rootValue. */
 interface EnvelopedRoot {
   execute(args: ExecutionArgs): OperationResult;
   subscribe(args: ExecutionArgs): OperationResult;
+  /** The operation's W3C traceparent (its payload's `extensions.traceparent`), continued by its spans. */
+  traceparent: string | null;
+}
+
+/** An operation in flight on a connection, for its access-log line. */
+interface WsOperation {
+  start: number;
+  requestId?: string;
+  /** Its GraphQL context (the trace id is read from it when the operation ends). */
+  contextValue?: unknown;
+  info?: OperationInfo;
+  events: number;
 }
 
 /** What graphql-ws hands every hook as ctx.extra. */
@@ -31,6 +46,8 @@ export interface WsExtra {
   request: IncomingMessage;
   /** The connection's principal (from connection_init), once accepted. */
   principal?: Principal;
+  /** Operations in flight, by id (access log). */
+  operations?: Map<string, WsOperation>;
 }
 
 export interface WsHandle {
@@ -44,6 +61,9 @@ export interface WsOptions {
   /** The address the server is bound to (the Host check applies to loopback binds). */
   bindHost: string;
   logger: Logger;
+  /** One JSON line per operation when it ends (SKILLGRAPH_ACCESS_LOG). */
+  accessLog: boolean;
+  trustProxy: boolean;
   keepAliveMs?: number;
 }
 
@@ -75,9 +95,39 @@ export function attachGraphqlWs(httpServer: Server, yoga: YogaServerInstance<Rec
     }
   };
 
+  const access = options.logger.child({ component: "access" });
+  const logOperation = (extra: WsExtra, id: string, status: "ok" | "error") => {
+    const op = extra.operations?.get(id);
+    if (!op) return;
+    extra.operations?.delete(id);
+    if (!options.accessLog) return;
+    access.info("ws operation", {
+      requestId: op.requestId ?? null,
+      ...(traceIdOf(op.contextValue) ? { traceId: traceIdOf(op.contextValue) } : {}),
+      transport: "ws",
+      status,
+      durationMs: Math.round((performance.now() - op.start) * 1000) / 1000,
+      operationName: op.info?.operationName ?? null,
+      operationType: op.info?.operationType ?? null,
+      errors: op.info?.errors ?? 0,
+      events: op.events,
+      caller: op.info?.caller ?? extra.principal?.name ?? null,
+      client: clientAddress({ req: extra.request }, options.trustProxy),
+    });
+  };
+  const root = (args: ExecutionArgs) => args.rootValue as EnvelopedRoot;
+
   const server = makeServer<Record<string, unknown> | undefined, WsExtra>({
-    execute: (args: ExecutionArgs) => run(() => (args.rootValue as EnvelopedRoot).execute(args)),
-    subscribe: (args: ExecutionArgs) => run(() => (args.rootValue as EnvelopedRoot).subscribe(args)),
+    execute: (args: ExecutionArgs) => run(() => withTraceparent(root(args).traceparent, () => root(args).execute(args))),
+    subscribe: (args: ExecutionArgs) => run(() => withTraceparent(root(args).traceparent, () => root(args).subscribe(args))),
+    onNext: (ctx, id, _payload, _args, result) => {
+      const op = ctx.extra.operations?.get(id);
+      if (!op) return;
+      op.events++;
+      if (op.info && result.errors?.length) op.info.errors += result.errors.length;
+    },
+    onError: (ctx, id) => logOperation(ctx.extra, id, "error"),
+    onComplete: (ctx, id) => logOperation(ctx.extra, id, "ok"),
     onConnect: async (ctx) => {
       let principal: Principal;
       try {
@@ -104,7 +154,9 @@ export function attachGraphqlWs(httpServer: Server, yoga: YogaServerInstance<Rec
       if (open > 0) perToken.set(principal.id, open);
       else perToken.delete(principal.id);
     },
-    onSubscribe: async (ctx, _id, payload) => {
+    onSubscribe: async (ctx, id, payload) => {
+      const op: WsOperation = { start: performance.now(), events: 0 };
+      (ctx.extra.operations ??= new Map()).set(id, op);
       if (Object.keys(ctx.subscriptions).length > caps.maxSubscriptions) {
         return [new GraphQLError("Too many operations on this connection: complete some first.", { extensions: { code: "LIMIT_EXCEEDED" } })];
       }
@@ -129,7 +181,13 @@ export function attachGraphqlWs(httpServer: Server, yoga: YogaServerInstance<Rec
         const errors = validate(schema, document);
         if (errors.length) return [...errors];
         const contextValue = await contextFactory();
-        return { schema, operationName: payload.operationName, document, variableValues: payload.variables, contextValue, rootValue: { execute, subscribe } };
+        const args = { schema, operationName: payload.operationName, document, variableValues: payload.variables, contextValue };
+        op.requestId = (contextValue as Partial<Context>).requestId;
+        op.contextValue = contextValue;
+        op.info = operationInfo(args);
+        const given = payload.extensions?.traceparent;
+        const rootValue: EnvelopedRoot = { execute, subscribe, traceparent: typeof given === "string" ? given : null };
+        return { ...args, rootValue };
       } catch (err) {
         if (isUnauthenticated(err)) {
           socket.close(CloseCode.Forbidden, "Forbidden");

@@ -13,6 +13,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import type { Logger } from "../../lib/logger.js";
 import type { SecurityConfig } from "../../security-config.js";
 import type { Context } from "../context.js";
+import { metrics } from "../../lib/metrics.js";
 
 export interface RateLimitState {
   /** Points per window for this caller. */
@@ -129,6 +130,7 @@ export async function createRateLimiter(security: SecurityConfig, redisUrl: stri
         return null;
       }
       const s = state(rejection);
+      metrics()?.rateLimited.inc({ caller: token ? "token" : "anonymous" });
       const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
       return new GraphQLError(`Rate limit exceeded: this operation costs ${cost} point(s) and the window allows ${s.limit}; retry after ${retryAfterSeconds} seconds.`, {
         extensions: {

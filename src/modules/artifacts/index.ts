@@ -11,6 +11,7 @@ export {
   type ArtifactOrder,
   type ArtifactTagging,
   type ArtifactTrustRow,
+  type CollectionChangeListener,
   type UpdateArtifactInput,
 } from "./service.js";
 export { ARTIFACT_TYPES, artifactKey, artifactNameProblem, parseArtifactKey, type ArtifactTypeName } from "./names.js";

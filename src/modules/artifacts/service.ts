@@ -121,6 +121,14 @@ function sourceFields(source: string | null | undefined, field: string) {
   return { source: source.trim(), sourceOwner: owner, sourceRepo: repo, sourcePath: path, sourceVersion: version };
 }
 
+/** Source fields when the source is an owner/repo spec; a URL or path is kept as given, unparsed. */
+function sourceFieldsLenient(source: string) {
+  const parsed = parseSourceSpec(source);
+  if (!parsed.ok) return { source, sourceOwner: null, sourceRepo: null, sourcePath: null, sourceVersion: null };
+  const { owner, repo, path, version } = parsed.spec;
+  return { source, sourceOwner: owner, sourceRepo: repo, sourcePath: path, sourceVersion: version };
+}
+
 function metadataFields(m: ArtifactMetadataInput | null | undefined) {
   if (!m) return {};
   const out: Record<string, unknown> = {};
@@ -132,7 +140,12 @@ function metadataFields(m: ArtifactMetadataInput | null | undefined) {
 }
 
 
+/** Called after a commit that changed a collection's artifacts, tags, groups or membership (null: any collection). */
+export type CollectionChangeListener = (collectionId: string | null) => void;
+
 export class ArtifactService {
+  private readonly changeListeners = new Set<CollectionChangeListener>();
+
   constructor(
     private readonly db: Database,
     private readonly events: EventPublisher,
@@ -324,6 +337,46 @@ export class ArtifactService {
     await tx.artifact.update({ where: { id }, data: { updatedAt: new Date() }, select: { id: true } });
   }
 
+  // ---- for the content module: writes inside its import and recovery transactions
+
+  /**
+   * The artifact with this key in the collection, created when missing or else given these
+   * fields, inside the caller's transaction (an import: nothing is kept if it fails later).
+   */
+  async upsertInTransaction(
+    tx: Prisma.TransactionClient,
+    input: { collectionId: string; type: ArtifactType; name: string; origin: ArtifactOrigin; source?: string | null; resolvedSha?: string | null; versionSpec?: string | null; resolvedVersion?: string | null; metadata?: ArtifactMetadataInput | null },
+  ): Promise<{ artifact: Artifact; created: boolean }> {
+    const problem = artifactNameProblem(input.name);
+    if (problem) throw new InvalidInputError("name", problem);
+    const fields = {
+      origin: input.origin,
+      ...(input.source ? sourceFieldsLenient(input.source) : { source: null }),
+      ...(input.versionSpec !== undefined ? { versionSpec: input.versionSpec } : {}),
+      ...(input.resolvedVersion !== undefined ? { resolvedVersion: input.resolvedVersion } : {}),
+      ...(input.resolvedSha !== undefined ? { resolvedSha: input.resolvedSha } : {}),
+      ...metadataFields(input.metadata),
+    };
+    const existing = await tx.artifact.findUnique({ where: { collectionId_type_name: { collectionId: input.collectionId, type: input.type, name: input.name } } });
+    if (existing) return { artifact: await tx.artifact.update({ where: { id: existing.id }, data: fields }), created: false };
+    return { artifact: await tx.artifact.create({ data: { collectionId: input.collectionId, type: input.type, name: input.name, ...fields } }), created: true };
+  }
+
+  /** Records the artifact's current content (its newest version), inside the caller's transaction. */
+  async setContent(tx: Prisma.TransactionClient, id: string, content: { contentHash: string; currentVersionId: string }): Promise<Artifact> {
+    return tx.artifact.update({ where: { id }, data: content });
+  }
+
+  /** Publishes artifact:changed for a write another module made through this one (after its commit). */
+  announce(kind: ArtifactChangeKind, a: Artifact): void {
+    this.changed(kind, a);
+  }
+
+  /** Every artifact of a collection, every column, by type and name (the collection folder). */
+  inCollection(collectionId: string): Promise<Artifact[]> {
+    return this.db.prisma.artifact.findMany({ where: { collectionId }, orderBy: [{ type: "asc" }, { name: "asc" }] });
+  }
+
   // ---- for the ratings module: statements it runs inside its own transactions
 
   /** The trust inputs of artifacts (origin, source owner), on the caller's executor. */
@@ -359,7 +412,23 @@ export class ArtifactService {
     }
   }
 
+  /**
+   * Listens for committed changes to collections (the content module's folder write-through).
+   * Other modules' services that change what a collection holds (tags, groups) report through
+   * collectionChanged.
+   */
+  onCollectionChanged(listener: CollectionChangeListener): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /** Reports a committed change to a collection (null: tags, which any collection may use). */
+  collectionChanged(collectionId: string | null): void {
+    for (const l of this.changeListeners) l(collectionId);
+  }
+
   private changed(kind: ArtifactChangeKind, a: Artifact): void {
+    this.collectionChanged(a.collectionId);
     this.events.publish("artifact:changed", {
       kind,
       artifactId: a.id,

@@ -39,7 +39,7 @@ export class GroupService {
         const clash = await tx.group.findUnique({ where: { collectionId_name: { collectionId: collection.id, name: input.name } }, select: { id: true } });
         if (clash) throw new AlreadyExistsError("Group", "name", input.name);
         const count = await tx.group.count({ where: { collectionId: collection.id } });
-        return tx.group.create({
+        const created = await tx.group.create({
           data: {
             collectionId: collection.id,
             name: input.name,
@@ -49,6 +49,10 @@ export class GroupService {
             position: count,
           },
         });
+        return created;
+      }).then((g) => {
+        this.artifacts.collectionChanged(g.collectionId);
+        return g;
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw new AlreadyExistsError("Group", "name", input.name);
@@ -66,7 +70,9 @@ export class GroupService {
     const data: Prisma.GroupUpdateInput = {};
     if (input.name != null) data.name = input.name;
     for (const k of ["description", "color", "icon"] as const) if (input[k] !== undefined) data[k] = input[k];
-    return this.db.prisma.group.update({ where: { id }, data });
+    const updated = await this.db.prisma.group.update({ where: { id }, data });
+    this.artifacts.collectionChanged(updated.collectionId);
+    return updated;
   }
 
   /** Deletes a group (not its artifacts) and closes the gap in the order. */
@@ -79,6 +85,7 @@ export class GroupService {
         data: { position: { decrement: 1 } },
       });
     });
+    this.artifacts.collectionChanged(group.collectionId);
     return group;
   }
 
@@ -98,6 +105,7 @@ export class GroupService {
       if (unique.length > 0) await tx.groupMember.createMany({ data: unique.map((artifactId, position) => ({ groupId: id, artifactId, position })) });
       await tx.group.update({ where: { id }, data: { updatedAt: new Date() } });
     });
+    this.artifacts.collectionChanged(group.collectionId);
     return this.byId(id);
   }
 
@@ -111,7 +119,17 @@ export class GroupService {
       order.splice(Math.min(position, order.length), 0, id);
       for (const [i, gid] of order.entries()) await tx.group.update({ where: { id: gid }, data: { position: i } });
     });
+    this.artifacts.collectionChanged(group.collectionId);
     return this.byId(id);
+  }
+
+  /** A collection's groups in order, each with its members' artifact ids in order (the collection folder). */
+  inCollection(collectionId: string): Promise<(Group & { members: { artifactId: string }[] })[]> {
+    return this.db.prisma.group.findMany({
+      where: { collectionId },
+      orderBy: { position: "asc" },
+      include: { members: { select: { artifactId: true }, orderBy: { position: "asc" } } },
+    });
   }
 
   async byId(id: string): Promise<Group> {

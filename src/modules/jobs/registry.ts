@@ -4,6 +4,8 @@ import type { z } from "zod";
 /** What a handler gets: its input, where it left off, progress reporting and cancellation. */
 export interface JobContext<I> {
   jobId: string;
+  /** Who started the job (a token's name, cli:<user>, system). */
+  createdBy: string | null;
   input: I;
   /** 1 on the first run; a resume after a crash or a HITL answer keeps the number. */
   attempt: number;

@@ -271,6 +271,16 @@ export class JobService {
     return { pending: count("PENDING"), running: count("RUNNING"), waiting: count("PENDING_HITL") };
   }
 
+  /**
+   * Open jobs (PENDING, RUNNING, PENDING_HITL) by registered kind and status, for the queue-depth
+   * gauge; a kind no longer registered counts as "other", so the labels stay a bounded set.
+   */
+  async openJobsByKind(): Promise<{ kind: string; status: JobStatus; count: number }[]> {
+    const rows = await this.db.prisma.job.groupBy({ by: ["kind", "status"], where: { status: { in: ["PENDING", "RUNNING", "PENDING_HITL"] } }, _count: { _all: true } });
+    const known = new Set(this.registry.names());
+    return rows.map((r) => ({ kind: known.has(r.kind) ? r.kind : "other", status: r.status, count: r._count._all }));
+  }
+
   /** Fails jobs whose question went unanswered past its deadline. Returns how many. */
   async expireWaits(): Promise<number> {
     let n = 0;

@@ -10,6 +10,7 @@ import { DbNull, join, modelColumns, modelDecoder, raw, rowDecoder, sql, type Pr
 import type { Job } from "../../generated/prisma/client.js";
 import type { JobEventType, JobStatus } from "../../generated/prisma/enums.js";
 import type { EventPublisher } from "../../lib/events.js";
+import { currentTraceparent } from "../../lib/telemetry.js";
 import { toSnapshot } from "./snapshot.js";
 
 const decodeJob = modelDecoder<Job>("Job");
@@ -145,6 +146,8 @@ export class JobStore {
           input: (data.input ?? {}) as Prisma.InputJsonValue,
           maxAttempts: data.maxAttempts,
           createdBy: data.createdBy,
+          // The trace of the request that enqueued it, so the run continues that trace.
+          traceparent: currentTraceparent(),
           status: "PENDING",
           message: "Queued",
           runAfter: at,

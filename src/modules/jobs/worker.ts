@@ -6,8 +6,11 @@ import { hostname } from "node:os";
 import type { Job } from "../../generated/prisma/client.js";
 import type { JobUpdatedEvent } from "./events.js";
 import type { Logger } from "../../lib/logger.js";
+import { DomainError } from "../../lib/errors.js";
 import type { BackgroundTask } from "../../lib/lifecycle.js";
+import { metrics } from "../../lib/metrics.js";
 import { withScope } from "../../lib/request-scope.js";
+import { annotate, inSpan, SpanKind, withTraceparent } from "../../lib/telemetry.js";
 import type { HitlPrompt, JobContext, JobKind } from "./registry.js";
 import { backoffDelay, type JobService } from "./service.js";
 import { json, released } from "./store.js";
@@ -23,6 +26,9 @@ class PauseForInput extends Error {
 }
 
 type StopReason = "cancelled" | "lease-lost" | "shutdown";
+
+/** How a run ended (a metric label and a span attribute). */
+type Outcome = "succeeded" | "failed" | "retrying" | "cancelled" | "waiting" | "released" | "lease-lost" | "discarded";
 
 class JobAborted extends Error {
   constructor(readonly reason: StopReason) {
@@ -179,7 +185,19 @@ export class JobWorker implements BackgroundTask {
     const entry: Running = { job, controller, done: Promise.resolve() };
     this.active.set(job.id, entry);
     // Everything the handler logs carries the job's id (and, when it was started by a request, its principal).
-    entry.done = withScope({ jobId: job.id, actor: job.createdBy }, () => this.execute(job, controller))
+    // The run continues the trace of the request that enqueued the job (its stored traceparent).
+    const started = performance.now();
+    const run = () =>
+      inSpan("job run", { "job.id": job.id, "job.kind": job.kind, "job.attempt": job.attempts }, async () => {
+        const outcome = await this.execute(job, controller);
+        annotate({ "job.outcome": outcome });
+        const m = metrics();
+        if (m) {
+          m.jobRuns.inc({ kind: job.kind, outcome });
+          m.jobDuration.observe({ kind: job.kind, outcome }, (performance.now() - started) / 1000);
+        }
+      }, { kind: SpanKind.CONSUMER });
+    entry.done = withScope({ jobId: job.id, actor: job.createdBy }, () => withTraceparent(job.traceparent, run))
       .catch((err: unknown) => this.logger.error("job bookkeeping failed", { job: job.id, error: String(err) }))
       .finally(() => {
         this.active.delete(job.id);
@@ -217,6 +235,7 @@ export class JobWorker implements BackgroundTask {
     };
     return {
       jobId: job.id,
+      createdBy: job.createdBy,
       input: job.input,
       attempt: job.attempts,
       checkpoint: job.checkpoint,
@@ -232,7 +251,10 @@ export class JobWorker implements BackgroundTask {
           ...(details.message !== undefined ? { message: details.message } : {}),
           ...(details.checkpoint !== undefined ? { checkpoint: json(details.checkpoint) } : {}),
         };
-        const row = await store.transition(job.id, store.held(owner), data, { type: "PROGRESS" });
+        // A step of the run: its own span, with the phase and progress reported.
+        const row = await inSpan("job step", { "job.progress": data.progress, ...(details.phase != null ? { "job.phase": details.phase } : {}) }, () =>
+          store.transition(job.id, store.held(owner), data, { type: "PROGRESS" }),
+        );
         if (!row) return lost();
         if (row.cancelRequested) controller.abort(new JobAborted("cancelled"));
         throwIfCancelled();
@@ -248,28 +270,26 @@ export class JobWorker implements BackgroundTask {
     };
   }
 
-  private async execute(job: Job, controller: AbortController): Promise<void> {
+  private async execute(job: Job, controller: AbortController): Promise<Outcome> {
     const { store } = this.jobs;
     const held = store.held(this.id);
     const kind = this.jobs.registry.get(job.kind);
     if (!kind) {
       // Claims are filtered by registered kinds, so this is a programming error.
       await store.transition(job.id, held, { ...released, status: "FAILED", completedAt: store.now(), error: `No handler for kind ${job.kind}` }, { type: "STATUS" });
-      return;
+      return "failed";
     }
     let result: unknown;
     try {
       result = await kind.run(this.context(job, controller));
     } catch (err) {
-      await this.settleFailure(job, kind, err, controller);
-      return;
+      return this.settleFailure(job, kind, err, controller);
     }
     let stored: unknown;
     try {
       stored = result === undefined ? null : JSON.parse(JSON.stringify(result));
     } catch (err) {
-      await this.settleFailure(job, kind, new Error(`The result is not JSON: ${String(err)}`), controller);
-      return;
+      return this.settleFailure(job, kind, new Error(`The result is not JSON: ${String(err)}`), controller);
     }
     const at = store.now();
     const done = await store.transition(
@@ -278,10 +298,14 @@ export class JobWorker implements BackgroundTask {
       { ...released, status: "SUCCEEDED", progress: 100, result: json(stored), completedAt: at, message: "Succeeded", waitingUntil: null },
       { type: "STATUS" },
     );
-    if (!done) this.logger.warn("job finished after losing its lease; result discarded", { job: job.id, worker: this.id });
+    if (!done) {
+      this.logger.warn("job finished after losing its lease; result discarded", { job: job.id, worker: this.id });
+      return "discarded";
+    }
+    return "succeeded";
   }
 
-  private async settleFailure(job: Job, kind: JobKind, err: unknown, controller: AbortController): Promise<void> {
+  private async settleFailure(job: Job, kind: JobKind, err: unknown, controller: AbortController): Promise<Outcome> {
     const { store, settings } = this.jobs;
     const held = store.held(this.id);
     const at = store.now();
@@ -296,25 +320,26 @@ export class JobWorker implements BackgroundTask {
         { ...released, status: "PENDING_HITL", prompt: json(prompt), waitingUntil: new Date(at.getTime() + timeout), message: prompt.message },
         { type: "STATUS" },
       );
-      return;
+      return "waiting";
     }
     if (reason === "lease-lost") {
       this.logger.warn("job stopped: its lease was lost to another worker", { job: job.id, worker: this.id });
-      return;
+      return "lease-lost";
     }
     if (reason === "shutdown") {
       // Hand the job back so another worker (or this one, restarted) continues the attempt.
       await store.transition(job.id, held, { ...released, status: "PENDING", resume: true, runAfter: at, message: "Released by a stopping worker; will resume" }, { type: "STATUS" });
-      return;
+      return "released";
     }
     const current = await store.byId(job.id);
     if (reason === "cancelled" || current?.cancelRequested) {
       await store.transition(job.id, held, { ...released, status: "CANCELLED", completedAt: at, message: "Cancelled" }, { type: "STATUS" });
-      return;
+      return "cancelled";
     }
     const text = err instanceof Error ? err.message : String(err);
     const attempts = current?.attempts ?? job.attempts;
-    if (attempts < job.maxAttempts) {
+    // A DomainError is bad input (a rule the input breaks): another attempt cannot succeed.
+    if (attempts < job.maxAttempts && !(err instanceof DomainError)) {
       const delay = backoffDelay(attempts, settings.backoffMs, settings.backoffMaxMs);
       await store.transition(
         job.id,
@@ -324,7 +349,7 @@ export class JobWorker implements BackgroundTask {
       );
       if (delay === 0) this.wake();
       else setTimeout(() => this.wake(), delay).unref();
-      return;
+      return "retrying";
     }
     this.logger.warn("job failed", { job: job.id, kind: job.kind, attempts, error: text });
     await store.transition(
@@ -333,5 +358,6 @@ export class JobWorker implements BackgroundTask {
       { ...released, status: "FAILED", completedAt: at, error: text, message: `Failed after ${attempts} attempt${attempts === 1 ? "" : "s"}` },
       { type: "STATUS" },
     );
+    return "failed";
   }
 }

@@ -2,6 +2,7 @@
 // step. Honours the broker's rate limit, 429 + Retry-After, and ETag/If-None-Match (a 304 on the
 // first page means nothing changed). Each entry is upserted in its own transaction, so a bad
 // entry is skipped and reported, never half-written. Listings gone from the feed are withdrawn.
+import { injectTraceHeaders, inSpan, SpanKind } from "../../lib/telemetry.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import type { Database } from "../../db/index.js";
@@ -73,7 +74,14 @@ export async function syncFeed(db: Database, broker: Broker, actor: string, repo
       const headers: Record<string, string> = { accept: "application/json" };
       if (page === 1 && broker.etag) headers["if-none-match"] = broker.etag;
       const timeout = AbortSignal.timeout(options.requestTimeoutMs ?? 15_000);
-      response = await doFetch(pageUrl, { headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      // An outgoing call: a client span, and its traceparent sent along (the feed may trace too).
+      const host = new URL(pageUrl).host;
+      response = await inSpan("GET feed page", { "http.request.method": "GET", "server.address": host, "marketplace.broker": broker.name, "marketplace.page": page }, async (span) => {
+        injectTraceHeaders(headers);
+        const r = await doFetch(pageUrl, { headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+        span?.setAttribute("http.response.status_code", r.status);
+        return r;
+      }, { kind: SpanKind.CLIENT });
       if (response.status !== 429) break;
       await response.body?.cancel();
       result.throttled++;

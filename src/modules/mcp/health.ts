@@ -1,5 +1,6 @@
 // MCP health: one check (health-check.ts) run, recorded with history (McpHealth, McpHealthCheck)
 // and published when the shown status changes. Sweeps of every deployed server: sweep.ts.
+import { annotate, inSpan } from "../../lib/telemetry.js";
 import type { Config } from "../../config.js";
 import type { Database } from "../../db/index.js";
 import { constraintViolation, isRecordMissing } from "../../db/index.js";
@@ -100,7 +101,11 @@ export class McpHealthChecks {
     const running = this.checking.get(id);
     if (running) return running.then((r) => (r.recorded || signal?.aborted ? r : this.check(id, options)));
     const niceness = options.background ? this.config.mcp.healthNice : 0;
-    const check = this.runCheck(id, niceness, signal).finally(() => this.checking.delete(id));
+    const check = inSpan("mcp health check", { "mcp.server.id": id, "mcp.check.background": options.background === true }, async () => {
+      const r = await this.runCheck(id, niceness, signal);
+      annotate({ "mcp.health.status": r.status, "mcp.health.latency_ms": r.latencyMs });
+      return r;
+    }).finally(() => this.checking.delete(id));
     this.checking.set(id, check);
     return check;
   }

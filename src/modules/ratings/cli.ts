@@ -145,25 +145,46 @@ export function registerRatingCommands(program: Command): void {
     .description("Show an artifact; with --scores, its quality, trust and confidence breakdown")
     .argument("<key>", "type:name, e.g. skill:pdf-processor")
     .option("--scores", "show the score breakdown")
+    .option("--files", "list the current version's files (path, size, sha256, media type)")
     .option("-c, --collection <name>", 'collection (default: "default")')
     .option("--json", "print JSON")
-    .action(async (key: string, opts: { scores?: boolean; collection?: string; json?: boolean }, command: Command) => {
+    .action(async (key: string, opts: { scores?: boolean; files?: boolean; collection?: string; json?: boolean }, command: Command) => {
       const remote = remoteOf(command);
+      type FileRow = { path: string; size: number; sha256: string; mediaType: string };
       let shown: { key: string; name: string; type: string; origin: string; source: string | null; title: string | null; scores: ArtifactScores | null };
+      let files: FileRow[] | null = null;
+      let contentHash: string | null = null;
       if (remote) {
+        if (opts.files) throw new InvalidInputError("--files", "lists files on this machine only for now; leave out --url");
         const a = await remoteArtifact(remote, key, opts.collection, opts.scores === true);
         shown = { key: a.key, name: a.name, type: a.type, origin: a.origin, source: a.source, title: a.metadata.title, scores: a.scores ? fromRemote(a.id, a.scores) : null };
       } else {
-        shown = await withServices(async ({ services }) => {
+        ({ shown, files, contentHash } = await withServices(async ({ services }) => {
           const artifact = await services.artifacts.byKey(key, opts.collection);
           const scores = opts.scores ? await services.ratings.scoresOf(artifact) : null;
-          return { key: artifactKey(artifact.type, artifact.name), name: artifact.name, type: artifact.type, origin: artifact.origin, source: artifact.source, title: artifact.title, scores };
-        });
+          const listed: FileRow[] | null = opts.files
+            ? artifact.currentVersionId
+              ? ((await services.content.filesOf([artifact.currentVersionId]))[0] ?? []).map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, mediaType: f.mediaType }))
+              : []
+            : null;
+          return {
+            shown: { key: artifactKey(artifact.type, artifact.name), name: artifact.name, type: artifact.type, origin: artifact.origin, source: artifact.source, title: artifact.title, scores },
+            files: listed,
+            contentHash: opts.files ? artifact.contentHash : null,
+          };
+        }));
       }
       const { scores, ...base } = shown;
+      const fileList = files;
       if (opts.json) {
-        console.log(JSON.stringify(scores ? { ...base, scores: scoresJson(scores) } : base, null, 2));
+        console.log(JSON.stringify({ ...base, ...(scores ? { scores: scoresJson(scores) } : {}), ...(fileList ? { contentHash, files: fileList } : {}) }, null, 2));
         return;
+      }
+      if (fileList) {
+        console.log(`${shown.key}  content ${contentHash ?? "none"}`);
+        for (const f of fileList) console.log(`  ${String(f.size).padStart(9)}  ${f.sha256.slice(0, 12)}  ${f.mediaType.padEnd(24)}  ${f.path}`);
+        if (fileList.length === 0) console.log("  (no files)");
+        if (!scores) return;
       }
       if (scores) {
         console.log(formatScores(shown.key, scores));

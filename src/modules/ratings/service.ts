@@ -1,6 +1,7 @@
 // Ratings and scores: rate, change and delete ratings (here), with community signals
 // (community.ts), match history (matches.ts), the aggregates every score is read from
 // (aggregates.ts) and their full rebuild (recompute.ts).
+import { annotate, inSpan } from "../../lib/telemetry.js";
 import { randomUUID } from "node:crypto";
 import type { Database, SqlExecutor } from "../../db/index.js";
 import { sql } from "../../db/index.js";
@@ -63,7 +64,11 @@ export class RatingService {
 
   /** Score inputs for many artifacts in one statement (the per-request loader's batch). */
   scoreData(artifactIds: readonly string[]): Promise<ScoreData[]> {
-    return this.store.scoreData(artifactIds);
+    return inSpan("score read", { "score.artifact_count": artifactIds.length }, async () => {
+      const rows = await this.store.scoreData(artifactIds);
+      annotate({ "score.rated_count": rows.filter((r) => r.aggregate !== null).length });
+      return rows;
+    });
   }
 
   async scoresOf(artifact: { id: string; origin: ArtifactTrust["origin"] | string; sourceOwner: string | null }): Promise<ArtifactScores> {
@@ -103,6 +108,10 @@ export class RatingService {
     checkRating(input.rating, "input.rating");
     checkFeedback(input.feedback, "input.feedback");
     const raterId = raterOf(rater);
+    return inSpan("rating submit", { "artifact.id": input.artifactId, "rating.value": input.rating }, () => this.rateInTransaction(raterId, input));
+  }
+
+  private rateInTransaction(raterId: string, input: RateInput): Promise<{ rating: Rating; scores: ArtifactScores }> {
     return this.db.transaction(async ({ sql: tx }) => {
       const now = this.now();
       await this.store.lock(tx, [input.artifactId]);
@@ -127,7 +136,8 @@ export class RatingService {
         delta = { ratingCount: 1, ratingSum: input.rating };
       }
       await tx.execute(sql`INSERT INTO "RatingEvent" ("id", "raterId", "artifactId", "createdAt") VALUES (${randomUUID()}, ${raterId}, ${artifact.id}, ${now})`);
-      const scores = await this.store.bump(tx, artifact, delta, now);
+      annotate({ "rating.replaced": previous !== undefined });
+      const scores = await inSpan("quality aggregation", { "rating.count_delta": delta.ratingCount, "rating.sum_delta": delta.ratingSum }, () => this.store.bump(tx, artifact, delta, now));
       return { rating, scores };
     });
   }
@@ -190,6 +200,10 @@ export class RatingService {
 
   /** Rebuilds every aggregate and sort key (the scores.recompute job). */
   recomputeAll(): Promise<{ artifactCount: number; ratingCount: number }> {
-    return recomputeAll(this.db, this.artifacts, this.now());
+    return inSpan("quality aggregation", { "aggregation.scope": "all" }, async () => {
+      const counts = await recomputeAll(this.db, this.artifacts, this.now());
+      annotate({ "aggregation.artifact_count": counts.artifactCount, "aggregation.rating_count": counts.ratingCount });
+      return counts;
+    });
   }
 }

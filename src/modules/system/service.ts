@@ -110,6 +110,16 @@ export class SystemService {
     }
   }
 
+  /** What the scrape-time gauges show: open jobs by kind and status, MCP servers by shown status, readiness. */
+  async gauges(): Promise<{ jobs: { kind: string; status: string; count: number }[]; servers: Record<string, number>; ready: boolean }> {
+    const readiness = await this.readiness();
+    if (readiness.database !== "ok") return { jobs: [], servers: {}, ready: false };
+    const [jobs, rows] = await Promise.all([this.jobs.openJobsByKind(), this.mcp.registry.overview()]);
+    const servers: Record<string, number> = {};
+    for (const r of rows) servers[r.status] = (servers[r.status] ?? 0) + 1;
+    return { jobs, servers, ready: readiness.ready };
+  }
+
   /** Ready to serve: the database answers and every migration is applied. */
   async readiness(): Promise<Readiness> {
     try {

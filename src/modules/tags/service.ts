@@ -72,7 +72,9 @@ export class TagService implements ArtifactTagging {
     }
     if (input.description !== undefined) data.description = input.description;
     try {
-      return await this.db.prisma.tag.update({ where: { id }, data });
+      const updated = await this.db.prisma.tag.update({ where: { id }, data });
+      this.artifacts.collectionChanged(null);
+      return updated;
     } catch (err) {
       if (isUniqueViolation(err)) throw new AlreadyExistsError("Tag", "name", input.name ?? "");
       throw err;
@@ -82,6 +84,7 @@ export class TagService implements ArtifactTagging {
   async delete(id: string): Promise<Tag> {
     const tag = await this.byId(id);
     await this.db.prisma.tag.delete({ where: { id } });
+    this.artifacts.collectionChanged(null);
     return tag;
   }
 
@@ -112,6 +115,7 @@ export class TagService implements ArtifactTagging {
       await tx.artifactTag.upsert({ where: { artifactId_tagId: { artifactId, tagId } }, create: { artifactId, tagId }, update: {} });
       await this.artifacts.touch(artifactId, tx);
     });
+    this.artifacts.collectionChanged(null);
   }
 
   async untagArtifact(artifactId: string, tagId: string): Promise<void> {
@@ -120,6 +124,7 @@ export class TagService implements ArtifactTagging {
       await tx.artifactTag.deleteMany({ where: { artifactId, tagId } });
       await this.artifacts.touch(artifactId, tx);
     });
+    this.artifacts.collectionChanged(null);
   }
 
   /** Tags of each collection's artifacts (by name), for Collection.tags: one statement for every collection asked. */

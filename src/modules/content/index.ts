@@ -1,0 +1,14 @@
+// content: artifacts' files (content-addressed blobs), versions, diffs, imports and the collection
+// folder (owns ContentBlob, ArtifactVersion, ArtifactFile).
+import type { ContentService } from "./service.js";
+
+export { ContentService, classify, prepare, type FileDiff, type FileInfo, type ImportInput, type ImportResult } from "./service.js";
+export { ContentRuleError } from "./errors.js";
+export { contentImportKind } from "./import-job.js";
+export type { ContentConfig } from "./config.js";
+
+declare module "../../lib/services.js" {
+  interface Services {
+    content: ContentService;
+  }
+}
