@@ -86,8 +86,19 @@ export const builder = new SchemaBuilder<BuilderTypes>({
   relay: {
     clientMutationId: "omit",
     cursorType: "String",
-    edgesFieldOptions: { nullable: false },
-    nodeFieldOptions: { nullable: false },
+    edgesFieldOptions: { nullable: false, description: "The page's items, each with its cursor." },
+    nodeFieldOptions: { nullable: false, description: "The item." },
+    cursorFieldOptions: { description: "Opaque: pass it as `after` or `before` to page from this item." },
+    pageInfoFieldOptions: { description: "Where this page sits: whether there are more, and the cursors to get them." },
+    pageInfoTypeOptions: { description: "Relay paging: whether more pages exist either way, and the cursors at this page's ends." },
+    hasNextPageFieldOptions: { description: "True when items follow this page (ask with `after: endCursor`)." },
+    hasPreviousPageFieldOptions: { description: "True when items precede this page (ask with `before: startCursor`)." },
+    startCursorFieldOptions: { description: "The first item's cursor; null on an empty page." },
+    endCursorFieldOptions: { description: "The last item's cursor; null on an empty page." },
+    nodeTypeOptions: { description: "Anything stored, fetched by its global ID with node(id:) or nodes(ids:)." },
+    idFieldOptions: { description: "Opaque global ID, unique across types; stable for the object's life." },
+    afterArgOptions: { description: "Start after this cursor (an edge's cursor or pageInfo.endCursor)." },
+    beforeArgOptions: { description: "End before this cursor (an edge's cursor or pageInfo.startCursor)." },
     firstArgOptions: pageArgOptions("first"),
     lastArgOptions: pageArgOptions("last"),
     // A malformed global id is bad input naming the rule (an InvalidInputError where a union
@@ -105,9 +116,11 @@ export const builder = new SchemaBuilder<BuilderTypes>({
   errors: {
     defaultUnionOptions: {
       name: ({ fieldName }) => `${fieldName.charAt(0).toUpperCase()}${fieldName.slice(1)}Result`,
+      description: "What the mutation returns: its payload when it succeeded, else one of the typed errors (each an Error with a message); nothing changed on an error.",
     },
     defaultResultOptions: {
       name: ({ fieldName }) => `${fieldName.charAt(0).toUpperCase()}${fieldName.slice(1)}Success`,
+      description: "The mutation succeeded.",
     },
   },
   validation: {
