@@ -25,7 +25,7 @@ import { createResponseCache, type ResponseCache } from "./graphql/plugins/respo
 import { metricsResponse, useMetricsEndpoint } from "./graphql/plugins/metrics-endpoint.js";
 import { useObservability } from "./graphql/plugins/observe.js";
 import { useQueryLimits } from "./graphql/plugins/limits.js";
-import { requestIdOf, useRequestScope } from "./graphql/plugins/request-scope.js";
+import { requestIdOf, useExecutionScope, useRequestScope } from "./graphql/plugins/request-scope.js";
 import { useSharedSubscriptionResults } from "./graphql/plugins/shared-subscription-results.js";
 import { attachGraphqlWs } from "./graphql/ws.js";
 import { yogaLogger } from "./graphql/yoga-logger.js";
@@ -171,6 +171,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       // shared per-event execution above; so do documents with @defer/@stream (jit cannot split a result).
       useGraphQlJit({}, { enableIf: (args) => jitEligible(args.document, args.operationName) }),
       ...tracingPlugins,
+      // After every plugin that replaces the executor (jit, defer/stream): services log the
+      // request id and the actor whichever executor runs.
+      useExecutionScope(),
       // Query results per caller, dropped when a mutation changes an entity in them
       // (plugins/response-cache.ts). Last: it wraps whichever executor the plugins above chose.
       ...responseCache.plugins,

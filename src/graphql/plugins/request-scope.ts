@@ -1,6 +1,6 @@
 // Every request gets an id (the client's X-Request-ID when it sends a sane one), echoed in the
-// response; every execution runs inside a request scope (request id, acting principal), so what
-// services log carries them; unexpected errors are logged with the request id (clients only see
+// response; every execution runs inside a request scope (request id, acting principal:
+// useExecutionScope), so what services log carries them; unexpected errors are logged with the request id (clients only see
 // "Unexpected error.").
 import { randomUUID } from "node:crypto";
 import type { ExecutionArgs } from "graphql";
@@ -33,8 +33,7 @@ export function useRequestScope(logger: Logger): Plugin<Context> {
       const id = ids.get(request);
       if (id) response.headers.set("x-request-id", id);
     },
-    onExecute({ executeFn, setExecuteFn }) {
-      setExecuteFn((args) => scoped(args, () => executeFn(args)));
+    onExecute() {
       return {
         onExecuteDone({ args, result }) {
           const log = (errors: readonly GraphQLError[] | undefined) => {
@@ -58,6 +57,18 @@ export function useRequestScope(logger: Logger): Plugin<Context> {
           return undefined;
         },
       };
+    },
+  };
+}
+
+/**
+ * Runs every execution inside the request scope. Registered after every plugin that replaces the
+ * executor (graphql-jit, @defer/@stream), since a replacement drops an earlier plugin's wrapper.
+ */
+export function useExecutionScope(): Plugin<Context> {
+  return {
+    onExecute({ executeFn, setExecuteFn }) {
+      setExecuteFn((args) => scoped(args, () => executeFn(args)));
     },
     onSubscribe({ subscribeFn, setSubscribeFn }) {
       setSubscribeFn((args) => scoped(args, () => subscribeFn(args)));
