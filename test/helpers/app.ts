@@ -143,6 +143,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       }
     },
     async countStatements(fn) {
+      // Collection folders are written after each commit, in the background: let the seeding's
+      // writes finish, so only the measured work's statements are counted.
+      await app.services.content.folders.flush();
       const statements: string[] = [];
       const off = app.database.onStatement((e) => statements.push(e.sql));
       try {
