@@ -90,8 +90,8 @@ function builders(options: ServiceOptions) {
       return new ProjectService(db, events, artifacts, content, config.projects);
     },
     upstream: async () => {
-      const [{ UpstreamService }, content] = await Promise.all([import("./modules/upstream/index.js"), get("content")]);
-      return new UpstreamService(db, content, now);
+      const [{ UpstreamService }, content, ratings] = await Promise.all([import("./modules/upstream/index.js"), get("content"), get("ratings")]);
+      return new UpstreamService(db, content, ratings, now);
     },
     system: async () => {
       const [{ SystemService }, jobService, mcp] = await Promise.all([import("./modules/system/index.js"), get("jobs"), get("mcp")]);

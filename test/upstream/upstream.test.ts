@@ -14,10 +14,10 @@ const imports = tempDir("skillgraph-import-root-");
 
 const Check = `mutation C($a: ID) { checkArtifactUpdates(artifact: $a) { __typename ... on UpstreamJobPayload { job { id } } ... on NotFoundError { message } } }`;
 const Update = `mutation U($a: ID!, $r: String) { updateArtifactFromUpstream(artifact: $a, toRef: $r) { __typename ... on UpstreamJobPayload { job { id } } ... on NotFoundError { message } } }`;
-const Show = `query Q($key: String!) { artifact(key: $key) { upstream { status latestCommit commitsBehind commitsLast90Days lastCommitAt checkedAt error } versions(first: 10) { totalCount edges { node { number commit } } } file(path: "rules.txt") { text } } }`;
+const Show = `query Q($key: String!) { artifact(key: $key) { scores { maintenanceScore components { name value isPrior } } upstream { status latestCommit commitsBehind commitsLast90Days lastCommitAt checkedAt error } versions(first: 10) { totalCount edges { node { number commit } } } file(path: "rules.txt") { text } } }`;
 
 type Upstream = { status: string; latestCommit: string | null; commitsBehind: number | null; commitsLast90Days: number | null; lastCommitAt: string | null; checkedAt: string; error: string | null };
-type Shown = { artifact: { upstream: Upstream | null; versions: { totalCount: number; edges: { node: { number: number; commit: string } }[] }; file: { text: string } | null } };
+type Shown = { artifact: { scores: { maintenanceScore: number; components: { name: string; value: number; isPrior: boolean }[] }; upstream: Upstream | null; versions: { totalCount: number; edges: { node: { number: number; commit: string } }[] }; file: { text: string } | null } };
 
 describe("upstream: checkArtifactUpdates and updateArtifactFromUpstream", () => {
   const t = useTestApp({ env: { ...fastJobs, SKILLGRAPH_IMPORT_ROOTS: imports, SKILLGRAPH_COLLECTIONS_DIR: tempDir() } });
@@ -42,7 +42,9 @@ describe("upstream: checkArtifactUpdates and updateArtifactFromUpstream", () => 
     const imported = await t().app.services.content.import(SYSTEM, { git: { url: `file://${repo}`, ref: "main", path: "skills/lint" } });
     expect(imported.commit).toBe(first);
     const id = encodeGlobalID("Artifact", imported.artifactId);
-    expect((await show("skill:lint")).upstream).toBeNull();
+    const unchecked = await show("skill:lint");
+    expect(unchecked.upstream).toBeNull();
+    expect(unchecked.scores.components.find((c) => c.name === "MAINTENANCE")).toEqual({ name: "MAINTENANCE", value: 50, isPrior: true });
 
     await job(Check, { a: id }, "checkArtifactUpdates");
     expect((await show("skill:lint")).upstream).toMatchObject({ status: "UP_TO_DATE", latestCommit: first, commitsBehind: 0, commitsLast90Days: 1, error: null });
@@ -55,6 +57,9 @@ describe("upstream: checkArtifactUpdates and updateArtifactFromUpstream", () => 
     const behind = await show("skill:lint");
     expect(behind.upstream).toMatchObject({ status: "UPDATE_AVAILABLE", latestCommit: head, commitsBehind: 2, commitsLast90Days: 3, error: null });
     expect(Date.parse(behind.upstream?.lastCommitAt ?? "")).toBeGreaterThan(Date.now() - 3_600_000);
+    // Committed just now (recency ≈ 100) with 3 commits in 90 days (activity 30): 0.6·100 + 0.4·30 = 72.
+    expect(behind.scores.components.find((c) => c.name === "MAINTENANCE")?.isPrior).toBe(false);
+    expect(behind.scores.maintenanceScore).toBeCloseTo(72, 0);
     expect(behind.versions.totalCount).toBe(1);
 
     await job(Update, { a: id }, "updateArtifactFromUpstream");
@@ -79,6 +84,10 @@ describe("upstream: checkArtifactUpdates and updateArtifactFromUpstream", () => 
     const gone = (await show("skill:fmt")).upstream;
     expect(gone).toMatchObject({ status: "ERROR", latestCommit: null, commitsBehind: null });
     expect(gone?.error).toMatch(/could not be fetched/);
+    // A failed check keeps the last known activity: two commits just now, 0.6·100 + 0.4·20 = 68 (not the prior).
+    const kept = await show("skill:fmt");
+    expect(kept.scores.components.find((c) => c.name === "MAINTENANCE")?.isPrior).toBe(false);
+    expect(kept.scores.maintenanceScore).toBeCloseTo(68, 0);
   });
 
   it("only git-imported artifacts are checked; checking a folder import is NotFoundError", async () => {

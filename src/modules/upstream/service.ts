@@ -6,6 +6,7 @@ import type { ArtifactUpstream } from "../../generated/prisma/client.js";
 import { DomainError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import type { Principal } from "../../lib/principal.js";
 import { remoteActivity, type ContentService, type ImportResult } from "../content/index.js";
+import type { RatingService } from "../ratings/index.js";
 
 /** Commits in this many days before a check count as recent activity (maintenance score). */
 export const ACTIVITY_WINDOW_DAYS = 90;
@@ -39,6 +40,8 @@ export class UpstreamService {
   constructor(
     private readonly db: Database,
     private readonly content: ContentService,
+    /** Gets each successful check's activity: the maintenance score is computed from it. */
+    private readonly ratings: RatingService,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -93,7 +96,10 @@ export class UpstreamService {
       if (!(err instanceof DomainError) && !(err instanceof Error)) throw err;
       data = { status: "ERROR", latestCommit: null, commitsBehind: null, commitsLast90Days: null, lastCommitAt: null, error: redact(err.message), checkedAt };
     }
-    return this.db.prisma.artifactUpstream.upsert({ where: { artifactId: source.artifactId }, create: { artifactId: source.artifactId, ...data }, update: data });
+    const row = await this.db.prisma.artifactUpstream.upsert({ where: { artifactId: source.artifactId }, create: { artifactId: source.artifactId, ...data }, update: data });
+    // A failed check keeps the last known activity (a remote that is down for a day is not unmaintained).
+    if (row.status !== "ERROR") await this.ratings.setMaintenance(source.artifactId, { lastCommitAt: row.lastCommitAt, commitsLast90Days: row.commitsLast90Days ?? 0, checkedAt: row.checkedAt });
+    return row;
   }
 
   /** Checks one artifact (by id) or every git-imported one, one after the other. */
