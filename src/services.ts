@@ -32,7 +32,7 @@ export interface BuiltServices {
 }
 
 type Name = keyof Services;
-const ALL: Name[] = ["tokens", "collections", "artifacts", "tags", "groups", "jobs", "training", "optimizerPlans", "ratings", "mcp", "medallions", "marketplace", "system", "content", "projects", "upstream"];
+const ALL: Name[] = ["tokens", "collections", "artifacts", "tags", "groups", "jobs", "training", "optimizerPlans", "ratings", "mcp", "medallions", "marketplace", "system", "content", "projects", "upstream", "usage"];
 
 function builders(options: ServiceOptions) {
   const { database: db, events, config, logger } = options;
@@ -93,6 +93,7 @@ function builders(options: ServiceOptions) {
       const [{ UpstreamService }, content, ratings] = await Promise.all([import("./modules/upstream/index.js"), get("content"), get("ratings")]);
       return new UpstreamService(db, content, ratings, now);
     },
+    usage: async () => new (await import("./modules/usage/index.js")).UsageService(db, events, logger.child({ module: "usage" }), now),
     system: async () => {
       const [{ SystemService }, jobService, mcp] = await Promise.all([import("./modules/system/index.js"), get("jobs"), get("mcp")]);
       return new SystemService(db, events, jobService, mcp);
@@ -115,6 +116,10 @@ export async function createServices(options: ServiceOptions): Promise<BuiltServ
     import("./modules/upstream/index.js"),
   ]);
   const services = Object.fromEntries(entries) as unknown as Services;
+  // Imports, deploys, undeploys, syncs and updates are recorded as usage events.
+  services.content.onUsage(services.usage.record);
+  services.projects.onUsage(services.usage.record);
+  services.upstream.onUsage(services.usage.record);
   const { config, logger } = options;
   services.jobs.registry.register(marketplaceModule.marketplaceSyncKind(services.marketplace));
   services.jobs.registry.register(ratings.scoresRecomputeKind(services.ratings));

@@ -68,6 +68,9 @@ describe("upstream: checkArtifactUpdates and updateArtifactFromUpstream", () => 
     expect(after.versions.edges[0]?.node).toEqual({ number: 2, commit: head });
     expect(after.file?.text).toBe("rule 1\nrule 2\nrule 3\n");
     expect(after.upstream).toMatchObject({ status: "UP_TO_DATE", latestCommit: head, commitsBehind: 0 });
+    // The update is a usage event (and its import another).
+    const used = (await t().execute<{ usage: { count: number }[] }, unknown>(`query { usage(window: { from: "${new Date(Date.now() - 86_400_000).toISOString()}" }, groupBy: ARTIFACT, kinds: [UPDATE]) { count } }`)).expectNoErrors();
+    expect(used.usage).toEqual([{ count: 1 }]);
   });
 
   it("updateArtifactFromUpstream to another ref follows it; a remote that is gone is ERROR with the reason", async () => {

@@ -5,6 +5,7 @@ import type { Database } from "../../db/index.js";
 import type { ArtifactUpstream } from "../../generated/prisma/client.js";
 import { DomainError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import type { Principal } from "../../lib/principal.js";
+import { noUsage, type UsageSink } from "../../lib/usage.js";
 import { remoteActivity, type ContentService, type ImportResult } from "../content/index.js";
 import type { RatingService } from "../ratings/index.js";
 
@@ -44,6 +45,13 @@ export class UpstreamService {
     private readonly ratings: RatingService,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  private usage: UsageSink = noUsage;
+
+  /** Where updates are reported as usage events (the usage module). */
+  onUsage(sink: UsageSink): void {
+    this.usage = sink;
+  }
 
   /** Git-imported artifacts (all, or these ids): the ones content's import stored a commit for. */
   async gitSources(ids?: readonly string[]): Promise<GitSource[]> {
@@ -129,6 +137,7 @@ export class UpstreamService {
     const result = await this.content.import(principal, { collection: s.collection, git: { url: s.url, ref: toRef ?? s.ref, path: s.path }, type: s.type }, (p, m) => progress(Math.round(p * 0.9), m), signal);
     if (result.artifactId !== artifactId) throw new DomainError(`the remote now holds ${result.key}, not this artifact; it was imported as that`);
     const upstream = await this.checkOne(await this.sourceOf(artifactId), signal);
+    await this.usage({ kind: "UPDATE", artifactId, actor: principal.name });
     await progress(100, `Version ${result.version}`);
     return { import: result, upstream };
   }
