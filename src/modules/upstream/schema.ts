@@ -52,7 +52,7 @@ builder.mutationFields((t) => ({
     description: "Queues an upstream.update job: imports the git-imported artifact's remote content at toRef (default: the ref it follows) as a new version, then checks the remote again.",
     errors: { types: [NotFoundError, InvalidInputError], directResult: true },
     args: {
-      artifact: t.arg.globalID({ required: true, for: ArtifactRef }),
+      artifact: t.arg.globalID({ required: true, for: ArtifactRef, description: "A git-imported artifact." }),
       toRef: t.arg.string({ description: "Branch, tag or commit to import; the artifact then follows it." }),
     },
     resolve: async (_r, args, ctx) => {

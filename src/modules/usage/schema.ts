@@ -70,8 +70,8 @@ builder.queryFields((t) => ({
     type: [UsageBucketRef],
     description: 'Usage events counted over a window: e.g. top artifacts by deploys this month (groupBy ARTIFACT, kinds [DEPLOY]), or deploys per day of one artifact (groupBy DAY, artifact).',
     args: {
-      window: t.arg({ type: UsageWindowInput, required: true }),
-      groupBy: t.arg({ type: UsageGroupByEnum, required: true }),
+      window: t.arg({ type: UsageWindowInput, required: true, description: "The time window [from, to)." }),
+      groupBy: t.arg({ type: UsageGroupByEnum, required: true, description: "Count per artifact, project or day." }),
       kinds: t.arg({ type: [UsageKindEnum], description: "Only these kinds; every kind when omitted." }),
       artifact: t.arg.globalID({ for: ArtifactRef, description: "Only this artifact's events." }),
       project: t.arg.globalID({ for: ProjectRef, description: "Only this project's events." }),
@@ -95,11 +95,11 @@ builder.queryFields((t) => ({
 const UsageEventRef = builder.objectRef<UsageRecordedEvent>("UsageEvent").implement({
   description: "One recorded usage event.",
   fields: (t) => ({
-    kind: t.field({ type: UsageKindEnum, resolve: (e) => e.kind }),
-    artifactId: t.id({ resolve: (e) => encodeGlobalID("Artifact", e.artifactId) }),
-    projectId: t.id({ nullable: true, resolve: (e) => (e.projectId ? encodeGlobalID("Project", e.projectId) : null) }),
+    kind: t.field({ type: UsageKindEnum, description: "What was done.", resolve: (e) => e.kind }),
+    artifactId: t.id({ description: "The artifact's global ID.", resolve: (e) => encodeGlobalID("Artifact", e.artifactId) }),
+    projectId: t.id({ nullable: true, description: "The project's global ID (deploys, undeploys, syncs).", resolve: (e) => (e.projectId ? encodeGlobalID("Project", e.projectId) : null) }),
     actor: t.string({ nullable: true, description: "Who did it.", resolve: (e) => e.actor }),
-    at: t.field({ type: "DateTime", resolve: (e) => new Date(e.at) }),
+    at: t.field({ type: "DateTime", description: "When it was recorded.", resolve: (e) => new Date(e.at) }),
   }),
 });
 
@@ -107,7 +107,7 @@ builder.subscriptionFields((t) => ({
   usageUpdated: t.field({
     type: UsageEventRef,
     description: "Emits every usage event as it is recorded (of one artifact, or all), for dashboards.",
-    args: { artifact: t.arg.globalID({ for: ArtifactRef }) },
+    args: { artifact: t.arg.globalID({ for: ArtifactRef, description: "Only this artifact's events; every event when omitted." }) },
     subscribe: (_root, args, ctx) => {
       const source = ctx.pubsub.subscribe("usage:recorded");
       const id = args.artifact?.id;
