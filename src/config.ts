@@ -6,6 +6,7 @@ import { ConfigError } from "./lib/errors.js";
 import { contentConfig, contentEnvSchema, type ContentConfig } from "./modules/content/config.js";
 import { mcpConfig, mcpEnvSchema, type McpConfig } from "./modules/mcp/config.js";
 import { projectsConfig, projectsEnvSchema, type ProjectsConfig } from "./modules/projects/config.js";
+import { upstreamConfig, upstreamEnvSchema, type UpstreamConfig } from "./modules/upstream/config.js";
 import { securityConfig, securityEnvSchema, type SecurityConfig } from "./security-config.js";
 import { telemetryConfig, telemetryEnvSchema, type TelemetryConfig } from "./telemetry-config.js";
 
@@ -37,6 +38,7 @@ const schema = z.object({
   ...mcpEnvSchema,
   ...contentEnvSchema,
   ...projectsEnvSchema,
+  ...upstreamEnvSchema,
   ...securityEnvSchema,
   ...apiEnvSchema,
   ...telemetryEnvSchema,
@@ -70,6 +72,8 @@ export interface Config {
   content: ContentConfig;
   /** Projects: allowed roots, the user project, scan schedule (src/modules/projects/config.ts). */
   projects: ProjectsConfig;
+  /** Upstream: how often git-imported artifacts' remotes are checked (src/modules/upstream/config.ts). */
+  upstream: UpstreamConfig;
   /** Cross-origin access, Host names, introspection, rate limits, socket caps (src/security-config.ts). */
   security: SecurityConfig;
   /** Trusted documents and persisted queries, response cache, compression (src/api-config.ts). */
@@ -114,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mcp: mcpConfig(e),
     content: contentConfig(e, e.DATABASE_URL),
     projects: projectsConfig(e),
+    upstream: upstreamConfig(e),
     security: securityConfig(e),
     api: apiConfig(e),
     telemetry: telemetryConfig(e),

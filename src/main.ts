@@ -11,6 +11,7 @@ const platform = () => import("./cli/platform.js").then((m) => m.registerPlatfor
 const jobs = () => import("./modules/jobs/cli.js").then((m) => m.registerJobCommands);
 const content = () => import("./modules/content/cli.js").then((m) => m.registerContentCommands);
 const projects = () => import("./modules/projects/cli.js").then((m) => m.registerProjectCommands);
+const upstream = () => import("./modules/upstream/cli.js").then((m) => m.registerUpstreamCommands);
 const ratings = () => import("./modules/ratings/cli.js").then((m) => m.registerRatingCommands);
 
 /** Top-level command → the loader of the function that registers it (and its siblings). */
@@ -32,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   undeploy: projects,
   status: projects,
   sync: projects,
+  update: upstream,
   marketplace: () => import("./modules/marketplace/cli.js").then((m) => m.registerMarketplaceCommands),
   optimize: () => import("./modules/optimizer/cli.js").then((m) => m.registerOptimizerCommands),
 };

@@ -19,6 +19,8 @@ import "./modules/system/schema.js";
 import "./modules/marketplace/schema.js";
 import "./modules/content/schema.js";
 import "./modules/projects/schema.js";
+import "./modules/upstream/schema.js";
+import "./modules/usage/schema.js";
 
 let built: GraphQLSchema | undefined;
 

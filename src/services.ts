@@ -32,7 +32,7 @@ export interface BuiltServices {
 }
 
 type Name = keyof Services;
-const ALL: Name[] = ["tokens", "collections", "artifacts", "tags", "groups", "jobs", "training", "optimizerPlans", "ratings", "mcp", "medallions", "marketplace", "system", "content", "projects"];
+const ALL: Name[] = ["tokens", "collections", "artifacts", "tags", "groups", "jobs", "training", "optimizerPlans", "ratings", "mcp", "medallions", "marketplace", "system", "content", "projects", "upstream", "usage"];
 
 function builders(options: ServiceOptions) {
   const { database: db, events, config, logger } = options;
@@ -89,6 +89,11 @@ function builders(options: ServiceOptions) {
       const [{ ProjectService }, artifacts, content] = await Promise.all([import("./modules/projects/index.js"), get("artifacts"), get("content")]);
       return new ProjectService(db, events, artifacts, content, config.projects);
     },
+    upstream: async () => {
+      const [{ UpstreamService }, content, ratings] = await Promise.all([import("./modules/upstream/index.js"), get("content"), get("ratings")]);
+      return new UpstreamService(db, content, ratings, now);
+    },
+    usage: async () => new (await import("./modules/usage/index.js")).UsageService(db, events, logger.child({ module: "usage" }), now),
     system: async () => {
       const [{ SystemService }, jobService, mcp] = await Promise.all([import("./modules/system/index.js"), get("jobs"), get("mcp")]);
       return new SystemService(db, events, jobService, mcp);
@@ -100,7 +105,7 @@ function builders(options: ServiceOptions) {
 /** Every service, the job kinds the modules register, and the process's background tasks. */
 export async function createServices(options: ServiceOptions): Promise<BuiltServices> {
   const { get, jobs } = builders(options);
-  const [entries, { worker }, ratings, mcpModule, marketplaceModule, contentModule, projectsModule] = await Promise.all([
+  const [entries, { worker }, ratings, mcpModule, marketplaceModule, contentModule, projectsModule, upstreamModule] = await Promise.all([
     Promise.all(ALL.map(async (name) => [name, await get(name)] as const)),
     jobs(),
     import("./modules/ratings/index.js"),
@@ -108,8 +113,13 @@ export async function createServices(options: ServiceOptions): Promise<BuiltServ
     import("./modules/marketplace/index.js"),
     import("./modules/content/index.js"),
     import("./modules/projects/index.js"),
+    import("./modules/upstream/index.js"),
   ]);
   const services = Object.fromEntries(entries) as unknown as Services;
+  // Imports, deploys, undeploys, syncs and updates are recorded as usage events.
+  services.content.onUsage(services.usage.record);
+  services.projects.onUsage(services.usage.record);
+  services.upstream.onUsage(services.usage.record);
   const { config, logger } = options;
   services.jobs.registry.register(marketplaceModule.marketplaceSyncKind(services.marketplace));
   services.jobs.registry.register(ratings.scoresRecomputeKind(services.ratings));
@@ -117,6 +127,8 @@ export async function createServices(options: ServiceOptions): Promise<BuiltServ
   services.jobs.registry.register(contentModule.contentImportKind(services.content));
   services.jobs.registry.register(projectsModule.projectsSyncKind(services.projects));
   services.jobs.registry.register(projectsModule.projectsScanKind(services.projects));
+  services.jobs.registry.register(upstreamModule.upstreamCheckKind(services.upstream));
+  services.jobs.registry.register(upstreamModule.upstreamUpdateKind(services.upstream));
   const background: BackgroundTask[] = [];
   if (config.jobs.concurrency > 0) background.push(worker);
   // Always registered: with the interval at 0 it only cancels running checks on shutdown.
@@ -125,6 +137,7 @@ export async function createServices(options: ServiceOptions): Promise<BuiltServ
   // lost between a commit and its folder write); waits for pending writes on stop.
   background.push({ name: "content.folders", start: async () => services.content.repairFolders(), stop: () => services.content.folders.flush() });
   background.push(projectsModule.projectsScanScheduler(services.jobs, config.projects.scanIntervalS, logger.child({ module: "projects" })));
+  background.push(upstreamModule.upstreamCheckScheduler(services.jobs, config.upstream.checkIntervalS, logger.child({ module: "upstream" })));
   background.push({ name: "projects.user", start: async () => void (await services.projects.ensureUserProject()), stop: async () => {} });
   return { services, background };
 }

@@ -6,6 +6,7 @@ import {
   communityValue,
   computeScores,
   decayFactor,
+  maintenanceValue,
   matchValue,
   trustTier,
   type ScoreInputs,
@@ -138,6 +139,34 @@ describe("scoring formulas", () => {
           }
         },
       ),
+    );
+  });
+});
+
+describe("maintenance from upstream activity", () => {
+  const now = new Date("2026-11-30T00:00:00Z");
+  const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
+
+  it("is the prior without data, and 0.6·recency + 0.4·activity with it", () => {
+    expect(maintenanceValue(null, now)).toBeNull();
+    expect(maintenanceValue({ lastCommitAt: now, commitsLast90Days: 10 }, now)).toBeCloseTo(100);
+    expect(maintenanceValue({ lastCommitAt: now, commitsLast90Days: 25 }, now)).toBeCloseTo(100);
+    // Half-life 90 days: 0.6·50 + 0.4·20 = 38.
+    expect(maintenanceValue({ lastCommitAt: daysAgo(90), commitsLast90Days: 2 }, now)).toBeCloseTo(38);
+    // A commit dated after now counts as now.
+    expect(maintenanceValue({ lastCommitAt: daysAgo(-5), commitsLast90Days: 0 }, now)).toBeCloseTo(60);
+    const withData = computeScores({ artifact: { origin: "LOCAL", sourceOwner: null }, ratingCount: 0, ratingSum: 0, community: [], matchResolvedCount: 0, matchConfirmedConfidence: 0, maintenance: { lastCommitAt: daysAgo(90), commitsLast90Days: 2 } }, now);
+    expect(withData.components.find((c) => c.name === "maintenance")).toMatchObject({ value: 38, isPrior: false });
+    expect(withData.qualityScore).toBeCloseTo(0.4 * 50 + 0.3 * 50 + 0.2 * 38 + 0.1 * 50);
+  });
+
+  it("never leaves 0–100 and falls as the last commit ages", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1000, max: 100_000 }), fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 1, max: 1000 }), (days, commits, later) => {
+        const a = maintenanceValue({ lastCommitAt: daysAgo(days), commitsLast90Days: commits }, now) ?? -1;
+        const b = maintenanceValue({ lastCommitAt: daysAgo(days + later), commitsLast90Days: commits }, now) ?? -1;
+        return a >= 0 && a <= 100 && b <= a;
+      }),
     );
   });
 });

@@ -78,3 +78,68 @@ export async function checkout(url: string, ref: string | null | undefined, sign
     throw err;
   }
 }
+
+export interface RemoteActivity {
+  /** The ref's commit on the remote. */
+  latestCommit: string;
+  /** Commits touching `path` from `since` (exclusive) to latestCommit; null when `since` is not in its history. */
+  commitsBehind: number | null;
+  /** Commits touching `path` in the `windowDays` before `now`. */
+  commitsInWindow: number;
+  /** Committer date of the newest commit touching `path` (null when none does). */
+  lastCommitAt: Date | null;
+}
+
+/**
+ * Fetches `ref` of `url` into a private bare clone (no checkout, no hooks) and reads how far it is
+ * from `since` and how active `path` (or the whole repository) has been; the clone is removed.
+ */
+export async function remoteActivity(
+  url: string,
+  ref: string | null | undefined,
+  since: string | null,
+  path: string | null,
+  opts: { now: Date; windowDays: number; signal?: AbortSignal },
+): Promise<RemoteActivity> {
+  if (url.startsWith("-")) throw new ContentRuleError(url, "git.url", "a URL must not start with -");
+  const wanted = ref ?? "HEAD";
+  const problem = gitRefProblem(wanted);
+  if (problem) throw new ContentRuleError(wanted, "git.ref", problem);
+  if (since !== null && !/^[0-9a-f]{7,64}$/i.test(since)) throw new ContentRuleError(since, "git.commit", "must be a commit hash");
+  const dir = await mkdtemp(join(tmpdir(), "skillgraph-git-"));
+  try {
+    try {
+      await git(["clone", "--quiet", "--bare", "--", url, dir], undefined, opts.signal);
+    } catch (err) {
+      const text = String((err as { stderr?: string }).stderr ?? err).trim().split("\n").slice(-1)[0] ?? "";
+      throw new ContentRuleError(url, "git.clone", `could not be fetched: ${text}`);
+    }
+    let latest: string | null = null;
+    // A bare clone keeps the remote's branches as local branches (no origin/ prefix).
+    for (const candidate of [wanted, `refs/heads/${wanted}`, `refs/tags/${wanted}`]) {
+      try {
+        latest = await git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${candidate}^{commit}`], dir, opts.signal);
+        break;
+      } catch {
+        // try the next spelling
+      }
+    }
+    if (!latest) throw new ContentRuleError(wanted, "git.ref", "is not a branch, tag or commit of the repository");
+    const scope = path && path !== "." ? ["--", path] : [];
+    let commitsBehind: number | null = null;
+    if (since !== null) {
+      try {
+        await git(["cat-file", "-e", `${since}^{commit}`], dir, opts.signal);
+        commitsBehind = Number(await git(["rev-list", "--count", `${since}..${latest}`, ...scope], dir, opts.signal));
+      } catch {
+        commitsBehind = null;
+      }
+    }
+    const from = new Date(opts.now.getTime() - opts.windowDays * 86_400_000);
+    const commitsInWindow = Number(await git(["rev-list", "--count", `--since=${from.toISOString()}`, latest, ...scope], dir, opts.signal));
+    const last = await git(["log", "-1", "--format=%cI", latest, ...scope], dir, opts.signal);
+    return { latestCommit: latest, commitsBehind, commitsInWindow, lastCommitAt: last ? new Date(last) : null };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -5,6 +5,7 @@ import type { ContentService } from "./service.js";
 export { ContentService, classify, prepare, type FileDiff, type FileInfo, type ImportInput, type ImportResult } from "./service.js";
 export { ContentRuleError } from "./errors.js";
 export { contentImportKind } from "./import-job.js";
+export { remoteActivity, type RemoteActivity } from "./git.js";
 export type { ContentConfig } from "./config.js";
 
 declare module "../../lib/services.js" {

@@ -8,6 +8,7 @@ import type { ArtifactType } from "../../generated/prisma/enums.js";
 import type { Artifact, ArtifactVersion } from "../../generated/prisma/client.js";
 import { InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import type { Principal } from "../../lib/principal.js";
+import { noUsage, type UsageSink } from "../../lib/usage.js";
 import { artifactKey, type ArtifactService } from "../artifacts/index.js";
 import type { CollectionService } from "../collections/index.js";
 import type { Logger } from "../../lib/logger.js";
@@ -110,6 +111,13 @@ export class ContentService {
     artifacts.onCollectionChanged((id) => this.folders.schedule(id));
   }
 
+  private usage: UsageSink = noUsage;
+
+  /** Where imports are reported as usage events (the usage module). */
+  onUsage(sink: UsageSink): void {
+    this.usage = sink;
+  }
+
   /** Writes every collection's folder from the database (on start: repairs a write lost to a crash). */
   repairFolders(): void {
     this.folders.schedule(null);
@@ -194,6 +202,7 @@ export class ContentService {
     }, { timeoutMs: 60_000 });
     await progress(95, stored.unchanged ? "Unchanged" : `Version ${stored.version}`);
     this.artifacts.announce(stored.created ? "ADDED" : "UPDATED", stored.artifact);
+    await this.usage({ kind: "IMPORT", artifactId: stored.artifact.id, actor: principal.name });
     return {
       artifactId: stored.artifact.id,
       key: artifactKey(type, meta.name),

@@ -9,6 +9,7 @@ import type { Deployment, Project } from "../../generated/prisma/client.js";
 import type { EventBus } from "../../lib/event-bus.js";
 import { ForbiddenError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import { hasScope, type Principal } from "../../lib/principal.js";
+import { noUsage, type UsageSink } from "../../lib/usage.js";
 import type { ArtifactService } from "../artifacts/index.js";
 import { prepare, readTree, sha256, textOf, type ContentService } from "../content/index.js";
 import type { ProjectsConfig } from "./config.js";
@@ -61,6 +62,13 @@ export class ProjectService {
     private readonly content: ContentService,
     readonly config: ProjectsConfig,
   ) {}
+
+  private usage: UsageSink = noUsage;
+
+  /** Where deploys, undeploys and syncs are reported as usage events (the usage module). */
+  onUsage(sink: UsageSink): void {
+    this.usage = sink;
+  }
 
   // ---- projects
 
@@ -176,6 +184,7 @@ export class ProjectService {
       update: { versionId: version.id, files: json(files), createdDirs: json(dirs), hooks: hooks ? json(hooks) : undefined, status: "SYNCED", checkedAt: new Date(), createdBy: principal.name },
     });
     this.announce(saved, previous?.status ?? null, "SYNCED");
+    await this.usage({ kind: "DEPLOY", artifactId: saved.artifactId, projectId: saved.projectId, actor: principal.name });
     return saved;
   }
 
@@ -215,6 +224,7 @@ export class ProjectService {
     }
     await this.db.prisma.deployment.delete({ where: { id } });
     this.announce(d, d.status, null);
+    await this.usage({ kind: "UNDEPLOY", artifactId: d.artifactId, projectId: d.projectId, actor: null });
     return d;
   }
 
@@ -278,6 +288,12 @@ export class ProjectService {
    * file that differs. Answers: { files: { <path>: { take: "THEIRS" | "OURS" } | { text } } }.
    */
   async sync(principal: Principal, id: string, strategy: SyncStrategy, ask: Ask): Promise<Deployment> {
+    const d = await this.syncOnce(principal, id, strategy, ask);
+    await this.usage({ kind: "SYNC", artifactId: d.artifactId, projectId: d.projectId, actor: principal.name });
+    return d;
+  }
+
+  private async syncOnce(principal: Principal, id: string, strategy: SyncStrategy, ask: Ask): Promise<Deployment> {
     const d = await this.deployment(id);
     const [project, artifact] = await Promise.all([this.resolve({ id: d.projectId }), this.artifacts.byId(d.artifactId)]);
     if (!artifact.currentVersionId) throw new InvalidInputError("id", "the artifact has no content");

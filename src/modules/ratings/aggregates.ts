@@ -8,7 +8,7 @@ import { chunks, join, modelDecoder, raw, sql } from "../../db/index.js";
 import type { ArtifactScore, CommunityScore } from "../../generated/prisma/client.js";
 import { NotFoundError } from "../../lib/errors.js";
 import type { ArtifactService, ArtifactTrustRow } from "../artifacts/index.js";
-import { computeScores, type CommunitySignal, type Scores, type TrustInput } from "./scoring.js";
+import { computeScores, type CommunitySignal, type MaintenanceSignal, type Scores, type TrustInput } from "./scoring.js";
 
 /** What the score of one artifact is computed from: its aggregate row (null before any write). */
 export interface ScoreData {
@@ -26,7 +26,7 @@ export type ArtifactTrust = TrustInput & { id: string };
 export type AggregateDelta = { ratingCount?: number; ratingSum?: number; matchResolvedCount?: number; matchConfirmedConfidence?: number };
 
 const decodeAggregate = modelDecoder<ArtifactScore>("ArtifactScore");
-const AGGREGATE_COLUMNS = raw(`"artifactId", "ratingCount", "ratingSum", "matchResolvedCount", "matchConfirmedConfidence", "communitySignals", "updatedAt"`);
+const AGGREGATE_COLUMNS = raw(`"artifactId", "ratingCount", "ratingSum", "matchResolvedCount", "matchConfirmedConfidence", "communitySignals", "upstreamLastCommitAt", "upstreamCommits90d", "upstreamCheckedAt", "updatedAt"`);
 
 export function trustOf(row: ArtifactTrustRow): ArtifactTrust {
   // An origin this code does not know yet gets the "unknown" trust prior.
@@ -54,6 +54,12 @@ export function signalsJson(rows: readonly Pick<CommunityScore, "source" | "scor
     .map((r) => ({ source: r.source, score: r.score, lastUpdated: r.lastUpdated.toISOString() }));
 }
 
+/** The aggregate's copy of the last successful upstream check, or null (no data: the prior). */
+export function maintenanceOf(a: Pick<ArtifactScore, "upstreamLastCommitAt" | "upstreamCommits90d" | "upstreamCheckedAt"> | null): MaintenanceSignal | null {
+  if (!a?.upstreamCheckedAt || !a.upstreamLastCommitAt) return null;
+  return { lastCommitAt: a.upstreamLastCommitAt, commitsLast90Days: a.upstreamCommits90d ?? 0 };
+}
+
 export function scoresFrom(artifact: ArtifactTrust, data: ScoreData, now: Date): ArtifactScores {
   const a = data.aggregate;
   const scores = computeScores(
@@ -64,6 +70,7 @@ export function scoresFrom(artifact: ArtifactTrust, data: ScoreData, now: Date):
       community: parseSignals(a?.communitySignals),
       matchResolvedCount: a?.matchResolvedCount ?? 0,
       matchConfirmedConfidence: a?.matchConfirmedConfidence ?? 0,
+      maintenance: maintenanceOf(a),
     },
     now,
   );
@@ -100,6 +107,23 @@ export class ScoreStore {
     const [row] = await this.artifacts.trust(tx, [id]);
     if (!row) throw new NotFoundError("Artifact", id);
     return trustOf(row);
+  }
+
+  /** Stores the artifact's upstream activity on its aggregate row (creating it), then refreshes its sort key. */
+  async setMaintenance(tx: SqlExecutor, artifact: ArtifactTrust, signal: { lastCommitAt: Date | null; commitsLast90Days: number; checkedAt: Date }, now: Date): Promise<ArtifactScores> {
+    const [row] = await tx.query(sql`
+      INSERT INTO "ArtifactScore" ("artifactId", "ratingCount", "ratingSum", "matchResolvedCount", "matchConfirmedConfidence", "upstreamLastCommitAt", "upstreamCommits90d", "upstreamCheckedAt", "updatedAt")
+      VALUES (${artifact.id}, 0, 0, 0, 0, ${signal.lastCommitAt}, ${signal.commitsLast90Days}, ${signal.checkedAt}, ${now})
+      ON CONFLICT ("artifactId") DO UPDATE SET
+        "upstreamLastCommitAt" = excluded."upstreamLastCommitAt",
+        "upstreamCommits90d" = excluded."upstreamCommits90d",
+        "upstreamCheckedAt" = excluded."upstreamCheckedAt",
+        "updatedAt" = excluded."updatedAt"
+      RETURNING ${AGGREGATE_COLUMNS}`);
+    if (!row) throw new Error(`ArtifactScore upsert for ${artifact.id} returned no row`);
+    const scores = scoresFrom(artifact, { aggregate: decodeAggregate(row) }, now);
+    await this.artifacts.setQualityScores(tx, [{ id: artifact.id, quality: scores.qualityScore }]);
+    return scores;
   }
 
   /** Applies a delta to the artifact's aggregate row (creating it), then refreshes its sort key. */

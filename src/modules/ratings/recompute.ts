@@ -20,7 +20,7 @@ export async function recomputeAll(db: Database, artifacts: ArtifactService, now
       const row = (artifactId: string): ArtifactScore => {
         let r = agg.get(artifactId);
         if (!r) {
-          r = { artifactId, ratingCount: 0, ratingSum: 0, matchResolvedCount: 0, matchConfirmedConfidence: 0, communitySignals: null, updatedAt: now };
+          r = { artifactId, ratingCount: 0, ratingSum: 0, matchResolvedCount: 0, matchConfirmedConfidence: 0, communitySignals: null, upstreamLastCommitAt: null, upstreamCommits90d: null, upstreamCheckedAt: null, updatedAt: now };
           agg.set(artifactId, r);
         }
         return r;
@@ -41,8 +41,16 @@ export async function recomputeAll(db: Database, artifacts: ArtifactService, now
       const signals = new Map<string, CommunityScore[]>();
       for (const c of community) signals.set(c.artifactId, [...(signals.get(c.artifactId) ?? []), c]);
       for (const [artifactId, list] of signals) row(artifactId).communitySignals = signalsJson(list);
-      // Keep each artifact's last-changed time when nothing of it changed.
       const previous = new Map((await tx.artifactScore.findMany()).map((a) => [a.artifactId, a]));
+      // The upstream copy has no source rows here (the upstream module writes it after each check): kept as is.
+      for (const p of previous.values()) {
+        if (p.upstreamCheckedAt === null) continue;
+        const r = row(p.artifactId);
+        r.upstreamLastCommitAt = p.upstreamLastCommitAt;
+        r.upstreamCommits90d = p.upstreamCommits90d;
+        r.upstreamCheckedAt = p.upstreamCheckedAt;
+      }
+      // Keep each artifact's last-changed time when nothing of it changed.
       for (const r of agg.values()) {
         const p = previous.get(r.artifactId);
         if (
@@ -51,7 +59,8 @@ export async function recomputeAll(db: Database, artifacts: ArtifactService, now
           p.ratingSum === r.ratingSum &&
           p.matchResolvedCount === r.matchResolvedCount &&
           Math.abs(p.matchConfirmedConfidence - r.matchConfirmedConfidence) < 1e-9 &&
-          JSON.stringify(p.communitySignals ?? null) === JSON.stringify(r.communitySignals)
+          JSON.stringify(p.communitySignals ?? null) === JSON.stringify(r.communitySignals) &&
+          p.upstreamCheckedAt?.getTime() === r.upstreamCheckedAt?.getTime()
         ) {
           r.updatedAt = p.updatedAt;
           r.matchConfirmedConfidence = p.matchConfirmedConfidence;

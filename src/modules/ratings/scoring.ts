@@ -2,7 +2,9 @@
 //
 //   user rating  U = (W·50 + Σ (rᵢ − 1)·25) / (W + n)            W = 5 (prior weight), rᵢ ∈ 1..5
 //   community    C = mean over sources of sₛ · max(0.4, 0.95^monthsₛ)  (prior 50 with no source)
-//   maintenance  M = 50 (prior: no signal yet)
+//   maintenance  M = 0.6·100·0.5^(d/90) + 0.4·100·min(1, c/10)   (git-imported artifacts with an
+//                  upstream check: d = days since the newest commit on the artifact's path, c =
+//                  commits on it in the 90 days before the check; prior 50 without a check)
 //   compat.      K = 50 (prior: no signal yet)
 //   quality      Q = 0.4·U + 0.3·C + 0.2·M + 0.1·K
 //   trust        T = (W·P + Σ (rᵢ − 1)·25) / (W + n)             P = prior by origin (official 95,
@@ -21,6 +23,10 @@ export const MONTHLY_DECAY = 0.95;
 export const DECAY_FLOOR = 0.4;
 export const DAYS_PER_MONTH = 30;
 const DAY_MS = 86_400_000;
+/** Maintenance: recency halves every this many days; this many commits in 90 days is full activity. */
+export const MAINTENANCE_HALF_LIFE_DAYS = 90;
+export const MAINTENANCE_FULL_ACTIVITY = 10;
+export const MAINTENANCE_WEIGHTS = { recency: 0.6, activity: 0.4 } as const;
 
 export const WEIGHTS = { userRating: 0.4, community: 0.3, maintenance: 0.2, compatibility: 0.1 } as const;
 export const CONFIDENCE_WEIGHTS = {
@@ -68,6 +74,21 @@ export function communityValue(signals: readonly CommunitySignal[], now: Date): 
   return clamp(total / signals.length);
 }
 
+/** Upstream activity of a git-imported artifact, as of its last successful check. */
+export interface MaintenanceSignal {
+  lastCommitAt: Date;
+  commitsLast90Days: number;
+}
+
+/** 0.6 · recency + 0.4 · activity; recency halves every 90 days since the last commit (never negative days). */
+export function maintenanceValue(signal: MaintenanceSignal | null | undefined, now: Date): number | null {
+  if (!signal) return null;
+  const days = Math.max(0, now.getTime() - signal.lastCommitAt.getTime()) / DAY_MS;
+  const recency = 100 * 0.5 ** (days / MAINTENANCE_HALF_LIFE_DAYS);
+  const activity = 100 * Math.min(1, Math.max(0, signal.commitsLast90Days) / MAINTENANCE_FULL_ACTIVITY);
+  return clamp(MAINTENANCE_WEIGHTS.recency * recency + MAINTENANCE_WEIGHTS.activity * activity);
+}
+
 export interface TrustInput {
   origin: "LOCAL" | "GITHUB" | "MARKETPLACE";
   sourceOwner: string | null;
@@ -96,6 +117,8 @@ export interface ScoreInputs {
   community: readonly CommunitySignal[];
   matchResolvedCount: number;
   matchConfirmedConfidence: number;
+  /** Upstream activity (git-imported artifacts with a successful check); none → the prior. */
+  maintenance?: MaintenanceSignal | null;
 }
 
 export interface ScoreComponent {
@@ -124,10 +147,12 @@ export function computeScores(input: ScoreInputs, now: Date): Scores {
   const user = bayesianRating(sum, n);
   const communityMeasured = communityValue(input.community, now);
   const community = communityMeasured ?? COMMUNITY_PRIOR;
+  const maintenanceMeasured = maintenanceValue(input.maintenance, now);
+  const maintenance = maintenanceMeasured ?? MAINTENANCE_PRIOR;
   const components: ScoreComponent[] = [
     { name: "userRating", weight: WEIGHTS.userRating, value: user, isPrior: n === 0 },
     { name: "community", weight: WEIGHTS.community, value: community, isPrior: communityMeasured === null },
-    { name: "maintenance", weight: WEIGHTS.maintenance, value: MAINTENANCE_PRIOR, isPrior: true },
+    { name: "maintenance", weight: WEIGHTS.maintenance, value: maintenance, isPrior: maintenanceMeasured === null },
     { name: "compatibility", weight: WEIGHTS.compatibility, value: COMPATIBILITY_PRIOR, isPrior: true },
   ];
   const quality = clamp(components.reduce((acc, c) => acc + c.weight * c.value, 0));
@@ -148,7 +173,7 @@ export function computeScores(input: ScoreInputs, now: Date): Scores {
     matchScore: match,
     userRating: { average: n > 0 ? sum / n : null, count: n, bayesian: user },
     communityScore: community,
-    maintenanceScore: MAINTENANCE_PRIOR,
+    maintenanceScore: maintenance,
     compatibilityScore: COMPATIBILITY_PRIOR,
     components,
     schemaVersion: SCHEMA_VERSION,

@@ -97,6 +97,20 @@ export class RatingService {
     return this.db.prisma.rating.count({ where: sharedOnly ? { shareWithCommunity: true } : {} });
   }
 
+  // ---- maintenance
+
+  /**
+   * Records a git-imported artifact's upstream activity (the upstream module calls it after each
+   * successful check): the maintenance score is computed from it, and the sort key is refreshed.
+   */
+  setMaintenance(artifactId: string, signal: { lastCommitAt: Date | null; commitsLast90Days: number; checkedAt: Date }): Promise<ArtifactScores> {
+    return this.db.transaction(async ({ sql: tx }) => {
+      await this.store.lock(tx, [artifactId]);
+      const artifact = await this.store.trust(tx, artifactId);
+      return this.store.setMaintenance(tx, artifact, signal, this.now());
+    });
+  }
+
   // ---- ratings
 
   /**

@@ -33,7 +33,7 @@ const ScoreComponentNameEnum = builder.enumType("ScoreComponentName", {
   values: {
     USER_RATING: { value: "userRating", description: `Bayesian average of the ratings, weight ${WEIGHTS.userRating}.` },
     COMMUNITY: { value: "community", description: `Mean of the decayed community signals, weight ${WEIGHTS.community}.` },
-    MAINTENANCE: { value: "maintenance", description: `Maintenance signal, weight ${WEIGHTS.maintenance} (prior 50 until a signal exists).` },
+    MAINTENANCE: { value: "maintenance", description: `Upstream activity of a git-imported artifact (recency of its last commit, commits in 90 days), weight ${WEIGHTS.maintenance} (prior 50 without a successful upstream check).` },
     COMPATIBILITY: { value: "compatibility", description: `Compatibility signal, weight ${WEIGHTS.compatibility} (prior 50 until a signal exists).` },
   } as const,
 });
@@ -86,7 +86,7 @@ export const ArtifactScoresType = builder.objectRef<ArtifactScores>("ArtifactSco
     communityScore: t.exposeFloat("communityScore", {
       description: "Mean over sources of score × max(0.4, 0.95^months since lastUpdated), months of 30 days; 50 with no source.",
     }),
-    maintenanceScore: t.exposeFloat("maintenanceScore", { description: "50 (prior) until a maintenance signal exists." }),
+    maintenanceScore: t.exposeFloat("maintenanceScore", { description: "From upstream activity for git-imported artifacts with a successful upstream check (see the README formula); 50 (prior) otherwise." }),
     compatibilityScore: t.exposeFloat("compatibilityScore", { description: "50 (prior) until a compatibility signal exists." }),
     components: t.field({ type: [ScoreComponentType], description: "The weighted parts of the quality score.", resolve: (s) => s.components }),
     schemaVersion: t.exposeString("schemaVersion", { description: 'Version of these formulas: "1".' }),
