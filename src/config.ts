@@ -5,6 +5,7 @@ import { ConfigError } from "./lib/errors.js";
 import { contentConfig, contentEnvSchema, type ContentConfig } from "./modules/content/config.js";
 import { mcpConfig, mcpEnvSchema, type McpConfig } from "./modules/mcp/config.js";
 import { projectsConfig, projectsEnvSchema, type ProjectsConfig } from "./modules/projects/config.js";
+import { sharingConfig, sharingEnvSchema, type SharingConfig } from "./modules/sharing/config.js";
 import { securityConfig, securityEnvSchema, type SecurityConfig } from "./security-config.js";
 import { telemetryConfig, telemetryEnvSchema, type TelemetryConfig } from "./telemetry-config.js";
 
@@ -36,6 +37,7 @@ const schema = z.object({
   ...mcpEnvSchema,
   ...contentEnvSchema,
   ...projectsEnvSchema,
+  ...sharingEnvSchema,
   ...securityEnvSchema,
   ...telemetryEnvSchema,
   // 0: this process runs no job worker (serve --no-worker).
@@ -68,6 +70,8 @@ export interface Config {
   content: ContentConfig;
   /** Projects: allowed roots, the user project, scan schedule (src/modules/projects/config.ts). */
   projects: ProjectsConfig;
+  /** Sharing: where bundles are written and read, size limit (src/modules/sharing/config.ts). */
+  sharing: SharingConfig;
   /** Cross-origin access, Host names, introspection, rate limits, socket caps (src/security-config.ts). */
   security: SecurityConfig;
   /** Tracing (OTEL_*), /metrics, access log (src/telemetry-config.ts). */
@@ -108,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mcp: mcpConfig(e),
     content: contentConfig(e, e.DATABASE_URL),
     projects: projectsConfig(e),
+    sharing: sharingConfig(e, e.DATABASE_URL),
     security: securityConfig(e),
     telemetry: telemetryConfig(e),
     jobs: {

@@ -18,6 +18,7 @@ import "./modules/system/schema.js";
 import "./modules/marketplace/schema.js";
 import "./modules/content/schema.js";
 import "./modules/projects/schema.js";
+import "./modules/sharing/schema.js";
 
 let built: GraphQLSchema | undefined;
 

@@ -32,7 +32,7 @@ export interface BuiltServices {
 }
 
 type Name = keyof Services;
-const ALL: Name[] = ["tokens", "collections", "artifacts", "tags", "groups", "jobs", "training", "optimizerPlans", "ratings", "mcp", "medallions", "marketplace", "system", "content", "projects"];
+const ALL: Name[] = ["tokens", "collections", "artifacts", "tags", "groups", "jobs", "training", "optimizerPlans", "ratings", "mcp", "medallions", "marketplace", "system", "content", "projects", "sharing"];
 
 function builders(options: ServiceOptions) {
   const { database: db, events, config, logger } = options;
@@ -89,6 +89,10 @@ function builders(options: ServiceOptions) {
       const [{ ProjectService }, artifacts, content] = await Promise.all([import("./modules/projects/index.js"), get("artifacts"), get("content")]);
       return new ProjectService(db, events, artifacts, content, config.projects);
     },
+    sharing: async () => {
+      const [{ SharingService }, artifacts, collections, content] = await Promise.all([import("./modules/sharing/index.js"), get("artifacts"), get("collections"), get("content")]);
+      return new SharingService(db, artifacts, collections, content, config.sharing, config, logger.child({ module: "sharing" }));
+    },
     system: async () => {
       const [{ SystemService }, jobService, mcp] = await Promise.all([import("./modules/system/index.js"), get("jobs"), get("mcp")]);
       return new SystemService(db, events, jobService, mcp);
@@ -100,7 +104,7 @@ function builders(options: ServiceOptions) {
 /** Every service, the job kinds the modules register, and the process's background tasks. */
 export async function createServices(options: ServiceOptions): Promise<BuiltServices> {
   const { get, jobs } = builders(options);
-  const [entries, { worker }, ratings, mcpModule, marketplaceModule, contentModule, projectsModule] = await Promise.all([
+  const [entries, { worker }, ratings, mcpModule, marketplaceModule, contentModule, projectsModule, sharingModule] = await Promise.all([
     Promise.all(ALL.map(async (name) => [name, await get(name)] as const)),
     jobs(),
     import("./modules/ratings/index.js"),
@@ -108,6 +112,7 @@ export async function createServices(options: ServiceOptions): Promise<BuiltServ
     import("./modules/marketplace/index.js"),
     import("./modules/content/index.js"),
     import("./modules/projects/index.js"),
+    import("./modules/sharing/index.js"),
   ]);
   const services = Object.fromEntries(entries) as unknown as Services;
   const { config, logger } = options;
@@ -117,6 +122,7 @@ export async function createServices(options: ServiceOptions): Promise<BuiltServ
   services.jobs.registry.register(contentModule.contentImportKind(services.content));
   services.jobs.registry.register(projectsModule.projectsSyncKind(services.projects));
   services.jobs.registry.register(projectsModule.projectsScanKind(services.projects));
+  services.jobs.registry.register(sharingModule.sharingExportKind(services.sharing));
   const background: BackgroundTask[] = [];
   if (config.jobs.concurrency > 0) background.push(worker);
   // Always registered: with the interval at 0 it only cancels running checks on shutdown.

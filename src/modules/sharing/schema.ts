@@ -1,0 +1,175 @@
+// Sharing: signingKeys, trustedKeys, verifyBundle; rotateSigningKey, trustKey, revokeTrustedKey
+// (admin), exportBundle (a sharing.export job). Private keys have no field: they never leave the server.
+import { builder } from "../../graphql/builder.js";
+import { ErrorInterface } from "../../graphql/errors.js";
+import { InvalidInputError, NotFoundError } from "../../lib/errors.js";
+import { JobRef } from "../jobs/schema.js";
+import { SecretKeyError } from "../mcp/index.js";
+import { BundleVerificationError } from "./errors.js";
+import type { SigningKeyView } from "./keys.js";
+import type { VerifyResult } from "./service.js";
+
+const BundleProblemEnum = builder.enumType("BundleProblem", {
+  description: "Which bundle check failed.",
+  values: {
+    MALFORMED: { description: "Not a safe, readable bundle: a symlink, hard link, traversal or absolute path, duplicate entry, size limit, or a bad signature file." },
+    MANIFEST_CHANGED: { description: "The signature does not match the manifest (the manifest or the signature was changed), or the manifest is invalid." },
+    FILE_CHANGED: { description: "A file's size or SHA-256 differs from the manifest's." },
+    FILE_MISSING: { description: "A file the manifest lists (or the manifest itself) is not in the bundle." },
+    FILE_EXTRA: { description: "The bundle holds a file the manifest does not list." },
+    UNKNOWN_KEY: { description: "The signer is neither this instance's key nor a trusted key." },
+    REVOKED_KEY: { description: "The signer's trusted key was revoked." },
+    UNSIGNED: { description: "The bundle has no signature (only an admin may accept one, with allowUnsigned)." },
+  } as const,
+});
+
+builder.objectType(BundleVerificationError, {
+  name: "BundleVerificationError",
+  description: "A bundle is refused; problem says which check failed and path which entry.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (v) => v instanceof BundleVerificationError,
+  fields: (t) => ({
+    problem: t.expose("problem", { type: BundleProblemEnum, description: "Which check failed." }),
+    path: t.exposeString("path", { nullable: true, description: "The archive entry concerned (manifest.json, signature.json, files/…), when one is." }),
+  }),
+});
+
+const SigningKeyRef = builder.objectRef<SigningKeyView>("SigningKey").implement({
+  description: "One of this instance's Ed25519 bundle signing keys (public parts only: the private key is sealed and never returned).",
+  fields: (t) => ({
+    publicKey: t.exposeString("publicKey", { description: "The raw 32-byte public key, base64: give it to trustKey on another instance." }),
+    fingerprint: t.exposeString("fingerprint", { description: "SHA-256 of the raw public key, hex: names the signer in bundles." }),
+    active: t.boolean({ description: "Whether it signs new bundles (false once rotated out).", resolve: (k) => k.retiredAt === null }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was generated." }),
+    retiredAt: t.expose("retiredAt", { type: "DateTime", nullable: true, description: "When it was rotated out." }),
+  }),
+});
+
+export const TrustedKeyRef = builder.prismaNode("TrustedKey", {
+  id: { field: "id" },
+  nullable: true,
+  description: "A public key whose bundles this instance accepts (until revoked).",
+  fields: (t) => ({
+    name: t.exposeString("name", { description: "Who it belongs to, as the admin named it." }),
+    publicKey: t.exposeString("publicKey", { description: "The raw 32-byte Ed25519 public key, base64." }),
+    fingerprint: t.exposeString("fingerprint", { description: "SHA-256 of the raw public key, hex." }),
+    createdBy: t.exposeString("createdBy", { nullable: true, description: "The admin who trusted it." }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was trusted." }),
+    revokedAt: t.expose("revokedAt", { type: "DateTime", nullable: true, description: "When it was revoked; bundles it signed are refused from then on." }),
+  }),
+});
+
+const BundleTrustEnum = builder.enumType("BundleTrust", {
+  description: "Who vouches for a verified bundle.",
+  values: { OWN: { description: "Signed by this instance's key." }, TRUSTED: { description: "Signed by a trusted key." }, UNSIGNED: { description: "Not signed; an admin accepted it explicitly." } } as const,
+});
+
+const BundleArtifactRef = builder.objectRef<VerifyResult["manifest"]["artifacts"][number]>("BundleArtifact").implement({
+  description: "One artifact a bundle's manifest lists.",
+  fields: (t) => ({
+    type: t.exposeString("type", { description: "SKILL, COMMAND, AGENT …" }),
+    name: t.exposeString("name", { description: "Its name." }),
+    version: t.exposeString("version", { nullable: true, description: "Its declared version." }),
+    contentHash: t.exposeString("contentHash", { description: "SHA-256 over its file tree." }),
+    tags: t.exposeStringList("tags", { description: "Its tags' names." }),
+    files: t.int({ description: "How many files it has.", resolve: (a) => a.files.length }),
+  }),
+});
+
+const BundleVerificationRef = builder.objectRef<VerifyResult>("BundleVerification").implement({
+  description: "A bundle that passed every check.",
+  fields: (t) => ({
+    file: t.exposeString("file", { description: "The bundle file's name in the bundles folder." }),
+    sha256: t.exposeString("sha256", { description: "SHA-256 of the whole bundle file." }),
+    name: t.exposeString("name", { description: "The bundle's name." }),
+    version: t.exposeString("version", { description: "The bundle's version." }),
+    createdBy: t.exposeString("createdBy", { nullable: true, description: "Who exported it." }),
+    signer: t.exposeString("signer", { nullable: true, description: "The signing key's fingerprint; null when unsigned." }),
+    trust: t.expose("trust", { type: BundleTrustEnum, description: "Own key, trusted key, or unsigned." }),
+    artifacts: t.field({ type: [BundleArtifactRef], description: "What it holds.", resolve: (v) => v.manifest.artifacts }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  signingKeys: t.field({
+    type: [SigningKeyRef],
+    description: "This instance's bundle signing keys, newest first (public keys and fingerprints). The first is generated on first use.",
+    resolve: async (_r, _a, ctx) => {
+      await ctx.services.sharing.keys.current();
+      return ctx.services.sharing.keys.list();
+    },
+  }),
+  trustedKeys: t.prismaField({
+    type: ["TrustedKey"],
+    description: "The public keys whose bundles this instance accepts, revoked ones included (see revokedAt).",
+    resolve: (_q, _r, _a, ctx) => ctx.services.sharing.keys.trusted(),
+  }),
+}));
+
+const ExportBundleInput = builder.inputType("ExportBundleInput", {
+  description: "What to bundle: exactly one of artifacts or collection; and the bundle's name and version.",
+  fields: (t) => ({
+    artifacts: t.globalIDList({ description: "The artifacts (their current versions)." }),
+    collection: t.string({ description: "A collection's name: all its artifacts." }),
+    name: t.string({ required: true, description: "The bundle's name (letters, digits, . _ -)." }),
+    version: t.string({ required: true, description: "The bundle's version (e.g. 1.0.0)." }),
+  }),
+});
+
+const ExportBundlePayload = builder.simpleObject("ExportBundlePayload", {
+  description: "The export job; its result names the bundle file, its SHA-256, size and signer.",
+  fields: (t) => ({ job: t.field({ type: JobRef, description: "The sharing.export job (watch it with jobUpdated)." }) }),
+});
+
+builder.mutationFields((t) => ({
+  exportBundle: t.field({
+    type: ExportBundlePayload,
+    description: "Exports artifacts or a collection as a signed, deterministic .skillmeat-pack bundle (a sharing.export job): the same content gives byte-identical files.",
+    errors: { types: [InvalidInputError, NotFoundError], directResult: true },
+    args: { input: t.arg({ type: ExportBundleInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const data = { artifacts: input.artifacts ? input.artifacts.map((g) => g.id) : null, collection: input.collection ?? null, name: input.name, version: input.version };
+      ctx.services.sharing.checkExport(data);
+      if (data.collection) await ctx.services.collections.byName(data.collection);
+      const job = await ctx.services.jobs.enqueue("sharing.export", data, ctx.principal);
+      return { job };
+    },
+  }),
+  verifyBundle: t.field({
+    type: BundleVerificationRef,
+    description: "Verifies a bundle in the bundles folder: archive safety, signer (own or trusted, not revoked), signature over the manifest, and every file. allowUnsigned needs admin.",
+    errors: { types: [BundleVerificationError, InvalidInputError, NotFoundError], directResult: true },
+    args: {
+      file: t.arg.string({ required: true, description: "The bundle file's name (e.g. team-1.0.0.skillmeat-pack)." }),
+      allowUnsigned: t.arg.boolean({ description: "Admin only: accept a bundle with no signature." }),
+    },
+    resolve: (_root, args, ctx) => {
+      const allowUnsigned = args.allowUnsigned === true;
+      if (allowUnsigned && !ctx.principal.scopes.has("admin")) throw new InvalidInputError("allowUnsigned", "only an admin may accept unsigned bundles");
+      return ctx.services.sharing.verifyBundle(args.file, { allowUnsigned });
+    },
+  }),
+  rotateSigningKey: t.field({
+    type: SigningKeyRef,
+    authScopes: { admin: true },
+    description: "Admin: generates a new signing key; the old ones sign nothing more (their bundles still verify here). Needs admin.",
+    errors: { types: [SecretKeyError], directResult: true },
+    resolve: (_r, _a, ctx) => ctx.services.sharing.keys.rotate(),
+  }),
+  trustKey: t.prismaField({
+    type: "TrustedKey",
+    authScopes: { admin: true },
+    description: "Admin: trusts a public key (raw Ed25519, base64, as signingKeys shows it) under a name; trusting a revoked key again restores it.",
+    errors: { types: [InvalidInputError], directResult: true },
+    args: { publicKey: t.arg.string({ required: true }), name: t.arg.string({ required: true }) },
+    resolve: (_q, _r, args, ctx) => ctx.services.sharing.keys.trust(args.publicKey, args.name, ctx.principal),
+  }),
+  revokeTrustedKey: t.prismaField({
+    type: "TrustedKey",
+    authScopes: { admin: true },
+    description: "Admin: revokes a trusted key: bundles it signed are refused from now on.",
+    errors: { types: [NotFoundError], directResult: true },
+    args: { id: t.arg.globalID({ required: true, for: TrustedKeyRef }) },
+    resolve: (_q, _r, args, ctx) => ctx.services.sharing.keys.revoke(args.id.id),
+  }),
+}));
