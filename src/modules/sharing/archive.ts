@@ -55,12 +55,16 @@ export async function readArchive(bytes: Buffer, limits: ArchiveLimits): Promise
   const out: ArchiveEntry[] = [];
   const seen = new Set<string>();
   let total = 0;
+  // The first unsafe entry; later entries are skipped unread and the archive is refused at the end.
+  let refused: BundleVerificationError | null = null;
   const result = new Promise<ArchiveEntry[]>((resolve, reject) => {
     extract.on("entry", (header, stream, next) => {
-      const fail = (err: Error) => {
+      const fail = (err: BundleVerificationError) => {
+        refused ??= err;
+        stream.on("end", () => next());
         stream.resume();
-        extract.destroy(err);
       };
+      if (refused) return fail(refused);
       const name = header.name;
       if (header.type !== "file") return fail(malformed(name, `entries must be regular files, not ${header.type ?? "unknown"} (symlinks, hard links and folders are refused)`));
       const problem = pathProblem(name);
@@ -78,7 +82,7 @@ export async function readArchive(bytes: Buffer, limits: ArchiveLimits): Promise
       });
       stream.on("error", reject);
     });
-    extract.on("finish", () => resolve(out));
+    extract.on("finish", () => (refused ? reject(refused) : resolve(out)));
     extract.on("error", (err) => reject(err instanceof BundleVerificationError ? err : malformed(null, `not a readable tar archive (${err.message})`)));
   });
   Readable.from([bytes]).pipe(extract);
