@@ -107,7 +107,7 @@ async function resign(bytes: Buffer, key: ReturnType<typeof otherKey>): Promise<
 }
 
 describe("signed bundles", () => {
-  const t = useTestApp({ env: { ...fastJobs, SKILLGRAPH_IMPORT_ROOTS: root, SKILLGRAPH_COLLECTIONS_DIR: collections, SKILLGRAPH_BUNDLES_DIR: bundles } });
+  const t = useTestApp({ env: { ...fastJobs, SKILLGRAPH_IMPORT_ROOTS: root, SKILLGRAPH_COLLECTIONS_DIR: collections, SKILLGRAPH_BUNDLES_DIR: bundles, SKILLGRAPH_SECRET_KEY: "5a".repeat(32) } });
 
   beforeEach(async () => {
     await t().app.startBackground();
