@@ -223,6 +223,36 @@ describe("signed bundles", () => {
     expect(next.signer).toBe(must(keys[0]).fingerprint);
   });
 
+  it("previews an import: NEW, IDENTICAL and CONFLICT with the files that differ, after verifying", async () => {
+    const { file } = await exportBundle(t(), { collection: "default", name: "team", version: "5.0.0" });
+    const Preview = `query($file: String!, $collection: String) { bundleImportPreview(file: $file, collection: $collection) {
+      __typename
+      ... on BundleImportPreview { collection verification { trust } items { name status changes { path status } } }
+      ... on BundleVerificationError { problem }
+    } }`;
+    type P = { bundleImportPreview: { __typename: string; problem?: string; items?: { name: string; status: string; changes: { path: string; status: string }[] }[] } };
+    const same = (await t().execute<P, unknown>(Preview, { file })).expectNoErrors().bundleImportPreview;
+    expect(same.items?.map((i) => [i.name, i.status])).toEqual([["alpha", "IDENTICAL"], ["beta", "IDENTICAL"]]);
+
+    await importSkill(t(), "alpha", "Changed.\n");
+    const changed = (await t().execute<P, unknown>(Preview, { file })).expectNoErrors().bundleImportPreview;
+    expect(changed.items).toEqual([
+      { name: "alpha", status: "CONFLICT", changes: [{ path: "SKILL.md", status: "MODIFIED" }] },
+      { name: "beta", status: "IDENTICAL", changes: [] },
+    ]);
+
+    (await t().execute(`mutation { createCollection(input: { name: "other" }) { __typename } }`, {}, { token: "write" })).expectNoErrors();
+    const fresh = (await t().execute<P, unknown>(Preview, { file, collection: "other" })).expectNoErrors().bundleImportPreview;
+    expect(fresh.items?.map((i) => i.status)).toEqual(["NEW", "NEW"]);
+
+    const bytes = readFileSync(join(bundles, file));
+    const at = bytes.indexOf("echo beta");
+    const flipped = Buffer.from(bytes);
+    flipped[at] = "E".charCodeAt(0);
+    writeFileSync(join(bundles, file), flipped);
+    expect((await t().execute<P, unknown>(Preview, { file })).expectNoErrors().bundleImportPreview).toMatchObject({ __typename: "BundleVerificationError", problem: "FILE_CHANGED" });
+  });
+
   it("refuses a bundle file name with a path, and exports with neither artifacts nor collection", async () => {
     expect(await verify(t(), "../x.skillmeat-pack")).toMatchObject({ __typename: "InvalidInputError", field: "file" });
     const res = (await t().execute<{ exportBundle: { __typename: string; field?: string } }, unknown>(Export, { input: { name: "x", version: "1" } }, { token: "write" })).expectNoErrors();

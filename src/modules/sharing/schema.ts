@@ -7,7 +7,7 @@ import { JobRef } from "../jobs/schema.js";
 import { SecretKeyError } from "../mcp/index.js";
 import { BundleVerificationError } from "./errors.js";
 import type { SigningKeyView } from "./keys.js";
-import type { VerifyResult } from "./service.js";
+import type { ImportPreview, ImportPreviewItem, VerifyResult } from "./service.js";
 
 const BundleProblemEnum = builder.enumType("BundleProblem", {
   description: "Which bundle check failed.",
@@ -90,7 +90,61 @@ const BundleVerificationRef = builder.objectRef<VerifyResult>("BundleVerificatio
   }),
 });
 
+const ImportPreviewStatusEnum = builder.enumType("BundleImportStatus", {
+  description: "How a bundled artifact compares with the target collection.",
+  values: { NEW: { description: "No artifact with its key." }, IDENTICAL: { description: "The same content hash: importing changes nothing." }, CONFLICT: { description: "The same key with other content." } } as const,
+});
+
+const BundleFileChangeStatusEnum = builder.enumType("BundleFileChangeStatus", {
+  description: "How a bundled artifact's file differs from the existing artifact's.",
+  values: { ADDED: { description: "Only in the bundle." }, REMOVED: { description: "Only in the existing artifact." }, MODIFIED: { description: "In both, with other content." } } as const,
+});
+
+const BundleFileChangeRef = builder.objectRef<ImportPreviewItem["changes"][number]>("BundleFileChange").implement({
+  description: "A file that differs between a bundled artifact and the existing one.",
+  fields: (t) => ({
+    path: t.exposeString("path", { description: "The file's path." }),
+    status: t.expose("status", { type: BundleFileChangeStatusEnum, description: "ADDED (only in the bundle), REMOVED (only here) or MODIFIED." }),
+  }),
+});
+
+const BundleImportItemRef = builder.objectRef<ImportPreviewItem>("BundleImportItem").implement({
+  description: "One bundled artifact in an import preview.",
+  fields: (t) => ({
+    type: t.exposeString("type", { description: "SKILL, COMMAND, AGENT …" }),
+    name: t.exposeString("name", { description: "Its name." }),
+    status: t.expose("status", { type: ImportPreviewStatusEnum, description: "NEW, IDENTICAL or CONFLICT." }),
+    contentHash: t.exposeString("contentHash", { description: "The bundled content's hash." }),
+    existingContentHash: t.exposeString("existingContentHash", { nullable: true, description: "The existing artifact's content hash, when there is one." }),
+    changes: t.field({ type: [BundleFileChangeRef], description: "For a conflict: the files that differ.", resolve: (i) => i.changes }),
+  }),
+});
+
+const BundleImportPreviewRef = builder.objectRef<ImportPreview>("BundleImportPreview").implement({
+  description: "What importing a verified bundle into a collection would do (nothing is written).",
+  fields: (t) => ({
+    verification: t.field({ type: BundleVerificationRef, description: "The bundle's verification.", resolve: (p) => p.verification }),
+    collection: t.exposeString("collection", { description: "The target collection." }),
+    items: t.field({ type: [BundleImportItemRef], description: "Each bundled artifact.", resolve: (p) => p.items }),
+  }),
+});
+
 builder.queryFields((t) => ({
+  bundleImportPreview: t.field({
+    type: BundleImportPreviewRef,
+    description: "Verifies a bundle and lists each artifact as NEW, IDENTICAL or CONFLICT (with the files that differ) against a collection (default: \"default\"). Writes nothing. allowUnsigned needs admin.",
+    errors: { types: [BundleVerificationError, InvalidInputError, NotFoundError], directResult: true },
+    args: {
+      file: t.arg.string({ required: true, description: "The bundle file's name in the bundles folder." }),
+      collection: t.arg.string({ description: 'The target collection; "default" when omitted.' }),
+      allowUnsigned: t.arg.boolean({ description: "Admin only: accept a bundle with no signature." }),
+    },
+    resolve: (_root, args, ctx) => {
+      const allowUnsigned = args.allowUnsigned === true;
+      if (allowUnsigned && !ctx.principal.scopes.has("admin")) throw new InvalidInputError("allowUnsigned", "only an admin may accept unsigned bundles");
+      return ctx.services.sharing.previewImport(args.file, args.collection, { allowUnsigned });
+    },
+  }),
   signingKeys: t.field({
     type: [SigningKeyRef],
     description: "This instance's bundle signing keys, newest first (public keys and fingerprints). The first is generated on first use.",

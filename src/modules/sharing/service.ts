@@ -50,6 +50,24 @@ export interface VerifyResult {
   manifest: BundleManifest;
 }
 
+/** How one bundled artifact compares with the collection it would be imported into. */
+export interface ImportPreviewItem {
+  type: string;
+  name: string;
+  /** NEW (no artifact with its key), IDENTICAL (same content hash), CONFLICT (same key, other content). */
+  status: "NEW" | "IDENTICAL" | "CONFLICT";
+  contentHash: string;
+  existingContentHash: string | null;
+  /** For a conflict: each file that differs (ADDED in the bundle, REMOVED from it, MODIFIED). */
+  changes: { path: string; status: "ADDED" | "REMOVED" | "MODIFIED" }[];
+}
+
+export interface ImportPreview {
+  verification: VerifyResult;
+  collection: string;
+  items: ImportPreviewItem[];
+}
+
 export type Progress = (percent: number, message: string) => Promise<void>;
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -216,5 +234,41 @@ export class SharingService {
     const extra = entries.find((e) => e.path !== MANIFEST_PATH && e.path !== SIGNATURE_PATH && !expected.has(e.path));
     if (extra) throw new BundleVerificationError("FILE_EXTRA", extra.path, "the bundle holds a file the manifest does not list");
     return { file, sha256: sha256(bytes), name: manifest.name, version: manifest.version, createdBy: manifest.createdBy, signer, trust, manifest };
+  }
+
+  /**
+   * Verifies a bundle, then compares each artifact with the collection's artifact of the same key:
+   * NEW, IDENTICAL or CONFLICT (with the files that differ). Reads the collection's artifacts and
+   * the conflicting ones' files with one statement each; writes nothing.
+   */
+  async previewImport(file: string, collection: string | null | undefined, options: { allowUnsigned: boolean }): Promise<ImportPreview> {
+    const verification = await this.verifyBundle(file, options);
+    const target = await this.collections.byName(collection ?? "default");
+    const existing = await this.artifacts.inCollection(target.id);
+    const byKey = new Map(existing.map((a) => [`${a.type}\0${a.name}`, a]));
+    const conflicts = verification.manifest.artifacts
+      .map((m) => byKey.get(`${m.type}\0${m.name}`))
+      .filter((a): a is Artifact => a !== undefined && a.currentVersionId !== null && a.contentHash !== null);
+    const versionIds = conflicts.map((a) => a.currentVersionId ?? "");
+    const files = new Map(versionIds.map((id, i) => [id, i]));
+    const fileLists = versionIds.length > 0 ? await this.content.filesOf(versionIds) : [];
+    const items = verification.manifest.artifacts.map((m): ImportPreviewItem => {
+      const a = byKey.get(`${m.type}\0${m.name}`);
+      if (!a) return { type: m.type, name: m.name, status: "NEW", contentHash: m.contentHash, existingContentHash: null, changes: [] };
+      if (a.contentHash === m.contentHash) return { type: m.type, name: m.name, status: "IDENTICAL", contentHash: m.contentHash, existingContentHash: a.contentHash, changes: [] };
+      const mine = fileLists[files.get(a.currentVersionId ?? "") ?? -1] ?? [];
+      const theirs = new Map(m.files.map((f) => [f.path, f.sha256]));
+      const ours = new Map(mine.map((f) => [f.path, f.sha256]));
+      const changes: ImportPreviewItem["changes"] = [];
+      for (const [path, sha] of theirs) {
+        const o = ours.get(path);
+        if (o === undefined) changes.push({ path, status: "ADDED" });
+        else if (o !== sha) changes.push({ path, status: "MODIFIED" });
+      }
+      for (const path of ours.keys()) if (!theirs.has(path)) changes.push({ path, status: "REMOVED" });
+      changes.sort((x, y) => Buffer.compare(Buffer.from(x.path), Buffer.from(y.path)));
+      return { type: m.type, name: m.name, status: "CONFLICT", contentHash: m.contentHash, existingContentHash: a.contentHash, changes };
+    });
+    return { verification, collection: target.name, items };
   }
 }
