@@ -123,6 +123,7 @@ export async function createServices(options: ServiceOptions): Promise<BuiltServ
   services.jobs.registry.register(projectsModule.projectsSyncKind(services.projects));
   services.jobs.registry.register(projectsModule.projectsScanKind(services.projects));
   services.jobs.registry.register(sharingModule.sharingExportKind(services.sharing));
+  services.jobs.registry.register(sharingModule.sharingImportKind(services.sharing));
   const background: BackgroundTask[] = [];
   if (config.jobs.concurrency > 0) background.push(worker);
   // Always registered: with the interval at 0 it only cancels running checks on shutdown.

@@ -253,6 +253,41 @@ describe("signed bundles", () => {
     expect((await t().execute<P, unknown>(Preview, { file })).expectNoErrors().bundleImportPreview).toMatchObject({ __typename: "BundleVerificationError", problem: "FILE_CHANGED" });
   });
 
+  it("imports a bundle: created, then unchanged on a second import; conflicts skipped, merged or forked; a refused bundle writes nothing", async () => {
+    const { file } = await exportBundle(t(), { collection: "default", name: "team", version: "6.0.0" });
+    (await t().execute(`mutation { createCollection(input: { name: "other" }) { __typename } }`, {}, { token: "write" })).expectNoErrors();
+    const ImportBundle = `mutation($file: String!, $collection: String, $strategy: BundleImportStrategy!) { importBundle(file: $file, collection: $collection, strategy: $strategy) { __typename ... on ImportBundlePayload { job { id } } ... on InvalidInputError { field } } }`;
+    const Count = `query($c: String!) { alpha: artifact(key: "skill:alpha", collection: $c) { versions(first: 10) { totalCount } } fork: artifacts(first: 20, filter: { collection: $c }) { totalCount } }`;
+    const run = async (strategy: string, collection = "other") => {
+      const res = (await t().execute<{ importBundle: { job: { id: string } } }, unknown>(ImportBundle, { file, collection, strategy }, { token: "write" })).expectNoErrors();
+      return job(t(), res.importBundle.job.id);
+    };
+    const actions = (j: Awaited<ReturnType<typeof run>>) => (j.result as { items: { name: string; action: string }[] }).items.map((i) => [i.name, i.action]);
+
+    expect(actions(await run("MERGE"))).toEqual([["alpha", "CREATED"], ["beta", "CREATED"]]);
+    expect(actions(await run("MERGE"))).toEqual([["alpha", "UNCHANGED"], ["beta", "UNCHANGED"]]);
+
+    await importSkill(t(), "alpha", "Local change.\n");
+    expect(actions(await run("SKIP", "default"))).toEqual([["alpha", "SKIPPED"], ["beta", "UNCHANGED"]]);
+    const forked = actions(await run("FORK", "default"));
+    expect(forked[0]?.[0]).toMatch(/^alpha-[0-9a-f]{8}$/);
+    expect(forked[0]?.[1]).toBe("FORKED");
+    expect(actions(await run("FORK", "default"))[0]?.[1]).toBe("FORKED");
+    const before = (await t().execute<{ alpha: { versions: { totalCount: number } }; fork: { totalCount: number } }, unknown>(Count, { c: "default" })).expectNoErrors();
+    expect(before.fork.totalCount).toBe(3);
+    expect(actions(await run("MERGE", "default"))).toEqual([["alpha", "MERGED"], ["beta", "UNCHANGED"]]);
+    const after = (await t().execute<{ alpha: { versions: { totalCount: number } }; fork: { totalCount: number } }, unknown>(Count, { c: "default" })).expectNoErrors();
+    expect(after.alpha.versions.totalCount).toBe(before.alpha.versions.totalCount + 1);
+
+    const entries = await entriesOf(readFileSync(join(bundles, file)));
+    writeFileSync(join(bundles, file), await pack([...entries, { name: "files/skill/alpha/../../../../evil.sh", data: Buffer.from("x") }]));
+    (await t().execute(`mutation { createCollection(input: { name: "third" }) { __typename } }`, {}, { token: "write" })).expectNoErrors();
+    const refused = await run("MERGE", "third");
+    expect(refused.status).toBe("FAILED");
+    const none = (await t().execute<{ fork: { totalCount: number } }, unknown>(`query { fork: artifacts(first: 5, filter: { collection: "third" }) { totalCount } }`, {})).expectNoErrors();
+    expect(none.fork.totalCount).toBe(0);
+  });
+
   it("refuses a bundle file name with a path, and exports with neither artifacts nor collection", async () => {
     expect(await verify(t(), "../x.skillmeat-pack")).toMatchObject({ __typename: "InvalidInputError", field: "file" });
     const res = (await t().execute<{ exportBundle: { __typename: string; field?: string } }, unknown>(Export, { input: { name: "x", version: "1" } }, { token: "write" })).expectNoErrors();

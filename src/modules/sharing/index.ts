@@ -4,7 +4,7 @@ import type { SharingService } from "./service.js";
 
 export { SharingService, type ExportInput, type ExportResult, type VerifyResult } from "./service.js";
 export { BundleVerificationError, type BundleProblem } from "./errors.js";
-export { sharingExportKind } from "./export-job.js";
+export { sharingExportKind, sharingImportKind } from "./export-job.js";
 export type { SharingConfig } from "./config.js";
 
 declare module "../../lib/services.js" {

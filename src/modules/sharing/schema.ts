@@ -175,6 +175,16 @@ const ExportBundlePayload = builder.simpleObject("ExportBundlePayload", {
   fields: (t) => ({ job: t.field({ type: JobRef, description: "The sharing.export job (watch it with jobUpdated)." }) }),
 });
 
+const ImportStrategyEnum = builder.enumType("BundleImportStrategy", {
+  description: "What importBundle does with a conflict (same key, other content).",
+  values: { MERGE: { description: "The bundled content becomes a new version of the existing artifact." }, FORK: { description: "Imported beside it as <name>-<first 8 hex of its content hash>." }, SKIP: { description: "Left as it is." } } as const,
+});
+
+const ImportBundlePayload = builder.simpleObject("ImportBundlePayload", {
+  description: "The import job; its result lists each artifact with what was done (CREATED, UNCHANGED, SKIPPED, MERGED, FORKED).",
+  fields: (t) => ({ job: t.field({ type: JobRef, description: "The sharing.import job (watch it with jobUpdated)." }) }),
+});
+
 builder.mutationFields((t) => ({
   exportBundle: t.field({
     type: ExportBundlePayload,
@@ -201,6 +211,25 @@ builder.mutationFields((t) => ({
       const allowUnsigned = args.allowUnsigned === true;
       if (allowUnsigned && !ctx.principal.scopes.has("admin")) throw new InvalidInputError("allowUnsigned", "only an admin may accept unsigned bundles");
       return ctx.services.sharing.verifyBundle(args.file, { allowUnsigned });
+    },
+  }),
+  importBundle: t.field({
+    type: ImportBundlePayload,
+    description: "Verifies a bundle and imports it into a collection as a sharing.import job (preview it first with bundleImportPreview): NEW artifacts are created, IDENTICAL ones untouched, conflicts MERGEd (new version), FORKed (<name>-<hash8>) or SKIPped. Importing twice changes nothing. allowUnsigned needs admin.",
+    errors: { types: [InvalidInputError, NotFoundError], directResult: true },
+    args: {
+      file: t.arg.string({ required: true, description: "The bundle file's name in the bundles folder." }),
+      collection: t.arg.string({ description: 'The target collection; "default" when omitted.' }),
+      strategy: t.arg({ type: ImportStrategyEnum, required: true, description: "What to do with a conflict." }),
+      allowUnsigned: t.arg.boolean({ description: "Admin only: accept a bundle with no signature." }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const allowUnsigned = args.allowUnsigned === true;
+      if (allowUnsigned && !ctx.principal.scopes.has("admin")) throw new InvalidInputError("allowUnsigned", "only an admin may accept unsigned bundles");
+      await ctx.services.sharing.readBundle(args.file);
+      if (args.collection) await ctx.services.collections.byName(args.collection);
+      const job = await ctx.services.jobs.enqueue("sharing.import", { file: args.file, collection: args.collection ?? null, strategy: args.strategy, allowUnsigned }, ctx.principal);
+      return { job };
     },
   }),
   rotateSigningKey: t.field({

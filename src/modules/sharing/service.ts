@@ -10,9 +10,9 @@ import type { Artifact } from "../../generated/prisma/client.js";
 import { InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import type { Principal } from "../../lib/principal.js";
-import type { ArtifactService } from "../artifacts/index.js";
+import { ARTIFACT_TYPES, type ArtifactService } from "../artifacts/index.js";
 import type { CollectionService } from "../collections/index.js";
-import { writeFileAtomic, type ContentService } from "../content/index.js";
+import { prepare, writeFileAtomic, type ContentService } from "../content/index.js";
 import { packArchive, pathProblem, readArchive, type ArchiveEntry } from "./archive.js";
 import type { SharingConfig } from "./config.js";
 import { BundleVerificationError } from "./errors.js";
@@ -66,6 +66,20 @@ export interface ImportPreview {
   verification: VerifyResult;
   collection: string;
   items: ImportPreviewItem[];
+}
+
+export interface ImportBundleInput {
+  file: string;
+  collection?: string | null;
+  strategy: "MERGE" | "FORK" | "SKIP";
+  allowUnsigned?: boolean | null;
+}
+
+export interface ImportBundleResult {
+  bundle: string;
+  version: string;
+  collection: string;
+  items: { type: string; name: string; action: "CREATED" | "UNCHANGED" | "SKIPPED" | "MERGED" | "FORKED" }[];
 }
 
 export type Progress = (percent: number, message: string) => Promise<void>;
@@ -181,6 +195,11 @@ export class SharingService {
    * file the manifest lists is there with its size and SHA-256, and nothing else is.
    */
   async verifyBundle(file: string, options: { allowUnsigned: boolean } = { allowUnsigned: false }): Promise<VerifyResult> {
+    return (await this.verified(file, options)).result;
+  }
+
+  /** verifyBundle, with the archive's files by path. */
+  private async verified(file: string, options: { allowUnsigned: boolean }): Promise<{ result: VerifyResult; byPath: Map<string, Buffer> }> {
     const bytes = await this.readBundle(file);
     const entries = await readArchive(bytes, { maxBytes: this.config.maxBundleBytes, maxEntries: MAX_ENTRIES });
     const byPath = new Map(entries.map((e) => [e.path, e.data]));
@@ -233,7 +252,7 @@ export class SharingService {
     }
     const extra = entries.find((e) => e.path !== MANIFEST_PATH && e.path !== SIGNATURE_PATH && !expected.has(e.path));
     if (extra) throw new BundleVerificationError("FILE_EXTRA", extra.path, "the bundle holds a file the manifest does not list");
-    return { file, sha256: sha256(bytes), name: manifest.name, version: manifest.version, createdBy: manifest.createdBy, signer, trust, manifest };
+    return { result: { file, sha256: sha256(bytes), name: manifest.name, version: manifest.version, createdBy: manifest.createdBy, signer, trust, manifest }, byPath };
   }
 
   /**
@@ -242,7 +261,11 @@ export class SharingService {
    * the conflicting ones' files with one statement each; writes nothing.
    */
   async previewImport(file: string, collection: string | null | undefined, options: { allowUnsigned: boolean }): Promise<ImportPreview> {
-    const verification = await this.verifyBundle(file, options);
+    return (await this.previewWithFiles(file, collection, options)).preview;
+  }
+
+  private async previewWithFiles(file: string, collection: string | null | undefined, options: { allowUnsigned: boolean }): Promise<{ preview: ImportPreview; byPath: Map<string, Buffer>; collectionId: string }> {
+    const { result: verification, byPath } = await this.verified(file, options);
     const target = await this.collections.byName(collection ?? "default");
     const existing = await this.artifacts.inCollection(target.id);
     const byKey = new Map(existing.map((a) => [`${a.type}\0${a.name}`, a]));
@@ -269,6 +292,59 @@ export class SharingService {
       changes.sort((x, y) => Buffer.compare(Buffer.from(x.path), Buffer.from(y.path)));
       return { type: m.type, name: m.name, status: "CONFLICT", contentHash: m.contentHash, existingContentHash: a.contentHash, changes };
     });
-    return { verification, collection: target.name, items };
+    return { preview: { verification, collection: target.name, items }, byPath, collectionId: target.id };
+  }
+
+  /**
+   * Imports a verified bundle into a collection in one transaction: NEW artifacts are created,
+   * IDENTICAL ones left alone, and a CONFLICT is resolved by the strategy: MERGE (a new version of
+   * the existing artifact), FORK (imported as <name>-<first 8 hex of its content hash>), SKIP.
+   * Importing the same bundle again changes nothing.
+   */
+  async importBundle(principal: Principal, input: ImportBundleInput, progress: Progress = async () => {}): Promise<ImportBundleResult> {
+    const options = { allowUnsigned: input.allowUnsigned === true };
+    const { preview, byPath, collectionId } = await this.previewWithFiles(input.file, input.collection, options);
+    await progress(40, "verified");
+    const plan = preview.items.map((item, i) => {
+      const m = preview.verification.manifest.artifacts[i];
+      if (!m) throw new BundleVerificationError("MALFORMED", MANIFEST_PATH, "the manifest changed while importing");
+      if (!(ARTIFACT_TYPES as string[]).includes(m.type)) throw new BundleVerificationError("MALFORMED", MANIFEST_PATH, `unknown artifact type ${m.type}`);
+      const content = prepare(m.files.map((f) => ({ path: f.path, data: byPath.get(archivePath(m, f.path)) ?? Buffer.alloc(0) })));
+      if (content.contentHash !== m.contentHash) throw new BundleVerificationError("MALFORMED", MANIFEST_PATH, `the content hash of ${m.type.toLowerCase()}:${m.name} does not match its files`);
+      let action: ImportBundleResult["items"][number]["action"];
+      let name = m.name;
+      if (item.status === "NEW") action = "CREATED";
+      else if (item.status === "IDENTICAL" || input.strategy === "SKIP") action = item.status === "IDENTICAL" ? "UNCHANGED" : "SKIPPED";
+      else if (input.strategy === "MERGE") action = "MERGED";
+      else {
+        action = "FORKED";
+        name = `${m.name}-${m.contentHash.slice(0, 8)}`;
+      }
+      return { m, content, action, name };
+    });
+    const source = `bundle:${preview.verification.name}@${preview.verification.version}`;
+    const stored = await this.db.transaction(async ({ prisma: tx }) => {
+      const out: { artifact: Artifact; created: boolean; unchanged: boolean }[] = [];
+      for (const p of plan) {
+        if (p.action === "UNCHANGED" || p.action === "SKIPPED") continue;
+        const { artifact, created } = await this.artifacts.upsertInTransaction(tx, {
+          collectionId,
+          type: p.m.type as (typeof ARTIFACT_TYPES)[number],
+          name: p.name,
+          origin: "MARKETPLACE",
+          metadata: { ...p.m.metadata, version: p.m.version },
+        });
+        out.push(await this.content.storeVersion(tx, artifact, created, p.content, { sourceRef: source, commit: null, createdBy: principal.name }));
+      }
+      return out;
+    }, { timeoutMs: 60_000 });
+    for (const s of stored) if (!s.unchanged || s.created) this.artifacts.announce(s.created ? "ADDED" : "UPDATED", s.artifact);
+    await progress(100, "imported");
+    return {
+      bundle: preview.verification.name,
+      version: preview.verification.version,
+      collection: preview.collection,
+      items: plan.map((p) => ({ type: p.m.type, name: p.name, action: p.action })),
+    };
   }
 }
