@@ -244,7 +244,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     description: "Admin: trusts a public key (raw Ed25519, base64, as signingKeys shows it) under a name; trusting a revoked key again restores it.",
     errors: { types: [InvalidInputError], directResult: true },
-    args: { publicKey: t.arg.string({ required: true }), name: t.arg.string({ required: true }) },
+    args: { publicKey: t.arg.string({ required: true, description: "The raw 32-byte Ed25519 public key, base64 (another instance's signingKeys.publicKey)." }), name: t.arg.string({ required: true, description: "Whose key it is (1–200 characters)." }) },
     resolve: (_q, _r, args, ctx) => ctx.services.sharing.keys.trust(args.publicKey, args.name, ctx.principal),
   }),
   revokeTrustedKey: t.prismaField({
@@ -252,7 +252,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     description: "Admin: revokes a trusted key: bundles it signed are refused from now on.",
     errors: { types: [NotFoundError], directResult: true },
-    args: { id: t.arg.globalID({ required: true, for: TrustedKeyRef }) },
+    args: { id: t.arg.globalID({ required: true, for: TrustedKeyRef, description: "The trusted key." }) },
     resolve: (_q, _r, args, ctx) => ctx.services.sharing.keys.revoke(args.id.id),
   }),
 }));
