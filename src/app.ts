@@ -7,22 +7,25 @@ import { trace } from "@opentelemetry/api";
 import type { Socket } from "node:net";
 import { createYoga, type YogaServerInstance } from "graphql-yoga";
 import { useGraphQlJit } from "@envelop/graphql-jit";
-import { getOperationAST } from "graphql";
 import { graphiqlTabs } from "./graphql/graphiql-examples.js";
 import type { Config } from "./config.js";
 import { openDatabase, type Database } from "./db/index.js";
 import { migrate } from "./db/migrator.js";
 import type { Context } from "./graphql/context.js";
 import { authorizationOf, bearerToken, connectionAuthorization, unauthenticated } from "./graphql/credentials.js";
+import { withCompression } from "./graphql/compression.js";
 import { maskError } from "./graphql/errors-mask.js";
 import { createHardening } from "./graphql/plugins/hardening.js";
 import { corsOption } from "./graphql/plugins/origin-guard.js";
 import { useETag } from "./graphql/plugins/etag.js";
-import { useHealthEndpoints } from "./graphql/plugins/health.js";
+import { useHealthEndpoints, useOnlyGraphqlEndpoint } from "./graphql/plugins/health.js";
+import { jitEligible, useDeferStream } from "./graphql/plugins/incremental.js";
+import { createPersistedOperations } from "./graphql/plugins/persisted-operations.js";
+import { createResponseCache, type ResponseCache } from "./graphql/plugins/response-cache.js";
 import { metricsResponse, useMetricsEndpoint } from "./graphql/plugins/metrics-endpoint.js";
 import { useObservability } from "./graphql/plugins/observe.js";
 import { useQueryLimits } from "./graphql/plugins/limits.js";
-import { requestIdOf, useRequestScope } from "./graphql/plugins/request-scope.js";
+import { requestIdOf, useExecutionScope, useRequestScope } from "./graphql/plugins/request-scope.js";
 import { useSharedSubscriptionResults } from "./graphql/plugins/shared-subscription-results.js";
 import { attachGraphqlWs } from "./graphql/ws.js";
 import { yogaLogger } from "./graphql/yoga-logger.js";
@@ -44,6 +47,8 @@ export interface App {
   services: Services;
   events: EventBusHandle;
   logger: Logger;
+  /** The per-caller query cache (SKILLGRAPH_RESPONSE_CACHE_TTL_MS); stats() counts hits and misses for metrics. */
+  responseCache: ResponseCache;
   /** The process's tracing SDK when an exporter is configured (OTEL_*), else null. */
   tracing: TracingHandle | null;
   /** Prometheus metrics when /metrics is configured, else null. */
@@ -112,6 +117,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     : [];
 
   const hardening = await createHardening({ config, services, events: events.bus, changes: database.changes, logger });
+  const persisted = await createPersistedOperations(config.api, config.redisUrl, logger);
+  const responseCache = await createResponseCache({ ttlMs: config.api.responseCacheTtlMs, redisUrl: config.redisUrl, principalFor, logger });
 
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema: getSchema(),
@@ -145,6 +152,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       useRequestScope(logger),
       useMetricsEndpoint(metrics, config.telemetry.metrics.token),
       useHealthEndpoints(async () => services.system.readiness(), logger),
+      // GraphQL at /graphql only (yoga also matched any path ending in it, e.g. /x/graphql).
+      useOnlyGraphqlEndpoint("/graphql"),
+      // Trusted documents (SKILLGRAPH_TRUSTED_DOCUMENTS) and automatic persisted queries: the
+      // document is known before anything below parses or checks it.
+      ...persisted.plugins,
       // Host check, document guard, rate limits, input at the edge, introspection, revocation.
       ...hardening.plugins,
       // ETag / If-None-Match → 304 for queries over GET (integrators polling the marketplace).
@@ -152,15 +164,24 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       // Subscribers that would get the same answer to an event share one execution (a job's watchers).
       useSharedSubscriptionResults(),
       useQueryLimits(config.limits, { hideSuggestions: config.security.introspection !== "public" }),
+      // @defer and @stream over multipart, SSE and graphql-ws (plugins/incremental.ts).
+      useDeferStream(),
       // Queries and mutations run as JavaScript compiled once per document (graphql-jit): a third
       // less CPU for a long list (bench/compare). Subscriptions keep the standard executor and the
-      // shared per-event execution above.
-      useGraphQlJit({}, { enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation !== "subscription" }),
+      // shared per-event execution above; so do documents with @defer/@stream (jit cannot split a result).
+      useGraphQlJit({}, { enableIf: (args) => jitEligible(args.document, args.operationName) }),
       ...tracingPlugins,
+      // After every plugin that replaces the executor (jit, defer/stream): services log the
+      // request id and the actor whichever executor runs.
+      useExecutionScope(),
+      // Query results per caller, dropped when a mutation changes an entity in them
+      // (plugins/response-cache.ts). Last: it wraps whichever executor the plugins above chose.
+      ...responseCache.plugins,
     ],
   });
 
-  const httpServer = createServer(yoga);
+  // gzip/br for bodies over SKILLGRAPH_COMPRESSION_THRESHOLD_BYTES; streams pass as they are.
+  const httpServer = createServer(withCompression(yoga, config.api.compressionThresholdBytes));
   const sockets = new Set<Socket>();
   httpServer.on("connection", (s) => {
     sockets.add(s);
@@ -168,6 +189,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   });
   const ws = attachGraphqlWs(httpServer, yoga, {
     authenticate: (params) => principalFor(bearerToken(connectionAuthorization(params))),
+    resolveQuery: (payload) => persisted.resolveQuery(payload),
     security: config.security,
     bindHost: config.host,
     logger,
@@ -226,6 +248,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     services,
     events,
     logger,
+    responseCache,
     tracing,
     metrics,
     get metricsUrl() {
@@ -263,6 +286,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         // Collection folder writes scheduled by the last changes finish before the database closes.
         await services.content.folders.flush().catch((err: unknown) => logger.error("collection folder writes failed", { error: String(err) }));
         await hardening.close();
+        await persisted.close();
+        await responseCache.close();
         removeCollector?.();
         if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
         // Spans still buffered go out before the process ends.

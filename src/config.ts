@@ -1,5 +1,6 @@
 // Environment → one typed, validated config object. Every variable is documented in the README.
 import { z } from "zod";
+import { apiConfig, apiConfigIssues, apiEnvSchema, type ApiConfig } from "./api-config.js";
 import { providerOf, type Provider } from "./db/provider.js";
 import { ConfigError } from "./lib/errors.js";
 import { contentConfig, contentEnvSchema, type ContentConfig } from "./modules/content/config.js";
@@ -39,6 +40,7 @@ const schema = z.object({
   ...projectsEnvSchema,
   ...sharingEnvSchema,
   ...securityEnvSchema,
+  ...apiEnvSchema,
   ...telemetryEnvSchema,
   // 0: this process runs no job worker (serve --no-worker).
   SKILLGRAPH_WORKER_CONCURRENCY: int(0, 64).default(2),
@@ -74,6 +76,8 @@ export interface Config {
   sharing: SharingConfig;
   /** Cross-origin access, Host names, introspection, rate limits, socket caps (src/security-config.ts). */
   security: SecurityConfig;
+  /** Trusted documents and persisted queries, response cache, compression (src/api-config.ts). */
+  api: ApiConfig;
   /** Tracing (OTEL_*), /metrics, access log (src/telemetry-config.ts). */
   telemetry: TelemetryConfig;
   /** Job workers: how many jobs one process runs at once, how often it polls, lease length, retry backoff, HITL timeout default. */
@@ -91,6 +95,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  const apiIssues = apiConfigIssues(e);
+  if (apiIssues.length) throw new ConfigError(`Invalid configuration:\n${apiIssues.map((i) => `  ${i}`).join("\n")}`);
   const provider = providerOf(e.DATABASE_URL);
   return {
     databaseUrl: e.DATABASE_URL,
@@ -114,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     projects: projectsConfig(e),
     sharing: sharingConfig(e, e.DATABASE_URL),
     security: securityConfig(e),
+    api: apiConfig(e),
     telemetry: telemetryConfig(e),
     jobs: {
       concurrency: e.SKILLGRAPH_WORKER_CONCURRENCY,

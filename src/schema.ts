@@ -3,6 +3,7 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { builder } from "./graphql/builder.js";
 import "./graphql/errors.js";
+import "./graphql/nodes.js";
 import "./graphql/rate-limit-field.js";
 import "./modules/auth/schema.js";
 import "./modules/collections/schema.js";

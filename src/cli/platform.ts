@@ -3,6 +3,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { migrate, migrationStatus, resetDatabase } from "../db/migrator.js";
 import { config, stopOnSignals } from "./context.js";
+import { printJson } from "./output.js";
+import { localOnly } from "./remote.js";
 
 export function registerPlatformCommands(program: Command): void {
   program
@@ -11,7 +13,8 @@ export function registerPlatformCommands(program: Command): void {
     .option("-p, --port <port>", "port to listen on (default: PORT or 4000)")
     .option("-H, --host <host>", "address to bind (default: HOST or 127.0.0.1)")
     .option("--no-worker", "do not run job workers in this process (run `skillgraph worker` elsewhere)")
-    .action(async (opts: { port?: string; host?: string; worker: boolean }) => {
+    .action(async (opts: { port?: string; host?: string; worker: boolean }, command: Command) => {
+      localOnly(command);
       const { createApp } = await import("../app.js");
       const app = await createApp(config({ PORT: opts.port, HOST: opts.host, SKILLGRAPH_WORKER_CONCURRENCY: opts.worker ? undefined : "0" }));
       const url = await app.start();
@@ -22,20 +25,27 @@ export function registerPlatformCommands(program: Command): void {
   const db = program.command("db").description("Database: create, migrate, inspect, reset");
   db.command("init")
     .description("Create the database (SQLite file or PostgreSQL schema) and apply all migrations")
-    .action(async () => {
+    .option("--json", "print JSON")
+    .action(async (opts: { json?: boolean }, command: Command) => {
+      localOnly(command);
       const applied = await migrate(config().databaseUrl);
+      if (opts.json) return printJson({ applied });
       console.log(applied.length ? `Applied ${applied.length} migration(s):\n  ${applied.join("\n  ")}` : "Database is up to date.");
     });
   db.command("migrate")
     .description("Apply pending migrations")
-    .action(async () => {
+    .option("--json", "print JSON")
+    .action(async (opts: { json?: boolean }, command: Command) => {
+      localOnly(command);
       const applied = await migrate(config().databaseUrl);
+      if (opts.json) return printJson({ applied });
       console.log(applied.length ? `Applied ${applied.length} migration(s):\n  ${applied.join("\n  ")}` : "No pending migrations.");
     });
   db.command("status")
     .description("List applied and pending migrations")
     .option("--json", "print JSON")
-    .action(async (opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean }, command: Command) => {
+      localOnly(command);
       const s = await migrationStatus(config().databaseUrl);
       if (opts.json) return console.log(JSON.stringify(s, null, 2));
       console.log(`Provider: ${s.provider}`);
@@ -49,13 +59,16 @@ export function registerPlatformCommands(program: Command): void {
   db.command("reset")
     .description("Drop all data and re-apply migrations (needs --force)")
     .option("--force", "really destroy all data")
-    .action(async (opts: { force?: boolean }) => {
+    .option("--json", "print JSON")
+    .action(async (opts: { force?: boolean; json?: boolean }, command: Command) => {
+      localOnly(command);
       if (!opts.force) {
         console.error("db reset destroys all data. Run again with --force to do it.");
         process.exitCode = 2;
         return;
       }
       const applied = await resetDatabase(config().databaseUrl);
+      if (opts.json) return printJson({ reset: true, applied });
       console.log(`Database reset; applied ${applied.length} migration(s).`);
     });
 
@@ -65,7 +78,8 @@ export function registerPlatformCommands(program: Command): void {
     .description("Print the SDL (sorted), or write it to a file, or check a file against it")
     .option("-o, --output <file>", "write to this file")
     .option("--check <file>", "exit 1 if this file differs from the schema the code builds")
-    .action(async (opts: { output?: string; check?: string }) => {
+    .action(async (opts: { output?: string; check?: string }, command: Command) => {
+      localOnly(command);
       const { printSdl } = await import("../schema.js");
       const sdl = printSdl();
       if (opts.check) {

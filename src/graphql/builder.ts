@@ -4,7 +4,7 @@ import ComplexityPlugin from "@pothos/plugin-complexity";
 import DataloaderPlugin from "@pothos/plugin-dataloader";
 import ErrorsPlugin from "@pothos/plugin-errors";
 import PrismaPlugin from "@pothos/plugin-prisma";
-import RelayPlugin from "@pothos/plugin-relay";
+import RelayPlugin, { decodeGlobalID } from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import SimpleObjectsPlugin from "@pothos/plugin-simple-objects";
 import ValidationPlugin from "@pothos/plugin-validation";
@@ -12,8 +12,10 @@ import { GraphQLError, isListType, getNamedType, getNullableType, type GraphQLFi
 import { JSONResolver } from "graphql-scalars";
 import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
+import { InputValidationError } from "../lib/errors.js";
 import type { Context } from "./context.js";
 import { BoundedDateTime } from "./date-time.js";
+import InputErrorsPlugin from "./input-errors.js";
 import ScopeFirstPlugin, { unauthorizedError } from "./scope-first.js";
 import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, pageArgOptions } from "./pagination.js";
 
@@ -47,6 +49,8 @@ function fieldComplexity(args: Record<string, unknown>, _ctx: Context, field: Gr
 export const builder = new SchemaBuilder<BuilderTypes>({
   // Scope auth first, so authorisation runs before input validation and resolvers.
   plugins: [
+    // First, so it sees every other plugin's argument mappers and wraps outside them (input-errors.ts).
+    InputErrorsPlugin,
     ScopeAuthPlugin,
     // Checks plain scope maps before the validation plugin's argument checks (scope-first.ts).
     ScopeFirstPlugin,
@@ -82,29 +86,54 @@ export const builder = new SchemaBuilder<BuilderTypes>({
   relay: {
     clientMutationId: "omit",
     cursorType: "String",
-    edgesFieldOptions: { nullable: false },
-    nodeFieldOptions: { nullable: false },
+    edgesFieldOptions: { nullable: false, description: "The page's items, each with its cursor." },
+    nodeFieldOptions: { nullable: false, description: "The item." },
+    cursorFieldOptions: { description: "Opaque: pass it as `after` or `before` to page from this item." },
+    pageInfoFieldOptions: { description: "Where this page sits: whether there are more, and the cursors to get them." },
+    pageInfoTypeOptions: { description: "Relay paging: whether more pages exist either way, and the cursors at this page's ends." },
+    hasNextPageFieldOptions: { description: "True when items follow this page (ask with `after: endCursor`)." },
+    hasPreviousPageFieldOptions: { description: "True when items precede this page (ask with `before: startCursor`)." },
+    startCursorFieldOptions: { description: "The first item's cursor; null on an empty page." },
+    endCursorFieldOptions: { description: "The last item's cursor; null on an empty page." },
+    nodeTypeOptions: { description: "Anything stored, fetched by its global ID with node(id:) or nodes(ids:)." },
+    idFieldOptions: { description: "Opaque global ID, unique across types; stable for the object's life." },
+    afterArgOptions: { description: "Start after this cursor (an edge's cursor or pageInfo.endCursor)." },
+    beforeArgOptions: { description: "End before this cursor (an edge's cursor or pageInfo.startCursor)." },
     firstArgOptions: pageArgOptions("first"),
     lastArgOptions: pageArgOptions("last"),
+    // A malformed global id is bad input naming the rule (an InvalidInputError where a union
+    // declares one), not an internal error.
+    decodeGlobalID: (globalID) => {
+      try {
+        return decodeGlobalID(globalID);
+      } catch {
+        throw new InputValidationError([{ field: "id", message: `"${globalID.slice(0, 100)}" is not an ID of this API (a global ID from an object's id field)` }]);
+      }
+    },
+    // nodes(ids) is defined in nodes.ts: a malformed id nulls its own entry, not the list.
+    nodesQueryOptions: false,
   },
   errors: {
     defaultUnionOptions: {
       name: ({ fieldName }) => `${fieldName.charAt(0).toUpperCase()}${fieldName.slice(1)}Result`,
+      description: "What the mutation returns: its payload when it succeeded, else one of the typed errors (each an Error with a message); nothing changed on an error.",
     },
     defaultResultOptions: {
       name: ({ fieldName }) => `${fieldName.charAt(0).toUpperCase()}${fieldName.slice(1)}Success`,
+      description: "The mutation succeeded.",
     },
   },
   validation: {
-    // Names the field and the rule; a GraphQLError so it reaches the client unmasked.
-    validationError: (failure) => {
-      const issues = failure.issues.map((issue) => ({
-        field: (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join("."),
-        message: issue.message,
-      }));
-      const text = issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join("; ");
-      return new GraphQLError(`Invalid input: ${text}`, { extensions: { code: "BAD_USER_INPUT", issues } });
-    },
+    // Names the field and the rule. An InvalidInputError: a mutation whose union declares that
+    // member returns it as data (the errors plugin wraps validation); elsewhere error masking
+    // turns it into a top-level BAD_USER_INPUT error with the issues (errors-mask.ts).
+    validationError: (failure) =>
+      new InputValidationError(
+        failure.issues.map((issue) => ({
+          field: (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join("."),
+          message: issue.message,
+        })),
+      ),
   },
   complexity: {
     fieldComplexity,

@@ -3,7 +3,7 @@
 // code; anything else is masked as "Unexpected error." (and logged with the request id).
 import { GraphQLError } from "graphql";
 import { maskError as yogaMaskError } from "graphql-yoga";
-import { DomainError } from "../lib/errors.js";
+import { DomainError, InputValidationError } from "../lib/errors.js";
 
 const CODES: Record<string, string> = {
   NotFoundError: "NOT_FOUND",
@@ -21,7 +21,7 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
       source: error.source,
       positions: error.positions,
       path: error.path,
-      extensions: { ...error.extensions, code: CODES[original.name] ?? "BAD_REQUEST" },
+      extensions: { ...error.extensions, code: CODES[original.name] ?? "BAD_REQUEST", ...(original instanceof InputValidationError ? { issues: original.issues } : {}) },
     });
   }
   return yogaMaskError(error, message, isDev);

@@ -64,5 +64,8 @@ builder.objectType(ForbiddenError, {
   }),
 });
 
-/** The errors every write to a named thing can return. */
+/** The errors a write that creates or renames a named thing can return. */
 export const writeErrors = [NotFoundError, AlreadyExistsError, InvalidInputError];
+
+/** The errors of a write that changes, removes or checks an existing thing and can duplicate nothing (no AlreadyExistsError). */
+export const changeErrors = [NotFoundError, InvalidInputError];

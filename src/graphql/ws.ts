@@ -57,6 +57,8 @@ export interface WsHandle {
 export interface WsOptions {
   /** The principal of the connection_init payload's credentials; throws when they are bad or revoked. */
   authenticate(connectionParams: Record<string, unknown>): Promise<Principal>;
+  /** The document of a subscribe payload under the persisted-operation rules (a hash, a document or both); throws a GraphQLError when refused. */
+  resolveQuery(payload: { query?: string | null; extensions?: Record<string, unknown> | null }): Promise<string>;
   security: SecurityConfig;
   /** The address the server is bound to (the Host check applies to loopback binds). */
   bindHost: string;
@@ -177,7 +179,7 @@ export function attachGraphqlWs(httpServer: Server, yoga: YogaServerInstance<Rec
           request,
           connectionParams: ctx.connectionParams ?? {},
         });
-        const document = parse(payload.query);
+        const document = parse(await options.resolveQuery(payload));
         const errors = validate(schema, document);
         if (errors.length) return [...errors];
         const contextValue = await contextFactory();

@@ -44,6 +44,24 @@ export class InvalidInputError extends DomainError {
   }
 }
 
+/** One rule an input value breaks: the input path and the rule, in words. */
+export interface InputIssue {
+  field: string;
+  message: string;
+}
+
+/**
+ * Input that fails its field's validation rules, every issue at once. An InvalidInputError, so a
+ * mutation whose union declares InvalidInputError returns it as that member (`field` is the first
+ * issue's); elsewhere it is a top-level BAD_USER_INPUT error listing `issues`.
+ */
+export class InputValidationError extends InvalidInputError {
+  constructor(readonly issues: InputIssue[]) {
+    super(issues[0]?.field ?? "input", issues[0]?.message ?? "is not valid");
+    this.message = `Invalid input: ${issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join("; ")}`;
+  }
+}
+
 /** Too many attempts in a window; the caller may retry after `retryAfterSeconds`. */
 export class RateLimitExceededError extends DomainError {
   override name = "RateLimitExceededError";

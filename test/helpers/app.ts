@@ -17,6 +17,11 @@ export interface ExecResult<T> {
   expectNoErrors(): T;
   /** The errors, after asserting there was at least one. */
   expectErrors(): GraphQLFormattedError[];
+  /**
+   * The InvalidInputError a mutation returned as data (its union declares it), after asserting
+   * there were no top-level errors; the document must select `__typename` and the fields read.
+   */
+  expectInvalidInput(): { __typename: "InvalidInputError"; field?: string; message?: string };
 }
 
 export interface ExecOptions {
@@ -110,6 +115,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
         expectErrors() {
           if (!body.errors?.length) throw new Error(`Expected GraphQL errors, got data:\n${JSON.stringify(body.data, null, 2)}`);
           return body.errors;
+        },
+        expectInvalidInput() {
+          if (body.errors?.length) throw new Error(`Expected InvalidInputError as data, got errors:\n${JSON.stringify(body.errors, null, 2)}`);
+          const found = Object.values((body.data ?? {}) as Record<string, { __typename?: string } | null>).find((v) => v?.__typename === "InvalidInputError");
+          if (!found) throw new Error(`Expected an InvalidInputError, got data:\n${JSON.stringify(body.data, null, 2)}`);
+          return found as { __typename: "InvalidInputError"; field?: string; message?: string };
         },
       };
       return result;

@@ -139,7 +139,7 @@ describe("brokers and marketplace.sync", () => {
     const noUrl = (await t().execute(CreateBroker, { input: { name: "nourl", kind: "HTTP_FEED" } }, { token: "admin" })).expectNoErrors();
     expect(noUrl.createBroker).toMatchObject({ __typename: "InvalidInputError", field: "input.url" });
     const badName = await t().execute(CreateBroker, { input: { name: "Bad Name", kind: "LOCAL" } }, { token: "admin" });
-    expect(badName.expectErrors()[0]?.message).toMatch(/input\.name: must be 1–64 lower-case/);
+    expect(badName.expectInvalidInput().message).toMatch(/input\.name: must be 1–64 lower-case/);
     (await t().execute(CreateBroker, { input: { name: "here", kind: "LOCAL" } }, { token: "admin" })).expectNoErrors();
     const dup = (await t().execute(CreateBroker, { input: { name: "here", kind: "LOCAL" } }, { token: "admin" })).expectNoErrors();
     expect(dup.createBroker).toMatchObject({ __typename: "AlreadyExistsError", field: "name", value: "here" });

@@ -174,14 +174,15 @@ describe("publishing", () => {
     await consent();
     const gpl = await artifact(t(), "gpl-thing", "GPL-3.0-only");
     const bad = await t().execute(Publish, { input: { ...base, license: "MIT ANDD Apache", artifactIds: [gpl] } }, { token: "write" });
-    const err = bad.expectErrors()[0];
-    expect(err?.message).toMatch(/input\.license: must be a valid SPDX licence expression/);
-    expect(err?.extensions?.code).toBe("BAD_USER_INPUT");
+    // The union declares InvalidInputError: refusals are that member, as data (#17).
+    const err = bad.expectInvalidInput();
+    expect(err.message).toMatch(/input\.license: must be a valid SPDX licence expression/);
+    expect(err.field).toBe("input.license");
 
     const badVersion = await t().execute(Publish, { input: { ...base, version: "v1", artifactIds: [gpl] } }, { token: "write" });
-    expect(badVersion.expectErrors()[0]?.message).toMatch(/input\.version: must be a semantic version/);
+    expect(badVersion.expectInvalidInput().message).toMatch(/input\.version: must be a semantic version/);
     const badName = await t().execute(Publish, { input: { ...base, name: "Bad Name", artifactIds: [gpl] } }, { token: "write" });
-    expect(badName.expectErrors()[0]?.extensions?.issues).toEqual([{ field: "input.name", message: expect.stringMatching(/lower-case/) }]);
+    expect(badName.expectInvalidInput()).toMatchObject({ field: "input.name", message: expect.stringMatching(/lower-case/) });
     expect(await t().app.database.prisma.submission.count()).toBe(0);
 
     const warned = await publish({ artifactIds: [gpl], license: "MIT" });

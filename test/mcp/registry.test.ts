@@ -81,19 +81,18 @@ describe("MCP server registry", () => {
 
   it("rejects bad input naming the field and the rule, and writes nothing", async () => {
     const bad = await t().execute(RegisterMcpServer, { input: { ...weather, version: "^1.0.0" } }, { token: "write" });
-    const [err] = bad.expectErrors();
-    expect(err?.message).toBe("Invalid input: input.version: must be an exact version, not a range (e.g. 1.0.2, not ^1.0.2)");
-    expect(err?.extensions?.code).toBe("BAD_USER_INPUT");
+    const err = bad.expectInvalidInput();
+    expect(err.message).toBe("Invalid input: input.version: must be an exact version, not a range (e.g. 1.0.2, not ^1.0.2)");
 
     const badJson = await t().execute(RegisterMcpServer, { serverJson: { name: "nope", description: "", version: "1" } }, { token: "write" });
-    expect(badJson.expectErrors()[0]?.message).toMatch(/serverJson\.name: must be reverse-DNS.*serverJson\.description: must not be empty/);
+    expect(badJson.expectInvalidInput().message).toMatch(/serverJson\.name: must be reverse-DNS.*serverJson\.description: must not be empty/);
 
     const secretLiteral = await t().execute(
       RegisterMcpServer,
       { input: { ...weather, packages: [{ ...weather.packages[0], environmentVariables: [{ name: "K", isSecret: true, value: "sk-live" }] }] } },
       { token: "write" },
     );
-    expect(secretLiteral.expectErrors()[0]?.message).toMatch(/input\.packages\.0\.environmentVariables\.0\.value: must not be given for a secret input/);
+    expect(secretLiteral.expectInvalidInput().message).toMatch(/input\.packages\.0\.environmentVariables\.0\.value: must not be given for a secret input/);
 
     const both = (await t().execute(RegisterMcpServer, { input: weather, serverJson: { name: weather.name, description: "x", version: "1.0.0" } }, { token: "write" })).expectNoErrors();
     expect(both.registerMcpServer).toMatchObject({ __typename: "InvalidInputError", field: "input" });
@@ -157,7 +156,7 @@ describe("MCP server registry", () => {
     const dup = (await t().execute(SetMcpServerEnv, { id: server.id, values: [{ name: "A", value: "1" }, { name: "A", value: "2" }] }, { token: "write" })).expectNoErrors();
     expect(dup.setMcpServerEnv).toMatchObject({ __typename: "InvalidInputError", field: "values.1.name" });
     const badName = await t().execute(SetMcpServerEnv, { id: server.id, values: [{ name: "A B", value: "1" }] }, { token: "write" });
-    expect(badName.expectErrors()[0]?.message).toMatch(/values\.0\.name: must be 1–255 letters/);
+    expect(badName.expectInvalidInput().message).toMatch(/values\.0\.name: must be 1–255 letters/);
   });
 
   it("lists servers with their health and env in a constant number of statements", async () => {

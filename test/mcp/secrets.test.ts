@@ -112,7 +112,7 @@ describe("secrets never appear in responses, logs or errors", () => {
     // The test would be worthless if nothing was said: make sure errors and logs were produced.
     expect(everything.responses).toContain("exited (code 3)");
     expect(everything.responses).toContain("API_KEY=****");
-    expect(everything.responses).toContain("BAD_USER_INPUT");
+    expect(everything.responses).toContain('"__typename":"InvalidInputError"');
     expect(everything.logs).toContain("mcp health check");
     for (const [where, text] of Object.entries(everything)) {
       for (const secret of SECRETS) expect(text.includes(secret), `${secret} found in ${where}`).toBe(false);

@@ -151,9 +151,8 @@ describe("checkpointSession", () => {
       ],
     ];
     for (const [input, message] of cases) {
-      const [err] = (await t().execute(CheckpointSession, { input }, { token: "write" })).expectErrors();
-      expect(err?.extensions?.code).toBe("BAD_USER_INPUT");
-      expect(err?.message).toMatch(message);
+      const err = (await t().execute(CheckpointSession, { input }, { token: "write" })).expectInvalidInput();
+      expect(err.message).toMatch(message);
     }
     expect((await all()).totalCount).toBe(0);
   });

@@ -144,9 +144,8 @@ describe("medallion documents", () => {
 
   it.each(rules)("refuses %s, naming the field and the rule, and writes nothing", async (_name, breakIt, message) => {
     const res = await t().execute(CreateMedallion, { input: breakIt(medallionInput()) }, { token: "write" });
-    const [err] = res.expectErrors();
-    expect(err?.extensions?.code).toBe("BAD_USER_INPUT");
-    expect(err?.message).toMatch(message);
+    // The union declares InvalidInputError: the refusal is that member, as data (#17).
+    expect(res.expectInvalidInput().message).toMatch(message);
     expect(await total()).toBe(0);
   });
 
@@ -186,7 +185,7 @@ describe("medallion documents", () => {
     expect(byNew.medallions.edges.map((e) => e.node.medallionId)).toEqual([m.medallionId]);
 
     const bad = await t().execute(UpdateMedallion, { medallionId: m.medallionId, input: { ...next, summary: { highLevel: "" } } }, { token: "write" });
-    expect(bad.expectErrors()[0]?.message).toMatch(/input\.summary\.highLevel: must not be empty/);
+    expect(bad.expectInvalidInput().message).toMatch(/input\.summary\.highLevel: must not be empty/);
     const after = (await t().execute(MedallionById, { medallionId: m.medallionId }, { token: "read" })).expectNoErrors().medallion;
     expect(after?.summary.highLevel).toBe("Replaced");
 

@@ -69,9 +69,9 @@ describe("optimizer and training over GraphQL", () => {
 
   it("adds examples, records outcomes with the moving averages, selects and analyses", async () => {
     const bad = await t().execute(AddExample, { input: { taskDescription: "x", category: "", qualityScore: 2 } }, { token: "write" });
-    expect(bad.expectErrors()[0]?.message).toMatch(/input\.(category: must not be empty|qualityScore: must be between 0 and 1)/);
+    expect(bad.expectInvalidInput().message).toMatch(/input\.(category: must not be empty|qualityScore: must be between 0 and 1)/);
     const badScore = await t().execute(AddExample, { input: { taskDescription: "x", category: "a", qualityScore: 2 } }, { token: "write" });
-    expect(badScore.expectErrors()[0]?.message).toMatch(/input\.qualityScore: must be between 0 and 1/);
+    expect(badScore.expectInvalidInput().message).toMatch(/input\.qualityScore: must be between 0 and 1/);
     expect(await t().app.database.prisma.trainingExample.count()).toBe(0);
     const denied = await t().execute(AddExample, { input: { taskDescription: "x", category: "a", qualityScore: 0.5 } }, { token: "read" });
     expect(denied.expectErrors()[0]?.extensions?.code).toBe("FORBIDDEN");

@@ -80,7 +80,7 @@ describe("skillgraph CLI, remote mode", { timeout: 180_000 }, () => {
     expect(secret).toMatch(/^sgt_/);
     const list = await cli(["token", "list", ...admin]);
     expect(list.stdout).toMatch(/^NAME\s+SCOPES\s+CREATED\s+STATE\n/);
-    expect(list.stdout).toMatch(/\nci-bot\s+read,write\s+\S+\s+never used/);
+    expect(list.stdout).toMatch(/\nci-bot\s+read,write\s+\S+Z\s+never used/);
     // The new token works against the server, then stops working once revoked.
     const viewer = await t.execute<{ viewer: { name: string } }, Record<string, never>>(`query { viewer { name } }`, {}, { token: secret });
     expect(viewer.expectNoErrors().viewer.name).toBe("ci-bot");
@@ -88,6 +88,66 @@ describe("skillgraph CLI, remote mode", { timeout: 180_000 }, () => {
     expect(JSON.parse(revoked.stdout)).toEqual({ revoked: "ci-bot" });
     const after = await t.execute(`query { viewer { name } }`, {}, { token: secret });
     expect(after.status).toBe(401);
+  });
+});
+
+describe("skillgraph CLI, remote mode for every module", { timeout: 180_000 }, () => {
+  let t: TestApp;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    t = await createTestApp();
+    env = { SKILLGRAPH_URL: await t.listen(), SKILLGRAPH_TOKEN: t.tokens.admin };
+    await t.execute(`mutation { addArtifact(input: { type: SKILL, name: "pdf", origin: LOCAL }) { __typename } }`, {}, { token: "admin" });
+  });
+  afterAll(() => t.close());
+
+  it("rates and shows an artifact's scores on the server", async () => {
+    const rated = await cli(["rate", "skill:pdf", "--rating", "5", "--share"], { ...env, SKILLGRAPH_TOKEN: t.tokens.write });
+    expect(rated.stderr).toBe("");
+    expect(rated.stdout).toMatch(/^Rated skill:pdf 5\/5 as test-write\./);
+    expect(rated.stdout).toMatch(/user rating\s+\S+ × 0\.4\s+1 rating\(s\), average 5\.0 \/ 5/);
+    const shown = JSON.parse((await cli(["show", "skill:pdf", "--scores", "--json"], env)).stdout) as { key: string; scores: { userRating: { count: number }; trustTier: string } };
+    expect(shown).toMatchObject({ key: "skill:pdf", scores: { userRating: { count: 1 }, trustTier: "local" } });
+    const exported = await t.execute<{ ratingsExport: { totalCount: number } }, Record<string, never>>(`query { ratingsExport { totalCount } }`, {}, { token: "read" });
+    expect(exported.expectNoErrors().ratingsExport.totalCount).toBe(1);
+  });
+
+  it("lists, shows and cancels the server's jobs", async () => {
+    const started = await t.execute<{ enqueueJob: { job: { id: string } } }, Record<string, never>>(
+      `mutation { enqueueJob(input: { kind: "system.demo", input: { steps: 50, stepMs: 1000 } }) { ... on JobPayload { job { id } } } }`,
+      {},
+      { token: "admin" },
+    );
+    const globalId = started.expectNoErrors().enqueueJob.job.id;
+    const list = await cli(["jobs", "list"], env);
+    expect(list.stdout).toMatch(/^ID\s+STATUS\s+PROGRESS\s+KIND\s+CREATED BY\s+CREATED\s+MESSAGE\n/);
+    expect(list.stdout).toContain("system.demo");
+    const [row] = JSON.parse((await cli(["jobs", "list", "--json"], env)).stdout) as { id: string }[];
+    const show = await cli(["jobs", "show", globalId], env);
+    expect(show.stdout).toContain(`Job ${row?.id} (system.demo)`);
+    expect(show.stdout).toMatch(/Events:\nSEQ\s+AT\s+TYPE\s+STATUS\s+PROGRESS\s+MESSAGE\n/);
+    const cancel = JSON.parse((await cli(["jobs", "cancel", String(row?.id), "--json"], env)).stdout) as { status: string };
+    expect(["CANCELLED", "RUNNING"]).toContain(cancel.status);
+  });
+
+  it("checkpoints and loads medallions, verifies the audit chain, lists MCP servers", async () => {
+    const saved = JSON.parse((await cli(["medallion", "checkpoint", "--node", "src/auth", "--summary", "Moved hashing to sha256."], { ...env, SKILLGRAPH_TOKEN: t.tokens.write })).stdout) as {
+      created: boolean;
+      medallion: { medallionId: string };
+    };
+    expect(saved.created).toBe(true);
+    const loaded = JSON.parse((await cli(["medallion", "load", "--node", "src/auth"], env)).stdout) as { medallions: { medallionId: string }[] };
+    expect(loaded.medallions.map((m) => m.medallionId)).toEqual([saved.medallion.medallionId]);
+    const audit = await cli(["marketplace", "verify-audit"], env);
+    expect(audit.stdout).toMatch(/^Audit chain intact: \d+ event\(s\) verified\./);
+    expect((await cli(["mcp", "list"], env)).stdout).toBe("No MCP servers.\n");
+    expect(JSON.parse((await cli(["mcp", "list", "--json"], env)).stdout)).toEqual([]);
+  });
+
+  it("refuses --url for commands that work on this machine only", async () => {
+    const r = await cli(["db", "status", "--url", String(env.SKILLGRAPH_URL)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("db status: works on this machine only");
   });
 });
 

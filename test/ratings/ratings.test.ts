@@ -53,12 +53,11 @@ describe("ratings", () => {
   it("rejects a bad rating or over-long feedback naming the field and the rule, and writes nothing", async () => {
     const a = await makeArtifact(t(), "strict");
     for (const rating of [0, 6]) {
-      const [err] = (await rate(a.gid, rating)).expectErrors();
-      expect(err?.message).toMatch(/input\.rating: must be from 1 to 5/);
-      expect(err?.extensions?.code).toBe("BAD_USER_INPUT");
+      const err = (await rate(a.gid, rating)).expectInvalidInput();
+      expect(err.message).toMatch(/input\.rating: must be from 1 to 5/);
     }
-    const [long] = (await rate(a.gid, 3, { feedback: "x".repeat(2001) })).expectErrors();
-    expect(long?.message).toMatch(/input\.feedback: must be at most 2000 characters/);
+    const long = (await rate(a.gid, 3, { feedback: "x".repeat(2001) })).expectInvalidInput();
+    expect(long.message).toMatch(/input\.feedback: must be at most 2000 characters/);
     // exactly 2000 is fine
     expect((await rate(a.gid, 3, { feedback: "x".repeat(2000) })).expectNoErrors().rateArtifact.__typename).toBe("RateArtifactPayload");
     const after = (await t().execute(ArtifactScoresQuery, { key: a.key }, { token: "read" })).expectNoErrors().artifact;
@@ -143,8 +142,8 @@ describe("ratings", () => {
     const notMineDelete = (await t().execute(DeleteRating, { id }, { token: other })).expectNoErrors().deleteRating;
     expect(notMineDelete.__typename).toBe("ForbiddenError");
 
-    const [bad] = (await t().execute(UpdateRating, { input: { id, rating: 9 } }, { token: "write" })).expectErrors();
-    expect(bad?.message).toMatch(/input\.rating: must be from 1 to 5/);
+    const bad = (await t().execute(UpdateRating, { input: { id, rating: 9 } }, { token: "write" })).expectInvalidInput();
+    expect(bad.message).toMatch(/input\.rating: must be from 1 to 5/);
 
     const deleted = (await t().execute(DeleteRating, { id }, { token: "write" })).expectNoErrors().deleteRating;
     expect(deleted).toMatchObject({ __typename: "DeleteRatingPayload", deletedRatingId: id, scores: { userRating: { average: 4, count: 1 } } });
@@ -215,10 +214,10 @@ describe("ratings", () => {
     ).expectNoErrors().importCommunityScores;
     expect(fut).toMatchObject({ __typename: "InvalidInputError", field: "input.rows.0.lastUpdated" });
 
-    const [range] = (
+    const range = (
       await t().execute(ImportCommunityScores, { input: { importedFrom: "f", rows: [{ ...rows[0], score: 101 } as (typeof rows)[0]] } }, { token: "admin" })
-    ).expectErrors();
-    expect(range?.message).toMatch(/input\.rows\.0\.score: must be from 0 to 100/);
+    ).expectInvalidInput();
+    expect(range.message).toMatch(/input\.rows\.0\.score: must be from 0 to 100/);
   });
 
   it("imports a batch of 10,000 rows and refuses 10,001", async () => {
@@ -235,8 +234,8 @@ describe("ratings", () => {
     expect(ok.importCommunityScores).toMatchObject({ imported: 10_000, artifactCount: 20 });
     expect(await t().app.database.prisma.communityScore.count()).toBe(10_000);
     const tooMany = [...rows, { ...(rows[0] as (typeof rows)[0]), source: "one-more" }];
-    const [err] = (await t().execute(ImportCommunityScores, { input: { importedFrom: "bulk", rows: tooMany } }, { token: "admin" })).expectErrors();
-    expect(err?.message).toMatch(/input\.rows: must have at most 10000 rows/);
+    const err = (await t().execute(ImportCommunityScores, { input: { importedFrom: "bulk", rows: tooMany } }, { token: "admin" })).expectInvalidInput();
+    expect(err.message).toMatch(/input\.rows: must have at most 10000 rows/);
   });
 
   it("records matches and derives the match score and confidence from confirmations", async () => {
@@ -250,8 +249,8 @@ describe("ratings", () => {
     const m1 = await record("convert pdf", 0.9);
     const m2 = await record("read pdf", 0.7);
     const m3 = await record("edit images", 0.8);
-    const [bad] = (await t().execute(RecordMatch, { input: { query: "x", artifactId: a.gid, confidence: 1.5 } }, { token: "write" })).expectErrors();
-    expect(bad?.message).toMatch(/input\.confidence: must be from 0 to 1/);
+    const bad = (await t().execute(RecordMatch, { input: { query: "x", artifactId: a.gid, confidence: 1.5 } }, { token: "write" })).expectInvalidInput();
+    expect(bad.message).toMatch(/input\.confidence: must be from 0 to 1/);
 
     const confirm = async (id: string, confirmed: boolean) => {
       const r = (await t().execute(ConfirmMatch, { input: { id, confirmed } }, { token: "write" })).expectNoErrors().confirmMatch;

@@ -2,8 +2,7 @@
 // response body), and a request whose If-None-Match holds it gets 304 Not Modified with no body.
 // The ETag is derived from the body itself, so it changes exactly when the answer does, e.g.
 // when a listing changes; nothing has to be invalidated. The query still runs on every
-// request: this saves the transfer, not the work (yoga's response-cache plugin, which would also
-// save the work, is not a dependency).
+// request unless the response cache (response-cache.ts) is on: this saves the transfer.
 import { createHash } from "node:crypto";
 import type { Plugin } from "graphql-yoga";
 

@@ -1,5 +1,6 @@
 // /healthz (the process answers) and /readyz (it can serve: the database answers and every
-// migration is applied), for load balancers and orchestrators.
+// migration is applied), for load balancers and orchestrators; and nothing but these and the
+// GraphQL endpoint is served (yoga would answer GraphQL at any path ending in /graphql).
 import type { Plugin } from "graphql-yoga";
 import type { Logger } from "../../lib/logger.js";
 
@@ -14,7 +15,7 @@ export function useHealthEndpoints(readiness: () => Promise<ReadinessReport>, lo
   return {
     async onRequest({ url, endResponse }) {
       if (url.pathname === "/healthz") {
-        endResponse(Response.json({ status: "ok" }));
+        endResponse(Response.json({ status: "ok", uptimeSeconds: Math.round(process.uptime()) }));
         return;
       }
       if (url.pathname !== "/readyz") return;
@@ -26,6 +27,15 @@ export function useHealthEndpoints(readiness: () => Promise<ReadinessReport>, lo
           { status: r.ready ? 200 : 503 },
         ),
       );
+    },
+  };
+}
+
+/** 404 for every path but the GraphQL endpoint (health endpoints answer before this runs). */
+export function useOnlyGraphqlEndpoint(endpoint: string): Plugin {
+  return {
+    onRequest({ url, endResponse }) {
+      if (url.pathname !== endpoint) endResponse(new Response(null, { status: 404 }));
     },
   };
 }

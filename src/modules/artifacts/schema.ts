@@ -5,7 +5,7 @@ import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 import { filter, pipe } from "graphql-yoga";
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
-import { writeErrors } from "../../graphql/errors.js";
+import { changeErrors, writeErrors } from "../../graphql/errors.js";
 import { connectionFor } from "../../graphql/connections.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../graphql/pagination.js";
 import { columnsFor, fieldNeeds, selectedFields } from "../../graphql/selection.js";
@@ -131,7 +131,7 @@ builder.mutationFields((t) => ({
   removeArtifact: t.field({
     type: RemoveArtifactPayload,
     description: "Removes an artifact with its tags, group memberships and ratings.",
-    errors: { types: writeErrors, directResult: true },
+    errors: { types: changeErrors, directResult: true },
     args: { id: t.arg.globalID({ required: true, for: ArtifactRef, description: "The artifact's global ID." }) },
     resolve: async (_root, args, ctx) => {
       const removed = await ctx.services.artifacts.remove(args.id.id);

@@ -3,7 +3,7 @@ import { encodeGlobalID } from "@pothos/plugin-relay";
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
 import { connectionFor } from "../../graphql/connections.js";
-import { writeErrors } from "../../graphql/errors.js";
+import { changeErrors, writeErrors } from "../../graphql/errors.js";
 import { SCOPES, type Scope } from "../../lib/principal.js";
 
 export const ScopeEnum = builder.enumType("Scope", {
@@ -101,7 +101,7 @@ builder.mutationFields((t) => ({
     type: RevokeApiTokenPayload,
     authScopes: { admin: true },
     description: "Revokes a token at once (admin). Revoking twice is harmless.",
-    errors: { types: writeErrors, directResult: true },
+    errors: { types: changeErrors, directResult: true },
     args: { id: t.arg.globalID({ required: true, for: ApiTokenRef }) },
     resolve: async (_r, args, ctx) => {
       const token = await ctx.services.tokens.revoke(args.id.id);

@@ -4,7 +4,7 @@ import { encodeGlobalID } from "@pothos/plugin-relay";
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
 import { fieldNeeds } from "../../graphql/selection.js";
-import { writeErrors } from "../../graphql/errors.js";
+import { changeErrors, writeErrors } from "../../graphql/errors.js";
 import { COLOR, COLOR_RULE } from "../../lib/rules.js";
 import { ArtifactRef } from "../artifacts/schema.js";
 
@@ -102,7 +102,7 @@ builder.mutationFields((t) => ({
   deleteGroup: t.field({
     type: DeleteGroupPayload,
     description: "Deletes a group; its artifacts stay.",
-    errors: { types: writeErrors, directResult: true },
+    errors: { types: changeErrors, directResult: true },
     args: { id: t.arg.globalID({ required: true, for: GroupRef, description: "The group's global ID." }) },
     resolve: async (_r, args, ctx) => {
       const g = await ctx.services.groups.delete(args.id.id);
@@ -112,7 +112,7 @@ builder.mutationFields((t) => ({
   setGroupMembers: t.field({
     type: GroupPayload,
     description: "Replaces the group's members with exactly these artifacts, in this order.",
-    errors: { types: writeErrors, directResult: true },
+    errors: { types: changeErrors, directResult: true },
     args: {
       groupId: t.arg.globalID({ required: true, for: GroupRef, description: "The group's global ID." }),
       artifactIds: t.arg.globalIDList({
@@ -129,7 +129,7 @@ builder.mutationFields((t) => ({
   moveGroup: t.field({
     type: GroupPayload,
     description: "Moves a group to a 0-based position among its collection's groups (past the end = last).",
-    errors: { types: writeErrors, directResult: true },
+    errors: { types: changeErrors, directResult: true },
     args: {
       id: t.arg.globalID({ required: true, for: GroupRef, description: "The group's global ID." }),
       position: t.arg.int({ required: true, description: "0-based; past the end means last.", validate: z.number().int().min(0, "must be 0 or more") }),

@@ -10,11 +10,24 @@ import { sharedPayload } from "../../graphql/plugins/shared-subscription-results
 import { ForbiddenError, InvalidInputError, JobNotWaitingError, JobStateError, NotFoundError } from "../../lib/errors.js";
 import { asJobParent, type JobView } from "./snapshot.js";
 
-export const JobStatusEnum = builder.enumType(JobStatus, {
-  name: "JobStatus",
+export const JobStatusEnum = builder.enumType("JobStatus", {
   description: "PENDING → RUNNING → SUCCEEDED | FAILED | CANCELLED; RUNNING ⇄ PENDING_HITL while a person is asked.",
+  values: {
+    PENDING: { value: JobStatus.PENDING, description: "Waiting for a worker (new, or retrying after a failure)." },
+    RUNNING: { value: JobStatus.RUNNING, description: "A worker holds its lease and runs it." },
+    PENDING_HITL: { value: JobStatus.PENDING_HITL, description: "Waiting for a person to answer its prompt (respondToJob)." },
+    SUCCEEDED: { value: JobStatus.SUCCEEDED, description: "Finished; its result is set." },
+    FAILED: { value: JobStatus.FAILED, description: "Gave up: out of attempts, or its question timed out; error says why." },
+    CANCELLED: { value: JobStatus.CANCELLED, description: "Cancelled before it finished." },
+  } as const,
 });
-const JobEventTypeEnum = builder.enumType(JobEventType, { name: "JobEventType", description: "STATUS for status changes, PROGRESS for progress while running." });
+const JobEventTypeEnum = builder.enumType("JobEventType", {
+  description: "STATUS for status changes, PROGRESS for progress while running.",
+  values: {
+    STATUS: { value: JobEventType.STATUS, description: "The job's status changed." },
+    PROGRESS: { value: JobEventType.PROGRESS, description: "The running job reported progress." },
+  } as const,
+});
 
 export const JobEventRef = builder.prismaNode("JobEvent", {
   id: { field: "id" },
@@ -23,13 +36,13 @@ export const JobEventRef = builder.prismaNode("JobEvent", {
   description: "One stored event of a job: a status change or a progress report. Numbered 1, 2, 3 … per job.",
   fields: (t) => ({
     sequence: t.exposeInt("sequence", { description: "1-based, gap-free, in the order the events happened." }),
-    type: t.expose("type", { type: JobEventTypeEnum }),
+    type: t.expose("type", { type: JobEventTypeEnum, description: "A status change or a progress report." }),
     status: t.expose("status", { type: JobStatusEnum, description: "The job's status after the event." }),
     progress: t.exposeInt("progress", { description: "0–100 after the event." }),
-    phase: t.exposeString("phase", { nullable: true }),
-    message: t.exposeString("message", { nullable: true }),
+    phase: t.exposeString("phase", { nullable: true, description: "What the handler was doing, if it said." }),
+    message: t.exposeString("message", { nullable: true, description: "The event's message, if any." }),
     attempt: t.exposeInt("attempt", { description: "The attempt the event belongs to (0 before the first start)." }),
-    at: t.expose("createdAt", { type: "DateTime" }),
+    at: t.expose("createdAt", { type: "DateTime", description: "When it happened." }),
   }),
 });
 
@@ -44,7 +57,7 @@ export const JobRef = builder.prismaNode("Job", {
   description: "Long work run by a worker: durable (it survives restarts), observable (subscribe to jobUpdated) and able to ask a person.",
   fields: (t) => ({
     kind: t.exposeString("kind", { description: "The registered kind, e.g. scores.recompute (see jobKinds)." }),
-    status: t.expose("status", { type: JobStatusEnum }),
+    status: t.expose("status", { type: JobStatusEnum, description: "Where the job is in its lifecycle." }),
     progress: t.exposeInt("progress", { description: "0–100." }),
     phase: t.exposeString("phase", { nullable: true, description: "What the handler is doing, in a word or two." }),
     message: t.exposeString("message", { nullable: true, description: "The latest status or progress message." }),
@@ -62,10 +75,10 @@ export const JobRef = builder.prismaNode("Job", {
     cancelRequested: t.exposeBoolean("cancelRequested", { description: "Cancellation was asked for; a running handler stops at its next progress report." }),
     eventSequence: t.exposeInt("eventSequence", { description: "Sequence number of the newest event (subscribers can check order)." }),
     createdBy: t.exposeString("createdBy", { description: 'The token name that started the job, or "system".' }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    startedAt: t.expose("startedAt", { type: "DateTime", nullable: true }),
-    completedAt: t.expose("completedAt", { type: "DateTime", nullable: true }),
-    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was enqueued." }),
+    startedAt: t.expose("startedAt", { type: "DateTime", nullable: true, description: "When its first attempt started; null before." }),
+    completedAt: t.expose("completedAt", { type: "DateTime", nullable: true, description: "When it ended (succeeded, failed or cancelled); null before." }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When anything about it last changed." }),
     events: t.relatedConnection("events", {
       cursor: "id",
       totalCount: true,
@@ -105,8 +118,8 @@ const kindName = z.string().min(1, "must not be empty").max(100, "must be at mos
 const JobFilterInput = builder.inputType("JobFilter", {
   description: "All given conditions must hold.",
   fields: (t) => ({
-    status: t.field({ type: JobStatusEnum }),
-    kind: t.string({ validate: kindName }),
+    status: t.field({ type: JobStatusEnum, description: "Only jobs with this status." }),
+    kind: t.string({ description: "Only jobs of this kind.", validate: kindName }),
     createdBy: t.string({ description: 'A token name, or "system".', validate: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters") }),
   }),
 });
@@ -114,9 +127,9 @@ const JobFilterInput = builder.inputType("JobFilter", {
 const JobKindType = builder.simpleObject("JobKind", {
   description: "A registered kind of job.",
   fields: (t) => ({
-    name: t.string(),
-    description: t.string(),
-    maxAttempts: t.int(),
+    name: t.string({ description: "The kind's name, e.g. scores.recompute; pass it to enqueueJob." }),
+    description: t.string({ description: "What a job of this kind does." }),
+    maxAttempts: t.int({ description: "Attempts before a failing job gives up." }),
     requiredScope: t.string({ description: "write or admin: what a token needs to start it." }),
     inputSchema: t.field({ type: "JSON", description: "The input's JSON Schema." }),
   }),

@@ -4,7 +4,7 @@ import type { ArgBuilder } from "@pothos/core";
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
-import { ErrorInterface, writeErrors } from "../../graphql/errors.js";
+import { ErrorInterface, changeErrors, writeErrors } from "../../graphql/errors.js";
 import { InvalidInputError } from "../../lib/errors.js";
 import type { DeployResult } from "./deploy.js";
 import { LaunchNotApprovedError, MissingEnvError, SecretKeyError, SettingsFileError } from "./errors.js";
@@ -137,7 +137,7 @@ builder.mutationFields((t) => ({
   removeMcpServer: t.field({
     type: RemoveMcpServerPayload,
     description: "Removes a server that is deployed nowhere (undeploy first).",
-    errors: { types: writeErrors, directResult: true },
+    errors: { types: changeErrors, directResult: true },
     args: { id: t.arg.globalID({ required: true, for: McpServerRef }) },
     resolve: async (_root, args, ctx) => {
       const removed = await ctx.services.mcp.registry.remove(args.id.id);
@@ -179,7 +179,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     description:
       "Admin: approves the server's launch specification as reviewed (McpServer.launch). Health checks run it only while it stays exactly that; any change to the command, arguments or environment names needs a new approval.",
-    errors: { types: [...writeErrors, SecretKeyError], directResult: true },
+    errors: { types: [...changeErrors, SecretKeyError], directResult: true },
     args: { input: t.arg({ type: ApproveMcpServerLaunchInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({ server: await ctx.services.mcp.approveLaunch(input.id.id, input.launchHash, ctx.principal) }),
   }),
@@ -187,14 +187,14 @@ builder.mutationFields((t) => ({
     type: McpServerLaunchPayload,
     authScopes: { admin: true },
     description: "Admin: withdraws the approval of the server's launch specification; nothing runs until it is approved again.",
-    errors: { types: writeErrors, directResult: true },
+    errors: { types: changeErrors, directResult: true },
     args: { id: t.arg.globalID({ required: true, for: McpServerRef }) },
     resolve: async (_root, args, ctx) => ({ server: await ctx.services.mcp.revokeLaunchApproval(args.id.id) }),
   }),
   checkMcpServerHealth: t.field({
     type: CheckMcpServerHealthPayload,
     description: "Runs a health check now (MCP handshake and tools/list) and records it. Nothing runs while the launch specification is not approved (health NOT_APPROVED).",
-    errors: { types: writeErrors, directResult: true },
+    errors: { types: changeErrors, directResult: true },
     args: { id: t.arg.globalID({ required: true, for: McpServerRef }) },
     resolve: async (_root, args, ctx) => {
       await ctx.services.mcp.health.check(args.id.id);

@@ -3,7 +3,8 @@ import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { withSqlServices } from "../../cli/context.js";
-import { InvalidInputError } from "../../lib/errors.js";
+import { remoteOf, unwrap } from "../../cli/remote.js";
+import { InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import { MEDALLION_STATUSES, type MedallionStatus } from "./document.js";
 import { toDocument } from "./service.js";
 
@@ -82,16 +83,24 @@ export function registerMedallionCommands(program: Command): void {
     .option("--status <status>", "ACTIVE (default), STALE or SUPERSEDED (repeatable)", collect, [])
     .option("--first <n>", "at most this many (1–100)", "20")
     .option("--all", "no scope: list every medallion")
-    .action(async (opts: { node: string[]; tag: string[]; status: string[]; first: string; all?: boolean }) => {
+    .option("--json", "print JSON (the default: always JSON)")
+    .action(async (opts: { node: string[]; tag: string[]; status: string[]; first: string; all?: boolean }, command: Command) => {
       const statuses = parseStatuses(opts.status);
       const first = parseFirst(opts.first);
       if (!opts.all && opts.node.length === 0 && opts.tag.length === 0) {
         throw new InvalidInputError("--node/--tag", "give at least one --node or --tag (or --all to list every medallion)");
       }
+      const scope = opts.all ? null : { graphNodes: opts.node, tags: opts.tag };
+      const remote = remoteOf(command);
+      if (remote) {
+        const data = await remote.request<{ medallions: { edges: { node: { document: unknown } }[] } }>(
+          `query Load($scope: MedallionScopeInput, $status: [MedallionStatus!], $first: Int) { medallions(scope: $scope, status: $status, first: $first) { edges { node { document } } } }`,
+          { scope, status: statuses.length ? statuses : null, first },
+        );
+        return print({ medallions: data.medallions.edges.map((e) => e.node.document) });
+      }
       await withSqlServices(["medallions"], async ({ services }) => {
-        const service = services.medallions;
-        const scope = opts.all ? null : { graphNodes: opts.node, tags: opts.tag };
-        print({ medallions: await service.find(scope, { statuses, first }) });
+        print({ medallions: await services.medallions.find(scope, { statuses, first }) });
       });
     });
 
@@ -102,7 +111,8 @@ export function registerMedallionCommands(program: Command): void {
     .option("--tag <tag>", "a tag (repeatable)", collect, [])
     .option("--summary <text>", "the session summary (overrides sessionSummary from --evidence)")
     .option("--evidence <file>", "evidence JSON: {sessionSummary, transcripts?, artefacts?, sessionStartedAt?, sessionEndedAt?}; - reads standard input")
-    .action(async (opts: { node: string[]; tag: string[]; summary?: string; evidence?: string }) => {
+    .option("--json", "print JSON (the default: always JSON)")
+    .action(async (opts: { node: string[]; tag: string[]; summary?: string; evidence?: string }, command: Command) => {
       if (opts.summary === undefined && opts.evidence === undefined) {
         throw new InvalidInputError("--summary/--evidence", "give --summary <text> or --evidence <file.json>");
       }
@@ -111,6 +121,15 @@ export function registerMedallionCommands(program: Command): void {
         throw new InvalidInputError("--evidence", "must hold a JSON object ({\"sessionSummary\": …})");
       }
       const evidence = opts.summary === undefined ? fromFile : { ...fromFile, sessionSummary: opts.summary };
+      const remote = remoteOf(command);
+      if (remote) {
+        const data = await remote.request<{ checkpointSession: { __typename: string; created: boolean; medallion: { document: unknown } } }>(
+          `mutation Checkpoint($input: CheckpointSessionInput!) { checkpointSession(input: $input) { __typename ... on CheckpointSessionPayload { created medallion { document } } ... on Error { message } } }`,
+          { input: { scope: { graphNodes: opts.node, tags: opts.tag }, evidence } },
+        );
+        const r = unwrap(data.checkpointSession);
+        return print({ created: r.created, medallion: r.medallion.document });
+      }
       await withSqlServices(["medallions"], async ({ services }) => {
         const service = services.medallions;
         const { medallion: m, created } = await service.checkpoint({ scope: { graphNodes: opts.node, tags: opts.tag }, evidence });
@@ -122,7 +141,14 @@ export function registerMedallionCommands(program: Command): void {
     .command("show")
     .description("Print one medallion (medallion.v1 JSON)")
     .argument("<medallionId>")
-    .action(async (id: string) => {
+    .option("--json", "print JSON (the default: always JSON)")
+    .action(async (id: string, _opts: unknown, command: Command) => {
+      const remote = remoteOf(command);
+      if (remote) {
+        const data = await remote.request<{ medallion: { document: unknown } | null }>(`query Show($id: String!) { medallion(medallionId: $id) { document } }`, { id });
+        if (!data.medallion) throw new NotFoundError("Medallion", id);
+        return print(data.medallion.document);
+      }
       await withSqlServices(["medallions"], async ({ services }) => print(await services.medallions.document(id)));
     });
 }

@@ -14,43 +14,48 @@ export const MedallionScopeInput = builder.inputType("MedallionScopeInput", {
 });
 
 export const MedallionSubsystemInput = builder.inputType("MedallionSubsystemInput", {
+  description: "A subsystem the session worked on.",
   fields: (t) => ({
     name: t.string({ required: true, description: "Unique within the summary." }),
     status: t.field({ type: MedallionSubsystemStatusEnum, description: "Default UNKNOWN." }),
-    notes: t.string(),
+    notes: t.string({ description: "What to know about it." }),
   }),
 });
 
 export const MedallionSummaryInput = builder.inputType("MedallionSummaryInput", {
+  description: "What was found, in brief and per subsystem.",
   fields: (t) => ({
     highLevel: t.string({ required: true, description: `At most ${HIGH_LEVEL_MAX} characters.` }),
-    subsystems: t.field({ type: [MedallionSubsystemInput] }),
+    subsystems: t.field({ type: [MedallionSubsystemInput], description: "Per subsystem touched." }),
   }),
 });
 
 export const MedallionDecisionInput = builder.inputType("MedallionDecisionInput", {
+  description: "A decision taken, with why and how sure.",
   fields: (t) => ({
     decisionId: t.string({ required: true, description: "e.g. D-001; unique within the medallion." }),
-    statement: t.string({ required: true }),
-    rationale: t.string(),
+    statement: t.string({ required: true, description: "What was decided." }),
+    rationale: t.string({ description: "Why." }),
     confidence: t.float({ required: true, description: "0.0–1.0." }),
   }),
 });
 
 export const MedallionOpenQuestionInput = builder.inputType("MedallionOpenQuestionInput", {
+  description: "A question left open for a later session.",
   fields: (t) => ({
     questionId: t.string({ required: true, description: "e.g. Q-001; unique within the medallion." }),
-    question: t.string({ required: true }),
-    blockedOn: t.stringList(),
+    question: t.string({ required: true, description: "The question." }),
+    blockedOn: t.stringList({ description: "What answering it waits on." }),
     priority: t.field({ type: MedallionQuestionPriorityEnum, description: "Default MEDIUM." }),
   }),
 });
 
 export const MedallionAffordancesInput = builder.inputType("MedallionAffordancesInput", {
+  description: "Advice for the next session.",
   fields: (t) => ({
-    recommendedEntryPoints: t.stringList(),
-    avoidRepeating: t.stringList(),
-    invariants: t.stringList(),
+    recommendedEntryPoints: t.stringList({ description: "Where the next session should start." }),
+    avoidRepeating: t.stringList({ description: "Dead ends and work already done." }),
+    invariants: t.stringList({ description: "Rules that must keep holding." }),
   }),
 });
 
@@ -59,11 +64,11 @@ export const MedallionContentInput = builder.inputType("MedallionContentInput", 
   fields: (t) => ({
     model: t.string({ required: true, description: "What produced the content." }),
     scope: t.field({ type: MedallionScopeInput, required: true, description: "At least one graph node or tag." }),
-    summary: t.field({ type: MedallionSummaryInput, required: true }),
-    decisions: t.field({ type: [MedallionDecisionInput] }),
-    openQuestions: t.field({ type: [MedallionOpenQuestionInput] }),
-    affordances: t.field({ type: MedallionAffordancesInput }),
-    knowledgeMinTs: t.field({ type: "DateTime", required: true }),
+    summary: t.field({ type: MedallionSummaryInput, required: true, description: "What was found." }),
+    decisions: t.field({ type: [MedallionDecisionInput], description: "Decisions taken." }),
+    openQuestions: t.field({ type: [MedallionOpenQuestionInput], description: "Questions left open." }),
+    affordances: t.field({ type: MedallionAffordancesInput, description: "Advice for the next session." }),
+    knowledgeMinTs: t.field({ type: "DateTime", required: true, description: "Start of the time span the evidence covers." }),
     knowledgeMaxTs: t.field({ type: "DateTime", required: true, description: "Not before knowledgeMinTs." }),
   }),
 });
@@ -77,11 +82,11 @@ export const CreateMedallionInput = builder.inputType("CreateMedallionInput", {
     updatedAt: t.field({ type: "DateTime", description: "Not before createdAt; needs createdAt. Default now." }),
     model: t.string({ required: true, description: "What produced the content." }),
     scope: t.field({ type: MedallionScopeInput, required: true, description: "At least one graph node or tag." }),
-    summary: t.field({ type: MedallionSummaryInput, required: true }),
-    decisions: t.field({ type: [MedallionDecisionInput] }),
-    openQuestions: t.field({ type: [MedallionOpenQuestionInput] }),
-    affordances: t.field({ type: MedallionAffordancesInput }),
-    knowledgeMinTs: t.field({ type: "DateTime", required: true }),
+    summary: t.field({ type: MedallionSummaryInput, required: true, description: "What was found." }),
+    decisions: t.field({ type: [MedallionDecisionInput], description: "Decisions taken." }),
+    openQuestions: t.field({ type: [MedallionOpenQuestionInput], description: "Questions left open." }),
+    affordances: t.field({ type: MedallionAffordancesInput, description: "Advice for the next session." }),
+    knowledgeMinTs: t.field({ type: "DateTime", required: true, description: "Start of the time span the evidence covers." }),
     knowledgeMaxTs: t.field({ type: "DateTime", required: true, description: "Not before knowledgeMinTs." }),
   }),
 });
@@ -90,7 +95,7 @@ export const EvidenceInput = builder.inputType("EvidenceInput", {
   description: "What a session produced. Input only: the generator turns it into medallion content.",
   fields: (t) => ({
     sessionSummary: t.string({ required: true, description: "Becomes summary.highLevel, cut at 300 characters on a word boundary." }),
-    transcripts: t.stringList(),
+    transcripts: t.stringList({ description: "Transcript excerpts or references, as the session kept them." }),
     artefacts: t.field({
       type: "JSON",
       description:

@@ -2,11 +2,12 @@
 // configured database (DATABASE_URL). The CLI rates as "cli:<OS user>".
 import type { Command } from "commander";
 import { withServices } from "../../cli/context.js";
-import { InvalidInputError } from "../../lib/errors.js";
+import { remoteOf, unwrap, type GraphQLClient } from "../../cli/remote.js";
+import { InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import { artifactKey } from "../artifacts/index.js";
 import type { ArtifactScores } from "./aggregates.js";
 import { MAX_FEEDBACK } from "./rules.js";
-import { CONFIDENCE_WEIGHTS, TRUST_PRIORS } from "./scoring.js";
+import { CONFIDENCE_WEIGHTS, TRUST_PRIORS, type ScoreComponent, type TrustTier } from "./scoring.js";
 
 export function parseRatingOption(text: string): number {
   const n = Number(text);
@@ -42,6 +43,46 @@ export function formatScores(key: string, s: ArtifactScores): string {
   return lines.join("\n");
 }
 
+const SCORE_FIELDS = `qualityScore trustScore trustTier confidence matchScore communityScore maintenanceScore compatibilityScore schemaVersion lastUpdated
+  userRating { average count bayesian } components { name weight value isPrior }`;
+
+interface RemoteScores extends Omit<ArtifactScores, "artifactId" | "lastUpdated" | "trustTier" | "components"> {
+  lastUpdated: string | null;
+  trustTier: string;
+  components: { name: string; weight: number; value: number; isPrior: boolean }[];
+}
+
+/** The server's scores in the local shape (its enums are the GraphQL names: USER_RATING, GITHUB). */
+function fromRemote(artifactId: string, s: RemoteScores): ArtifactScores {
+  const camel = (name: string) => name.toLowerCase().replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+  return {
+    ...s,
+    artifactId,
+    trustTier: s.trustTier.toLowerCase() as TrustTier,
+    lastUpdated: s.lastUpdated === null ? null : new Date(s.lastUpdated),
+    components: s.components.map((c) => ({ ...c, name: camel(c.name) as ScoreComponent["name"] })),
+  };
+}
+
+interface RemoteArtifact {
+  id: string;
+  key: string;
+  name: string;
+  type: string;
+  origin: string;
+  source: string | null;
+  metadata: { title: string | null };
+}
+
+async function remoteArtifact(remote: GraphQLClient, key: string, collection: string | undefined, withScores: boolean) {
+  const data = await remote.request<{ viewer: { name: string }; artifact: (RemoteArtifact & { scores?: RemoteScores }) | null }>(
+    `query Artifact($key: String!, $collection: String) { viewer { name } artifact(key: $key, collection: $collection) { id key name type origin source metadata { title } ${withScores ? `scores { ${SCORE_FIELDS} }` : ""} } }`,
+    { key, collection },
+  );
+  if (!data.artifact) throw new NotFoundError("Artifact", key);
+  return { ...data.artifact, viewer: data.viewer.name };
+}
+
 function scoresJson(s: ArtifactScores) {
   return { ...s, lastUpdated: s.lastUpdated?.toISOString() ?? null };
 }
@@ -56,38 +97,47 @@ export function registerRatingCommands(program: Command): void {
     .option("--share", "share the rating with the community (without who rated)")
     .option("-c, --collection <name>", 'collection (default: "default")')
     .option("--json", "print JSON")
-    .action(async (key: string, opts: { rating: string; feedback?: string; share?: boolean; collection?: string; json?: boolean }) => {
+    .action(async (key: string, opts: { rating: string; feedback?: string; share?: boolean; collection?: string; json?: boolean }, command: Command) => {
       const rating = parseRatingOption(opts.rating);
       if (opts.feedback !== undefined && opts.feedback.length > MAX_FEEDBACK) {
         throw new InvalidInputError("--feedback", `must be at most ${MAX_FEEDBACK} characters`);
       }
-      await withServices(async ({ services, principal }) => {
-        const artifact = await services.artifacts.byKey(key, opts.collection);
-        const res = await services.ratings.rate(principal, {
-          artifactId: artifact.id,
-          rating,
-          feedback: opts.feedback ?? null,
-          shareWithCommunity: opts.share ?? false,
-        });
-        const k = artifactKey(artifact.type, artifact.name);
-        if (opts.json) {
+      const remote = remoteOf(command);
+      let result: { key: string; by: string; rating: { id: string; rating: number; feedback: string | null; shareWithCommunity: boolean; createdAt: string }; scores: ArtifactScores };
+      if (remote) {
+        const artifact = await remoteArtifact(remote, key, opts.collection, false);
+        const data = await remote.request<{
+          rateArtifact: { __typename: string; rating: { id: string; rating: number; feedback: string | null; shareWithCommunity: boolean; createdAt: string }; scores: RemoteScores };
+        }>(
+          `mutation Rate($input: RateArtifactInput!) { rateArtifact(input: $input) { __typename ... on RateArtifactPayload { rating { id rating feedback shareWithCommunity createdAt } scores { ${SCORE_FIELDS} } } ... on Error { message } } }`,
+          { input: { artifactId: artifact.id, rating, feedback: opts.feedback ?? null, shareWithCommunity: opts.share ?? false } },
+        );
+        const r = unwrap(data.rateArtifact);
+        result = { key: artifact.key, by: artifact.viewer, rating: r.rating, scores: fromRemote(artifact.id, r.scores) };
+      } else {
+        result = await withServices(async ({ services, principal }) => {
+          const artifact = await services.artifacts.byKey(key, opts.collection);
+          const res = await services.ratings.rate(principal, {
+            artifactId: artifact.id,
+            rating,
+            feedback: opts.feedback ?? null,
+            shareWithCommunity: opts.share ?? false,
+          });
           const r = res.rating;
-          console.log(
-            JSON.stringify(
-              {
-                artifact: k,
-                rating: { id: r.id, rating: r.rating, feedback: r.feedback, shareWithCommunity: r.shareWithCommunity, createdAt: r.createdAt.toISOString() },
-                scores: scoresJson(res.scores),
-              },
-              null,
-              2,
-            ),
-          );
-          return;
-        }
-        console.log(`Rated ${k} ${rating}/5 as ${principal.name}.\n`);
-        console.log(formatScores(k, res.scores));
-      });
+          return {
+            key: artifactKey(artifact.type, artifact.name),
+            by: principal.name,
+            rating: { id: r.id, rating: r.rating, feedback: r.feedback, shareWithCommunity: r.shareWithCommunity, createdAt: r.createdAt.toISOString() },
+            scores: res.scores,
+          };
+        });
+      }
+      if (opts.json) {
+        console.log(JSON.stringify({ artifact: result.key, rating: result.rating, scores: scoresJson(result.scores) }, null, 2));
+        return;
+      }
+      console.log(`Rated ${result.key} ${rating}/5 as ${result.by}.\n`);
+      console.log(formatScores(result.key, result.scores));
     });
 
   program
@@ -98,29 +148,48 @@ export function registerRatingCommands(program: Command): void {
     .option("--files", "list the current version's files (path, size, sha256, media type)")
     .option("-c, --collection <name>", 'collection (default: "default")')
     .option("--json", "print JSON")
-    .action(async (key: string, opts: { scores?: boolean; files?: boolean; collection?: string; json?: boolean }) => {
-      await withServices(async ({ services }) => {
-        const artifact = await services.artifacts.byKey(key, opts.collection);
-        const k = artifactKey(artifact.type, artifact.name);
-        const scores = opts.scores ? await services.ratings.scoresOf(artifact) : null;
-        const files = opts.files ? (artifact.currentVersionId ? ((await services.content.filesOf([artifact.currentVersionId]))[0] ?? []) : []) : null;
-        if (opts.json) {
-          const base = { key: k, name: artifact.name, type: artifact.type, origin: artifact.origin, source: artifact.source, title: artifact.title };
-          const fileList = files?.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, mediaType: f.mediaType }));
-          console.log(JSON.stringify({ ...base, ...(scores ? { scores: scoresJson(scores) } : {}), ...(files ? { contentHash: artifact.contentHash, files: fileList } : {}) }, null, 2));
-          return;
-        }
-        if (files) {
-          console.log(`${k}  content ${artifact.contentHash ?? "none"}`);
-          for (const f of files) console.log(`  ${String(f.size).padStart(9)}  ${f.sha256.slice(0, 12)}  ${f.mediaType.padEnd(24)}  ${f.path}`);
-          if (files.length === 0) console.log("  (no files)");
-          if (!scores) return;
-        }
-        if (scores) {
-          console.log(formatScores(k, scores));
-          return;
-        }
-        console.log(`${k}\n  origin  ${artifact.origin}${artifact.source ? `\n  source  ${artifact.source}` : ""}${artifact.title ? `\n  title   ${artifact.title}` : ""}`);
-      });
+    .action(async (key: string, opts: { scores?: boolean; files?: boolean; collection?: string; json?: boolean }, command: Command) => {
+      const remote = remoteOf(command);
+      type FileRow = { path: string; size: number; sha256: string; mediaType: string };
+      let shown: { key: string; name: string; type: string; origin: string; source: string | null; title: string | null; scores: ArtifactScores | null };
+      let files: FileRow[] | null = null;
+      let contentHash: string | null = null;
+      if (remote) {
+        if (opts.files) throw new InvalidInputError("--files", "lists files on this machine only for now; leave out --url");
+        const a = await remoteArtifact(remote, key, opts.collection, opts.scores === true);
+        shown = { key: a.key, name: a.name, type: a.type, origin: a.origin, source: a.source, title: a.metadata.title, scores: a.scores ? fromRemote(a.id, a.scores) : null };
+      } else {
+        ({ shown, files, contentHash } = await withServices(async ({ services }) => {
+          const artifact = await services.artifacts.byKey(key, opts.collection);
+          const scores = opts.scores ? await services.ratings.scoresOf(artifact) : null;
+          const listed: FileRow[] | null = opts.files
+            ? artifact.currentVersionId
+              ? ((await services.content.filesOf([artifact.currentVersionId]))[0] ?? []).map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, mediaType: f.mediaType }))
+              : []
+            : null;
+          return {
+            shown: { key: artifactKey(artifact.type, artifact.name), name: artifact.name, type: artifact.type, origin: artifact.origin, source: artifact.source, title: artifact.title, scores },
+            files: listed,
+            contentHash: opts.files ? artifact.contentHash : null,
+          };
+        }));
+      }
+      const { scores, ...base } = shown;
+      const fileList = files;
+      if (opts.json) {
+        console.log(JSON.stringify({ ...base, ...(scores ? { scores: scoresJson(scores) } : {}), ...(fileList ? { contentHash, files: fileList } : {}) }, null, 2));
+        return;
+      }
+      if (fileList) {
+        console.log(`${shown.key}  content ${contentHash ?? "none"}`);
+        for (const f of fileList) console.log(`  ${String(f.size).padStart(9)}  ${f.sha256.slice(0, 12)}  ${f.mediaType.padEnd(24)}  ${f.path}`);
+        if (fileList.length === 0) console.log("  (no files)");
+        if (!scores) return;
+      }
+      if (scores) {
+        console.log(formatScores(shown.key, scores));
+        return;
+      }
+      console.log(`${shown.key}\n  origin  ${shown.origin}${shown.source ? `\n  source  ${shown.source}` : ""}${shown.title ? `\n  title   ${shown.title}` : ""}`);
     });
 }

@@ -2,7 +2,7 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { builder } from "../../graphql/builder.js";
 import { connectionFor } from "../../graphql/connections.js";
-import { writeErrors } from "../../graphql/errors.js";
+import { changeErrors } from "../../graphql/errors.js";
 import { ForbiddenError, NotFoundError, RateLimitExceededError } from "../../lib/errors.js";
 import { JobRef } from "../jobs/schema.js";
 import { ConfirmMatchInput, ImportCommunityScoresInput, RateArtifactInput, RecordMatchInput, UpdateRatingInput } from "./inputs.js";
@@ -54,7 +54,7 @@ builder.mutationFields((t) => ({
       "Rates an artifact 1–5. A viewer has one rating per artifact: rating it again replaces that rating (same id). " +
       "Each viewer may rate the same artifact at most 5 times in any rolling 24 hours, replacements included " +
       "(deleting a rating does not give the attempt back); the sixth returns RateLimitExceededError and writes nothing.",
-    errors: { types: [...writeErrors, RateLimitExceededError], directResult: true },
+    errors: { types: [...changeErrors, RateLimitExceededError], directResult: true },
     args: { input: t.arg({ type: RateArtifactInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       ctx.services.ratings.rate(ctx.principal, {
@@ -67,7 +67,7 @@ builder.mutationFields((t) => ({
   updateRating: t.field({
     type: UpdateRatingPayload,
     description: "Changes one of the viewer's own ratings (ForbiddenError for anyone else's).",
-    errors: { types: [...writeErrors, ForbiddenError], directResult: true },
+    errors: { types: [...changeErrors, ForbiddenError], directResult: true },
     args: { input: t.arg({ type: UpdateRatingInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
       const { id, ...patch } = input;
@@ -90,7 +90,7 @@ builder.mutationFields((t) => ({
       "Admin: upserts community scores, one per (artifact, source), in one transaction (up to 10,000 rows; all or nothing). " +
       "Signals decay 5% per month since lastUpdated, never below 0.4 of the original.",
     authScopes: { admin: true },
-    errors: { types: writeErrors, directResult: true },
+    errors: { types: changeErrors, directResult: true },
     args: { input: t.arg({ type: ImportCommunityScoresInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       ctx.services.ratings.community.import(
@@ -101,7 +101,7 @@ builder.mutationFields((t) => ({
   recordMatch: t.field({
     type: RecordMatchPayload,
     description: "Records that a search query matched an artifact with a confidence (0–1); confirm it later with confirmMatch.",
-    errors: { types: writeErrors, directResult: true },
+    errors: { types: changeErrors, directResult: true },
     args: { input: t.arg({ type: RecordMatchInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
       match: await ctx.services.ratings.matches.record(ctx.principal, {
@@ -114,7 +114,7 @@ builder.mutationFields((t) => ({
   confirmMatch: t.field({
     type: ConfirmMatchPayload,
     description: "Confirms (true) or rejects (false) a recorded match; may be called again to change the answer.",
-    errors: { types: writeErrors, directResult: true },
+    errors: { types: changeErrors, directResult: true },
     args: { input: t.arg({ type: ConfirmMatchInput, required: true }) },
     resolve: (_root, { input }, ctx) => ctx.services.ratings.matches.confirm(input.id.id, input.confirmed),
   }),

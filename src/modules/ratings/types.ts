@@ -29,6 +29,7 @@ export const TrustTierEnum = builder.enumType("TrustTier", {
 });
 
 const ScoreComponentNameEnum = builder.enumType("ScoreComponentName", {
+  description: "The parts the quality score is a weighted sum of.",
   values: {
     USER_RATING: { value: "userRating", description: `Bayesian average of the ratings, weight ${WEIGHTS.userRating}.` },
     COMMUNITY: { value: "community", description: `Mean of the decayed community signals, weight ${WEIGHTS.community}.` },
@@ -40,7 +41,7 @@ const ScoreComponentNameEnum = builder.enumType("ScoreComponentName", {
 export const ScoreComponentType = builder.simpleObject("ScoreComponent", {
   description: "One weighted part of the quality score.",
   fields: (t) => ({
-    name: t.field({ type: ScoreComponentNameEnum }),
+    name: t.field({ type: ScoreComponentNameEnum, description: "Which part." }),
     weight: t.float({ description: "Its share of the quality score (the weights add up to 1)." }),
     value: t.float({ description: "0–100." }),
     isPrior: t.boolean({ description: "True when there is no data yet and the value is the prior." }),
@@ -48,6 +49,7 @@ export const ScoreComponentType = builder.simpleObject("ScoreComponent", {
 });
 
 export const UserRatingSummaryType = builder.simpleObject("UserRatingSummary", {
+  description: "The artifact's ratings in numbers.",
   fields: (t) => ({
     average: t.float({ nullable: true, description: "Plain mean of the 1–5 ratings; null when there are none." }),
     count: t.int({ description: "How many ratings there are." }),
@@ -80,13 +82,13 @@ export const ArtifactScoresType = builder.objectRef<ArtifactScores>("ArtifactSco
       nullable: true,
       description: "100 × (sum of the confidence of confirmed matches) / (matches confirmed or rejected); null when none is resolved.",
     }),
-    userRating: t.field({ type: UserRatingSummaryType, resolve: (s) => s.userRating }),
+    userRating: t.field({ type: UserRatingSummaryType, description: "Count, mean and Bayesian value of the 1–5 ratings.", resolve: (s) => s.userRating }),
     communityScore: t.exposeFloat("communityScore", {
       description: "Mean over sources of score × max(0.4, 0.95^months since lastUpdated), months of 30 days; 50 with no source.",
     }),
     maintenanceScore: t.exposeFloat("maintenanceScore", { description: "50 (prior) until a maintenance signal exists." }),
     compatibilityScore: t.exposeFloat("compatibilityScore", { description: "50 (prior) until a compatibility signal exists." }),
-    components: t.field({ type: [ScoreComponentType], resolve: (s) => s.components }),
+    components: t.field({ type: [ScoreComponentType], description: "The weighted parts of the quality score.", resolve: (s) => s.components }),
     schemaVersion: t.exposeString("schemaVersion", { description: 'Version of these formulas: "1".' }),
     lastUpdated: t.field({
       type: "DateTime",
@@ -104,12 +106,12 @@ export const RatingRef = builder.prismaNode("Rating", {
   description: "One viewer's 1–5 rating of an artifact. Who rated is never shown; `mine` says whether it is the viewer's.",
   fields: (t) => ({
     rating: t.exposeInt("rating", { description: "1–5." }),
-    feedback: t.exposeString("feedback", { nullable: true }),
+    feedback: t.exposeString("feedback", { nullable: true, description: "The rater's words, if any." }),
     shareWithCommunity: t.exposeBoolean("shareWithCommunity", { description: "Included in ratingsExport (without who rated)." }),
     mine: t.boolean({ description: "True when the viewer gave this rating.", resolve: (r, _args, ctx) => r.raterId === raterOf(ctx.principal) }),
-    artifact: t.relation("artifact"),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    artifact: t.relation("artifact", { description: "The rated artifact." }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was first given." }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When it was last replaced or edited." }),
   }),
 });
 
@@ -122,10 +124,10 @@ export const SharedRatingRef = builder.prismaObject("Rating", {
       select: { artifact: { select: { type: true, name: true } } },
       resolve: (r) => artifactKey(r.artifact.type, r.artifact.name),
     }),
-    artifact: t.relation("artifact"),
-    rating: t.exposeInt("rating"),
-    feedback: t.exposeString("feedback", { nullable: true }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    artifact: t.relation("artifact", { description: "The rated artifact." }),
+    rating: t.exposeInt("rating", { description: "1–5." }),
+    feedback: t.exposeString("feedback", { nullable: true, description: "The rater's words, if any." }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was given." }),
   }),
 });
 
@@ -135,12 +137,12 @@ export const ArtifactMatchRef = builder.prismaNode("ArtifactMatch", {
   nullable: true,
   description: "A search query matched to an artifact; confirming or rejecting it feeds the artifact's match score.",
   fields: (t) => ({
-    query: t.exposeString("query"),
+    query: t.exposeString("query", { description: "The search query that matched." }),
     confidence: t.exposeFloat("confidence", { description: "The matcher's confidence, 0–1." }),
     confirmed: t.exposeBoolean("confirmed", { nullable: true, description: "Null until confirmed (true) or rejected (false)." }),
-    artifact: t.relation("artifact"),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    confirmedAt: t.expose("confirmedAt", { type: "DateTime", nullable: true }),
+    artifact: t.relation("artifact", { description: "The matched artifact." }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the match was recorded." }),
+    confirmedAt: t.expose("confirmedAt", { type: "DateTime", nullable: true, description: "When it was confirmed or rejected; null until then." }),
   }),
 });
 

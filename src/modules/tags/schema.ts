@@ -8,7 +8,7 @@ import { connectionFor } from "../../graphql/connections.js";
 import { fieldNeeds } from "../../graphql/selection.js";
 import type { Context } from "../../graphql/context.js";
 import type { Tag } from "../../generated/prisma/client.js";
-import { writeErrors } from "../../graphql/errors.js";
+import { changeErrors, writeErrors } from "../../graphql/errors.js";
 import { COLOR, COLOR_RULE } from "../../lib/rules.js";
 import { preloadedTags } from "../artifacts/index.js";
 import { ArtifactRef } from "../artifacts/schema.js";
@@ -122,7 +122,7 @@ builder.mutationFields((t) => ({
   deleteTag: t.field({
     type: DeleteTagPayload,
     description: "Deletes a tag and removes it from every artifact.",
-    errors: { types: writeErrors, directResult: true },
+    errors: { types: changeErrors, directResult: true },
     args: { id: t.arg.globalID({ required: true, for: TagRef, description: "The tag's global ID." }) },
     resolve: async (_r, args, ctx) => {
       const tag = await ctx.services.tags.delete(args.id.id);
@@ -132,7 +132,7 @@ builder.mutationFields((t) => ({
   tagArtifact: t.field({
     type: TagArtifactPayload,
     description: "Puts a tag on an artifact; doing it twice is harmless.",
-    errors: { types: writeErrors, directResult: true },
+    errors: { types: changeErrors, directResult: true },
     args: {
       artifactId: t.arg.globalID({ required: true, for: ArtifactRef, description: "The artifact's global ID." }),
       tagId: t.arg.globalID({ required: true, for: TagRef, description: "The tag's global ID." }),
@@ -145,7 +145,7 @@ builder.mutationFields((t) => ({
   untagArtifact: t.field({
     type: TagArtifactPayload,
     description: "Takes a tag off an artifact; harmless when it was not on.",
-    errors: { types: writeErrors, directResult: true },
+    errors: { types: changeErrors, directResult: true },
     args: {
       artifactId: t.arg.globalID({ required: true, for: ArtifactRef, description: "The artifact's global ID." }),
       tagId: t.arg.globalID({ required: true, for: TagRef, description: "The tag's global ID." }),
