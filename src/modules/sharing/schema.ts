@@ -190,7 +190,7 @@ builder.mutationFields((t) => ({
     type: ExportBundlePayload,
     description: "Exports artifacts or a collection as a signed, deterministic .skillmeat-pack bundle (a sharing.export job): the same content gives byte-identical files.",
     errors: { types: [InvalidInputError, NotFoundError], directResult: true },
-    args: { input: t.arg({ type: ExportBundleInput, required: true }) },
+    args: { input: t.arg({ type: ExportBundleInput, required: true, description: "What to bundle, and the bundle's name and version." }) },
     resolve: async (_root, { input }, ctx) => {
       const data = { artifacts: input.artifacts ? input.artifacts.map((g) => g.id) : null, collection: input.collection ?? null, name: input.name, version: input.version };
       ctx.services.sharing.checkExport(data);
