@@ -7,6 +7,7 @@ import { contentConfig, contentEnvSchema, type ContentConfig } from "./modules/c
 import { mcpConfig, mcpEnvSchema, type McpConfig } from "./modules/mcp/config.js";
 import { projectsConfig, projectsEnvSchema, type ProjectsConfig } from "./modules/projects/config.js";
 import { upstreamConfig, upstreamEnvSchema, type UpstreamConfig } from "./modules/upstream/config.js";
+import { sharingConfig, sharingEnvSchema, type SharingConfig } from "./modules/sharing/config.js";
 import { securityConfig, securityEnvSchema, type SecurityConfig } from "./security-config.js";
 import { telemetryConfig, telemetryEnvSchema, type TelemetryConfig } from "./telemetry-config.js";
 
@@ -39,6 +40,7 @@ const schema = z.object({
   ...contentEnvSchema,
   ...projectsEnvSchema,
   ...upstreamEnvSchema,
+  ...sharingEnvSchema,
   ...securityEnvSchema,
   ...apiEnvSchema,
   ...telemetryEnvSchema,
@@ -74,6 +76,8 @@ export interface Config {
   projects: ProjectsConfig;
   /** Upstream: how often git-imported artifacts' remotes are checked (src/modules/upstream/config.ts). */
   upstream: UpstreamConfig;
+  /** Sharing: where bundles are written and read, size limit (src/modules/sharing/config.ts). */
+  sharing: SharingConfig;
   /** Cross-origin access, Host names, introspection, rate limits, socket caps (src/security-config.ts). */
   security: SecurityConfig;
   /** Trusted documents and persisted queries, response cache, compression (src/api-config.ts). */
@@ -119,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     content: contentConfig(e, e.DATABASE_URL),
     projects: projectsConfig(e),
     upstream: upstreamConfig(e),
+    sharing: sharingConfig(e, e.DATABASE_URL),
     security: securityConfig(e),
     api: apiConfig(e),
     telemetry: telemetryConfig(e),

@@ -21,6 +21,7 @@ import "./modules/content/schema.js";
 import "./modules/projects/schema.js";
 import "./modules/upstream/schema.js";
 import "./modules/usage/schema.js";
+import "./modules/sharing/schema.js";
 
 let built: GraphQLSchema | undefined;
 

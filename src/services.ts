@@ -32,7 +32,7 @@ export interface BuiltServices {
 }
 
 type Name = keyof Services;
-const ALL: Name[] = ["tokens", "collections", "artifacts", "tags", "groups", "jobs", "training", "optimizerPlans", "ratings", "mcp", "medallions", "marketplace", "system", "content", "projects", "upstream", "usage"];
+const ALL: Name[] = ["tokens", "collections", "artifacts", "tags", "groups", "jobs", "training", "optimizerPlans", "ratings", "mcp", "medallions", "marketplace", "system", "content", "projects", "upstream", "usage", "sharing"];
 
 function builders(options: ServiceOptions) {
   const { database: db, events, config, logger } = options;
@@ -94,6 +94,10 @@ function builders(options: ServiceOptions) {
       return new UpstreamService(db, content, ratings, now);
     },
     usage: async () => new (await import("./modules/usage/index.js")).UsageService(db, events, logger.child({ module: "usage" }), now),
+    sharing: async () => {
+      const [{ SharingService }, artifacts, collections, content] = await Promise.all([import("./modules/sharing/index.js"), get("artifacts"), get("collections"), get("content")]);
+      return new SharingService(db, artifacts, collections, content, config.sharing, config, logger.child({ module: "sharing" }));
+    },
     system: async () => {
       const [{ SystemService }, jobService, mcp] = await Promise.all([import("./modules/system/index.js"), get("jobs"), get("mcp")]);
       return new SystemService(db, events, jobService, mcp);
@@ -105,7 +109,7 @@ function builders(options: ServiceOptions) {
 /** Every service, the job kinds the modules register, and the process's background tasks. */
 export async function createServices(options: ServiceOptions): Promise<BuiltServices> {
   const { get, jobs } = builders(options);
-  const [entries, { worker }, ratings, mcpModule, marketplaceModule, contentModule, projectsModule, upstreamModule] = await Promise.all([
+  const [entries, { worker }, ratings, mcpModule, marketplaceModule, contentModule, projectsModule, upstreamModule, sharingModule] = await Promise.all([
     Promise.all(ALL.map(async (name) => [name, await get(name)] as const)),
     jobs(),
     import("./modules/ratings/index.js"),
@@ -114,6 +118,7 @@ export async function createServices(options: ServiceOptions): Promise<BuiltServ
     import("./modules/content/index.js"),
     import("./modules/projects/index.js"),
     import("./modules/upstream/index.js"),
+    import("./modules/sharing/index.js"),
   ]);
   const services = Object.fromEntries(entries) as unknown as Services;
   // Imports, deploys, undeploys, syncs and updates are recorded as usage events.
@@ -129,6 +134,8 @@ export async function createServices(options: ServiceOptions): Promise<BuiltServ
   services.jobs.registry.register(projectsModule.projectsScanKind(services.projects));
   services.jobs.registry.register(upstreamModule.upstreamCheckKind(services.upstream));
   services.jobs.registry.register(upstreamModule.upstreamUpdateKind(services.upstream));
+  services.jobs.registry.register(sharingModule.sharingExportKind(services.sharing));
+  services.jobs.registry.register(sharingModule.sharingImportKind(services.sharing));
   const background: BackgroundTask[] = [];
   if (config.jobs.concurrency > 0) background.push(worker);
   // Always registered: with the interval at 0 it only cancels running checks on shutdown.

@@ -13,3 +13,6 @@ declare module "../../lib/services.js" {
     mcp: McpService;
   }
 }
+// Used by sharing (bundle signing keys are sealed the same way as secret environment values).
+export { loadSecretBox, type SecretBox } from "./secrets.js";
+export { SecretKeyError } from "./errors.js";

@@ -1,0 +1,24 @@
+// The sharing module's environment variables, validated with the rest of the config (src/config.ts).
+import { dirname, join, resolve } from "node:path";
+import { z } from "zod";
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const sharingEnvSchema = {
+  SKILLGRAPH_BUNDLES_DIR: z.string().min(1).optional(),
+  SKILLGRAPH_BUNDLE_MAX_BYTES: int(1024, 10_737_418_240).default(104_857_600),
+};
+
+type SharingEnv = z.output<z.ZodObject<typeof sharingEnvSchema>>;
+
+export interface SharingConfig {
+  /** Where exported bundles are written and verifyBundle reads them: <dir>/<name>-<version>.skillmeat-pack. */
+  bundlesDir: string;
+  /** The largest bundle file read or written. */
+  maxBundleBytes: number;
+}
+
+export function sharingConfig(e: SharingEnv, databaseUrl: string): SharingConfig {
+  const besideDatabase = databaseUrl.startsWith("file:") ? join(dirname(resolve(databaseUrl.replace(/^file:/, "").split("?")[0] ?? ".")), "bundles") : resolve("data", "bundles");
+  return { bundlesDir: resolve(e.SKILLGRAPH_BUNDLES_DIR ?? besideDatabase), maxBundleBytes: e.SKILLGRAPH_BUNDLE_MAX_BYTES };
+}

@@ -1,0 +1,14 @@
+// sharing: signed bundles (owns the SigningKey and TrustedKey tables): Ed25519 signing keys with the
+// private key sealed, trusted keys, deterministic bundle export (a job) and verification.
+import type { SharingService } from "./service.js";
+
+export { SharingService, type ExportInput, type ExportResult, type VerifyResult } from "./service.js";
+export { BundleVerificationError, type BundleProblem } from "./errors.js";
+export { sharingExportKind, sharingImportKind } from "./export-job.js";
+export type { SharingConfig } from "./config.js";
+
+declare module "../../lib/services.js" {
+  interface Services {
+    sharing: SharingService;
+  }
+}
