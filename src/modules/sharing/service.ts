@@ -12,6 +12,7 @@ import type { Logger } from "../../lib/logger.js";
 import type { Principal } from "../../lib/principal.js";
 import { ARTIFACT_TYPES, type ArtifactService } from "../artifacts/index.js";
 import type { CollectionService } from "../collections/index.js";
+import type { TagService } from "../tags/index.js";
 import { prepare, writeFileAtomic, type ContentService } from "../content/index.js";
 import { packArchive, pathProblem, readArchive, type ArchiveEntry } from "./archive.js";
 import type { SharingConfig } from "./config.js";
@@ -99,6 +100,7 @@ export class SharingService {
     private readonly artifacts: ArtifactService,
     private readonly collections: CollectionService,
     private readonly content: ContentService,
+    private readonly tags: TagService,
     readonly config: SharingConfig,
     appConfig: Config,
     logger: Logger,
@@ -140,7 +142,7 @@ export class SharingService {
     this.checkExport(input);
     const artifacts = await this.chosen(input);
     if (artifacts.length === 0) throw new InvalidInputError("collection", "holds no artifacts to bundle");
-    const tagRows = await this.db.prisma.artifactTag.findMany({ where: { artifactId: { in: artifacts.map((a) => a.id) } }, select: { artifactId: true, tag: { select: { name: true } } } });
+    const tagsOf = await this.tags.ofArtifacts(artifacts.map((a) => a.id));
     await progress(10, `bundling ${artifacts.length} artifact(s)`);
     const entries: ManifestArtifact[] = [];
     const data = new Map<string, Buffer>();
@@ -153,7 +155,7 @@ export class SharingService {
         name: a.name,
         version: a.version,
         metadata: { title: a.title, description: a.description, author: a.author, license: a.license, tools: tools(a.tools) },
-        tags: tagRows.filter((t) => t.artifactId === a.id).map((t) => t.tag.name),
+        tags: (tagsOf[i] ?? []).map((t) => t.name),
         contentHash: a.contentHash,
         files: files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })),
       });
