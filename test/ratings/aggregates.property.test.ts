@@ -39,7 +39,7 @@ describe("score aggregates", () => {
         ];
         let now = Date.parse("2026-11-01T00:00:00.000Z");
         const service = new RatingService(t().app.database, t().app.services.artifacts, () => new Date(now));
-        const ratings: { id: string; rater: Principal }[] = [];
+        const ratings: { id: string; rater: Principal; artifactId: string }[] = [];
         const matches: string[] = [];
         for (const o of ops) {
           now += 60_000;
@@ -49,7 +49,9 @@ describe("score aggregates", () => {
             const artifactId = artifacts[o.artifact]?.id ?? "";
             try {
               const r = await service.rate(rater, { artifactId, rating: o.rating });
-              ratings.push({ id: r.rating.id, rater });
+              // One rating per rater and artifact: rating again replaces the earlier one.
+              for (let i = ratings.length - 1; i >= 0; i--) if (ratings[i]?.rater.id === rater.id && ratings[i]?.artifactId === artifactId) ratings.splice(i, 1);
+              ratings.push({ id: r.rating.id, rater, artifactId });
             } catch (err) {
               if (!(err instanceof RateLimitExceededError)) throw err;
             }
