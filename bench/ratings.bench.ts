@@ -62,10 +62,15 @@ function seed(url: string): number {
       for (let i = start; i < start + BATCH; i++) {
         // Older than the 24-hour window, so the benchmark's own ratings are not rate-limited.
         const at = iso(now - 2 * 86_400_000 - Math.floor(random() * 300 * 86_400_000));
+        // One rating per rater and artifact (a rater's second rating replaces the first): artifact
+        // i mod ARTIFACTS gets its round-th rating from a rater offset by the artifact, so each
+        // artifact's RATINGS / ARTIFACTS raters are distinct.
+        const a = i % ARTIFACTS;
+        const round = Math.floor(i / ARTIFACTS);
         rating.run(
           `r${i}`,
-          `a${Math.floor(random() * ARTIFACTS)}`,
-          `token:bench-${Math.floor(random() * RATERS)}`,
+          `a${a}`,
+          `token:bench-${(a * 7 + round) % RATERS}`,
           1 + Math.floor(random() * 5),
           i % 10 === 0 ? "useful" : null,
           i % 4 === 0 ? 1 : 0,
