@@ -10,6 +10,7 @@ import { JobService } from "./service.js";
 import type { Clock } from "./store.js";
 import { JobWorker } from "./worker.js";
 
+export { periodicJob, type PeriodicJobOptions } from "./periodic.js";
 export { JobService, backoffDelay, type JobFilter, type JobSettings } from "./service.js";
 export { defineJobKind, type HitlPrompt, type JobContext, type JobKind } from "./registry.js";
 export { JobWorker } from "./worker.js";

@@ -5,7 +5,7 @@
 import type { Logger } from "../../lib/logger.js";
 import type { BackgroundTask } from "../../lib/lifecycle.js";
 import { SYSTEM } from "../../lib/principal.js";
-import type { JobService } from "../jobs/index.js";
+import { periodicJob, type JobService } from "../jobs/index.js";
 import { MCP_HEALTH_SWEEP } from "./health-sweep-job.js";
 import type { McpService } from "./service.js";
 
@@ -17,35 +17,11 @@ export async function enqueueSweep(jobs: JobService): Promise<string | null> {
 }
 
 export function mcpHealthScheduler(service: McpService, jobs: JobService, intervalS: number, logger: Logger): BackgroundTask {
-  let timer: NodeJS.Timeout | null = null;
-  let stopped = false;
-  let ticking: Promise<void> | null = null;
-  const tick = () => {
-    if (stopped || ticking) return;
-    ticking = enqueueSweep(jobs)
-      .then((id) => {
-        if (id) logger.debug("mcp health sweep queued", { job: id });
-      })
-      .catch((err: unknown) => logger.error("mcp health sweep could not be queued", { error: String(err) }))
-      .finally(() => {
-        ticking = null;
-      });
-  };
+  const sweeps = periodicJob(jobs, { name: "mcp-health-sweep", kind: MCP_HEALTH_SWEEP, intervalS, logger, immediate: true });
   return {
-    name: "mcp-health-sweep",
-    async start() {
-      stopped = false;
-      if (intervalS <= 0 || timer) return;
-      timer = setInterval(tick, intervalS * 1000);
-      timer.unref();
-      setImmediate(tick);
-      logger.info("mcp health sweep scheduled", { intervalS, job: MCP_HEALTH_SWEEP });
-    },
+    ...sweeps,
     async stop() {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      timer = null;
-      await ticking;
+      await sweeps.stop();
       // Kills the processes of checks still running (one-off checks; a sweep job is stopped by its worker).
       await service.shutdown();
     },

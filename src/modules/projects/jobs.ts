@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Logger } from "../../lib/logger.js";
 import type { BackgroundTask } from "../../lib/lifecycle.js";
 import { SYSTEM } from "../../lib/principal.js";
-import { defineJobKind, type JobKind, type JobService } from "../jobs/index.js";
+import { defineJobKind, periodicJob, type JobKind, type JobService } from "../jobs/index.js";
 import type { ProjectService, ProjectStatus } from "./service.js";
 
 export const PROJECTS_SYNC = "projects.sync";
@@ -50,30 +50,5 @@ export function projectsScanKind(projects: ProjectService): JobKind<z.infer<type
 
 /** Every SKILLGRAPH_PROJECT_SCAN_INTERVAL_S seconds (0 = off) enqueues a scan of every project, unless one is active. */
 export function projectsScanScheduler(jobs: JobService, intervalS: number, logger: Logger): BackgroundTask {
-  let timer: NodeJS.Timeout | null = null;
-  let ticking: Promise<void> | null = null;
-  const tick = () => {
-    if (ticking) return;
-    ticking = (async () => {
-      if (await jobs.activeOfKind(PROJECTS_SCAN)) return;
-      await jobs.enqueue(PROJECTS_SCAN, {}, SYSTEM);
-    })()
-      .catch((err: unknown) => logger.error("project scan could not be queued", { error: String(err) }))
-      .finally(() => {
-        ticking = null;
-      });
-  };
-  return {
-    name: "projects-scan",
-    async start() {
-      if (intervalS <= 0 || timer) return;
-      timer = setInterval(tick, intervalS * 1000);
-      timer.unref();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await ticking;
-    },
-  };
+  return periodicJob(jobs, { name: "projects-scan", kind: PROJECTS_SCAN, intervalS, logger });
 }

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Logger } from "../../lib/logger.js";
 import type { BackgroundTask } from "../../lib/lifecycle.js";
 import { SYSTEM } from "../../lib/principal.js";
-import { defineJobKind, type JobKind, type JobService } from "../jobs/index.js";
+import { defineJobKind, periodicJob, type JobKind, type JobService } from "../jobs/index.js";
 import type { UpstreamService } from "./service.js";
 
 export const UPSTREAM_CHECK = "upstream.check";
@@ -49,30 +49,5 @@ export function upstreamUpdateKind(upstream: UpstreamService): JobKind<z.infer<t
 
 /** Every SKILLGRAPH_UPSTREAM_CHECK_INTERVAL_S seconds (0 = off) queues a check of every git-imported artifact, unless one is active. */
 export function upstreamCheckScheduler(jobs: JobService, intervalS: number, logger: Logger): BackgroundTask {
-  let timer: NodeJS.Timeout | null = null;
-  let ticking: Promise<void> | null = null;
-  const tick = () => {
-    if (ticking) return;
-    ticking = (async () => {
-      if (await jobs.activeOfKind(UPSTREAM_CHECK)) return;
-      await jobs.enqueue(UPSTREAM_CHECK, {}, SYSTEM);
-    })()
-      .catch((err: unknown) => logger.error("upstream check could not be queued", { error: String(err) }))
-      .finally(() => {
-        ticking = null;
-      });
-  };
-  return {
-    name: "upstream-check",
-    async start() {
-      if (intervalS <= 0 || timer) return;
-      timer = setInterval(tick, intervalS * 1000);
-      timer.unref();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await ticking;
-    },
-  };
+  return periodicJob(jobs, { name: "upstream-check", kind: UPSTREAM_CHECK, intervalS, logger });
 }
