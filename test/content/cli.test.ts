@@ -2,41 +2,19 @@
 // real processes on a real database, with real folders and a real git repository; and the repair
 // of a collection folder that missed a committed change (as after a crash between the commit and
 // the folder write): the next process that starts rewrites it.
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrate } from "../../src/db/migrator.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { describe, expect, it } from "vitest";
+import { bin, useCliDatabase } from "../helpers/cli.js";
 import { waitFor } from "../jobs/helpers.js";
 import { git, gitRepo, skillMd, tempDir, writeTree } from "./fixtures.js";
 
-const bin = fileURLToPath(new URL("../../src/bin/skillgraph.mjs", import.meta.url));
-const run = promisify(execFile);
 const root = tempDir("skillgraph-import-root-");
 const folders = tempDir("skillgraph-collections-");
 
 describe("skillgraph add / show --files / collection", () => {
-  let db: TestDatabase;
-  const env = () => ({ ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "silent", SKILLGRAPH_IMPORT_ROOTS: root, SKILLGRAPH_COLLECTIONS_DIR: folders, REDIS_URL: "" });
-  async function cli(args: string[], extra: Record<string, string> = {}) {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...env(), ...extra } });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    await migrate(db.url);
-  });
-  afterAll(async () => {
-    await db.drop();
-  });
+  const { cli, env } = useCliDatabase(() => ({ SKILLGRAPH_IMPORT_ROOTS: root, SKILLGRAPH_COLLECTIONS_DIR: folders }));
 
   it("adds from a folder and from git, shows files, and writes the collection folder", async () => {
     const dir = writeTree(join(root, "pdf"), { "SKILL.md": skillMd("pdf"), "scripts/x.py": "print(1)\n" });

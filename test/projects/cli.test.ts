@@ -1,39 +1,16 @@
 // `skillgraph project register`, `deploy`, `status`, `sync`, `undeploy` as real processes on a real
 // database and a real project folder.
-import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrate } from "../../src/db/migrator.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { describe, expect, it } from "vitest";
+import { useCliDatabase } from "../helpers/cli.js";
 import { skillMd, tempDir, writeTree } from "../content/fixtures.js";
 
-const bin = fileURLToPath(new URL("../../src/bin/skillgraph.mjs", import.meta.url));
-const run = promisify(execFile);
 const imports = tempDir("skillgraph-import-root-");
 const roots = tempDir("skillgraph-projects-");
 
 describe("skillgraph deploy / status / sync / undeploy", () => {
-  let db: TestDatabase;
-  const env = () => ({ ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "silent", SKILLGRAPH_IMPORT_ROOTS: imports, SKILLGRAPH_PROJECT_ROOTS: roots, SKILLGRAPH_COLLECTIONS_DIR: tempDir(), REDIS_URL: "" });
-  async function cli(args: string[]) {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: env() });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    await migrate(db.url);
-  });
-  afterAll(async () => {
-    await db.drop();
-  });
+  const { cli } = useCliDatabase(() => ({ SKILLGRAPH_IMPORT_ROOTS: imports, SKILLGRAPH_PROJECT_ROOTS: roots, SKILLGRAPH_COLLECTIONS_DIR: tempDir() }));
 
   it("deploys, reports drift with exit 1, syncs with overwrite, undeploys", async () => {
     const src = writeTree(join(imports, "pdf"), { "SKILL.md": skillMd("pdf"), "a.txt": "a\n" });
