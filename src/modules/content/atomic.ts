@@ -1,37 +1,9 @@
-// Atomic file writes: write aside, fsync, rename, fsync the folder. A reader (or a crash) sees
-// the old file or the new one, never a mix.
-import { randomBytes } from "node:crypto";
-import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
-import { dirname, join, relative, sep } from "node:path";
+// A collection folder's files replaced in place, each written atomically (src/lib/atomic-file.ts).
+import { mkdir, readdir, rm } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import { writeFileAtomic } from "../../lib/atomic-file.js";
 
-async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, "r");
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const aside = join(dir, `.${randomBytes(6).toString("hex")}.tmp`);
-  const fh = await open(aside, "wx", 0o644);
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(aside, path);
-  } catch (err) {
-    await rm(aside, { force: true });
-    throw err;
-  }
-  await syncDir(dir);
-}
+export { writeFileAtomic };
 
 /**
  * Makes a folder hold exactly `files` (relative path → bytes): each file written atomically in

@@ -14,6 +14,5 @@ declare module "../../lib/services.js" {
   }
 }
 // Used by projects (deploys write artifacts' files into project folders the same way).
-export { writeFileAtomic } from "./atomic.js";
 export { sha256, textOf } from "./hash.js";
 export { readTree, safeRelative } from "./tree.js";

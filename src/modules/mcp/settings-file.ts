@@ -2,8 +2,9 @@
 // root, changed one entry at a time, backed up, written atomically (temp file + rename), never
 // rewritten when the entry is already right, and never overwritten when it is not valid JSON.
 import { randomBytes } from "node:crypto";
-import { copyFile, lstat, mkdir, open, readFile, realpath, rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { copyFile, lstat, mkdir, readFile, realpath, stat } from "node:fs/promises";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { writeFileAtomic } from "../../lib/atomic-file.js";
 import { AlreadyExistsError, InvalidInputError } from "../../lib/errors.js";
 import { SettingsFileError } from "./errors.js";
 
@@ -109,22 +110,6 @@ async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function writeAtomically(path: string, text: string, mode: number): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  const handle = await open(tmp, "wx", mode);
-  try {
-    await handle.writeFile(text, "utf8");
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
 
 /**
  * Sets (entry) or removes (null) mcpServers[name] in the file. Other keys and entries are kept in
@@ -154,7 +139,7 @@ export function applyEntry(path: string, name: string, entry: Doc | null, dryRun
       await mkdir(dirname(path), { recursive: true });
     }
     // 0600 at most: the file now holds the server's secrets.
-    await writeAtomically(path, `${JSON.stringify(next, null, 2)}\n`, mode & 0o600);
+    await writeFileAtomic(path, `${JSON.stringify(next, null, 2)}\n`, mode & 0o600);
     return { path, changed: true, changes, backupPath };
   });
 }

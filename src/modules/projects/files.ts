@@ -4,7 +4,8 @@
 // fails, the ones already made are put back and the folders made for them removed.
 import { lstat, mkdir, readFile, rm, rmdir } from "node:fs/promises";
 import { join } from "node:path";
-import { safeRelative, sha256, writeFileAtomic } from "../content/index.js";
+import { writeFileAtomic } from "../../lib/atomic-file.js";
+import { safeRelative, sha256 } from "../content/index.js";
 import { ProjectPathError } from "./errors.js";
 
 /** `rel` under the project folder `root` (a real path), refusing symlinks on the way. */
