@@ -5,10 +5,10 @@ import type { Database } from "../../db/index.js";
 import type { McpServer } from "../../generated/prisma/client.js";
 import { InvalidInputError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
-import { MissingEnvError, SecretKeyError } from "./errors.js";
+import { MissingEnvError } from "./errors.js";
 import { declaredInputs, launchSpec, launchTarget, missingEnv, type LaunchSpec } from "./launch.js";
 import { documentOf } from "./registry.js";
-import { loadSecretBox, type SecretBox } from "./secrets.js";
+import { requireSecretBox, type SecretBox } from "./secrets.js";
 
 export interface EnvValueInput {
   name: string;
@@ -26,19 +26,17 @@ export interface OpenedValues {
 }
 
 export class McpEnvValues {
-  private box: SecretBox | null | undefined;
 
   constructor(
     private readonly db: Database,
     private readonly config: Config,
     private readonly logger: Logger,
-  ) {}
-
-  private secretBox(): SecretBox {
-    this.box ??= loadSecretBox(this.config, this.logger);
-    if (!this.box) throw new SecretKeyError("SKILLGRAPH_SECRET_KEY is not configured (it is required with PostgreSQL)");
-    return this.box;
+  ) {
+    this.secretBox = requireSecretBox(config, logger);
   }
+
+  private readonly secretBox: () => SecretBox;
+
 
   /** Sets (or, with value null, unsets) variables of a server, in one transaction. */
   async set(server: McpServer, values: EnvValueInput[]): Promise<void> {

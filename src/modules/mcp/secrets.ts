@@ -81,6 +81,19 @@ export function loadSecretBox(config: Config, logger: Logger): SecretBox | null 
 }
 
 /** A secret and the forms a program may print it in: base64 (padded or not), base64url, hex, URL-encoded. */
+/**
+ * The secret box, loaded on first use (the key file is read once); throws SecretKeyError when no
+ * key is configured (PostgreSQL without SKILLGRAPH_SECRET_KEY).
+ */
+export function requireSecretBox(config: Config, logger: Logger): () => SecretBox {
+  let box: SecretBox | null | undefined;
+  return () => {
+    box ??= loadSecretBox(config, logger);
+    if (!box) throw new SecretKeyError("SKILLGRAPH_SECRET_KEY is not configured (it is required with PostgreSQL)");
+    return box;
+  };
+}
+
 export function secretForms(secret: string): string[] {
   const bytes = Buffer.from(secret, "utf8");
   const b64 = bytes.toString("base64");

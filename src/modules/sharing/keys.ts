@@ -8,7 +8,7 @@ import type { SigningKey, TrustedKey } from "../../generated/prisma/client.js";
 import { InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import type { Principal } from "../../lib/principal.js";
-import { loadSecretBox, SecretKeyError, type SecretBox } from "../mcp/index.js";
+import { requireSecretBox, type SecretBox } from "../mcp/index.js";
 
 export type SigningKeyView = Omit<SigningKey, "sealedPrivateKey">;
 
@@ -40,20 +40,18 @@ const view = ({ sealedPrivateKey: _sealed, ...rest }: SigningKey): SigningKeyVie
 const aadOf = (id: string) => `signing-key\u0000${id}`;
 
 export class SharingKeys {
-  private box: SecretBox | null | undefined;
   private creating: Promise<SigningKey> | null = null;
 
   constructor(
     private readonly db: Database,
     private readonly config: Config,
     private readonly logger: Logger,
-  ) {}
-
-  private secretBox(): SecretBox {
-    this.box ??= loadSecretBox(this.config, this.logger);
-    if (!this.box) throw new SecretKeyError("SKILLGRAPH_SECRET_KEY is not configured (it is required with PostgreSQL)");
-    return this.box;
+  ) {
+    this.secretBox = requireSecretBox(config, logger);
   }
+
+  private readonly secretBox: () => SecretBox;
+
 
   /** Every signing key, newest first (public parts only). */
   async list(): Promise<SigningKeyView[]> {
