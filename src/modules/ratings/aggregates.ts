@@ -120,10 +120,7 @@ export class ScoreStore {
         "upstreamCheckedAt" = excluded."upstreamCheckedAt",
         "updatedAt" = excluded."updatedAt"
       RETURNING ${AGGREGATE_COLUMNS}`);
-    if (!row) throw new Error(`ArtifactScore upsert for ${artifact.id} returned no row`);
-    const scores = scoresFrom(artifact, { aggregate: decodeAggregate(row) }, now);
-    await this.artifacts.setQualityScores(tx, [{ id: artifact.id, quality: scores.qualityScore }]);
-    return scores;
+    return this.rescored(tx, artifact, row, now);
   }
 
   /** Applies a delta to the artifact's aggregate row (creating it), then refreshes its sort key. */
@@ -138,6 +135,11 @@ export class ScoreStore {
         "matchConfirmedConfidence" = "ArtifactScore"."matchConfirmedConfidence" + excluded."matchConfirmedConfidence",
         "updatedAt" = excluded."updatedAt"
       RETURNING ${AGGREGATE_COLUMNS}`);
+    return this.rescored(tx, artifact, row, now);
+  }
+
+  /** Scores from an upserted aggregate row, and the artifact's quality sort key set to match. */
+  private async rescored(tx: SqlExecutor, artifact: ArtifactTrust, row: Record<string, unknown> | undefined, now: Date): Promise<ArtifactScores> {
     if (!row) throw new Error(`ArtifactScore upsert for ${artifact.id} returned no row`);
     const scores = scoresFrom(artifact, { aggregate: decodeAggregate(row) }, now);
     await this.artifacts.setQualityScores(tx, [{ id: artifact.id, quality: scores.qualityScore }]);
