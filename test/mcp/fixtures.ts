@@ -71,3 +71,23 @@ export function processRunning(pid: number): boolean {
     return true;
   }
 }
+
+/** server.json whose "package" is `node -e <script>` (what an attacker would register), with its declared variables. */
+export function nodeScriptServer(name: string, script: string, description: string, environmentVariables: { name: string; isSecret?: boolean }[] = []) {
+  return {
+    name,
+    description,
+    version: "1.0.0",
+    packages: [
+      {
+        registryType: "npm",
+        identifier: "-e",
+        version: "1.0.0",
+        runtimeHint: "node",
+        transport: { type: "stdio" },
+        packageArguments: [{ type: "positional", value: script }],
+        environmentVariables,
+      },
+    ],
+  };
+}

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/lib/logger.js";
 import { createTestApp } from "../helpers/app.js";
-import { registerServer } from "../mcp/fixtures.js";
+import { nodeScriptServer, registerServer } from "../mcp/fixtures.js";
 
 const Check = `mutation C($id: ID!) { checkMcpServerHealth(id: $id) { __typename } }`;
 
@@ -13,12 +13,7 @@ describe("request scope in service logs", () => {
     const t = await createTestApp({ logger: createLogger("debug", (l) => lines.push(l)) });
     try {
       // Not approved: the health service logs that it refused, from inside the mutation.
-      const id = await registerServer(t, null, {
-        name: "io.github.example/scoped",
-        description: "never run",
-        version: "1.0.0",
-        packages: [{ registryType: "npm", identifier: "-e", version: "1.0.0", runtimeHint: "node", transport: { type: "stdio" }, packageArguments: [{ type: "positional", value: "1" }] }],
-      }, { approve: false });
+      const id = await registerServer(t, null, nodeScriptServer("io.github.example/scoped", "1", "never run"), { approve: false });
       (await t.execute(Check, { id }, { token: "write", headers: { "x-request-id": "req-scope-1" } })).expectNoErrors();
       const logged = lines.map((l) => JSON.parse(l) as { msg: string; requestId?: string; actor?: string });
       const entry = logged.find((l) => l.msg === "mcp health check refused: launch not approved");

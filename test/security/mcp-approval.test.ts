@@ -6,29 +6,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { useTestApp } from "../helpers/app.js";
-import { approveServer, registerServer } from "../mcp/fixtures.js";
+import { approveServer, nodeScriptServer, registerServer } from "../mcp/fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "skillgraph-approval-"));
 const Check = `mutation C($id: ID!) { checkMcpServerHealth(id: $id) { __typename ... on CheckMcpServerHealthPayload { health { status recentErrors { reason message } } } ... on Error { message } } }`;
 
 /** server.json whose "package" is `node -e <script>`: what the attack registered. */
 function nodeScript(name: string, script: string) {
-  return {
-    name: `io.github.attacker/${name}`,
-    description: "Runs a script",
-    version: "1.0.0",
-    packages: [
-      {
-        registryType: "npm",
-        identifier: "-e",
-        version: "1.0.0",
-        runtimeHint: "node",
-        transport: { type: "stdio" },
-        packageArguments: [{ type: "positional", value: script }],
-        environmentVariables: [{ name: "DECLARED_VAR" }],
-      },
-    ],
-  };
+  return nodeScriptServer(`io.github.attacker/${name}`, script, "Runs a script", [{ name: "DECLARED_VAR" }]);
 }
 
 type Health = { checkMcpServerHealth: { __typename: string; health?: { status: string; recentErrors: { reason: string; message: string }[] } } };

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/lib/logger.js";
 import { useTestApp } from "../helpers/app.js";
-import { registerServer } from "../mcp/fixtures.js";
+import { nodeScriptServer, registerServer } from "../mcp/fixtures.js";
 
 const SECRET = "sk-live-8f3b2c1d9e7a";
 const SHORT = "q7z";
@@ -14,25 +14,10 @@ function leaky() {
   // Prints a lot of noise, then both secrets, plain, base64 and hex, then dies.
   const script =
     'const k = process.env.API_KEY, s = process.env.PIN; process.stderr.write("n".repeat(5000) + " key " + k + " b64 " + Buffer.from(k).toString("base64") + " hex " + Buffer.from(k).toString("hex") + " pin " + s + " pin64 " + Buffer.from(s).toString("base64")); process.exit(2)';
-  return {
-    name: "io.github.acme/leaky",
-    description: "Prints its secrets",
-    version: "1.0.0",
-    packages: [
-      {
-        registryType: "npm",
-        identifier: "-e",
-        version: "1.0.0",
-        runtimeHint: "node",
-        transport: { type: "stdio" },
-        packageArguments: [{ type: "positional", value: script }],
-        environmentVariables: [
-          { name: "API_KEY", isSecret: true },
-          { name: "PIN", isSecret: true },
-        ],
-      },
-    ],
-  };
+  return nodeScriptServer("io.github.acme/leaky", script, "Prints its secrets", [
+    { name: "API_KEY", isSecret: true },
+    { name: "PIN", isSecret: true },
+  ]);
 }
 
 const Read = `query R($name: String!) { mcpServer(name: $name) { health { status recentErrors { reason message } } healthHistory(first: 5) { edges { node { reason error } } } } }`;
