@@ -104,7 +104,7 @@ export class RatingService {
    * successful check): the maintenance score is computed from it, and the sort key is refreshed.
    */
   setMaintenance(artifactId: string, signal: { lastCommitAt: Date | null; commitsLast90Days: number; checkedAt: Date }): Promise<ArtifactScores> {
-    return this.db.transaction(async ({ sql: tx }) => {
+    return this.db.sqlTransaction(async (tx) => {
       await this.store.lock(tx, [artifactId]);
       const artifact = await this.store.trust(tx, artifactId);
       return this.store.setMaintenance(tx, artifact, signal, this.now());
@@ -126,7 +126,7 @@ export class RatingService {
   }
 
   private rateInTransaction(raterId: string, input: RateInput): Promise<{ rating: Rating; scores: ArtifactScores }> {
-    return this.db.transaction(async ({ sql: tx }) => {
+    return this.db.sqlTransaction(async (tx) => {
       const now = this.now();
       await this.store.lock(tx, [input.artifactId]);
       const artifact = await this.store.trust(tx, input.artifactId);
