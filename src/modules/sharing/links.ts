@@ -71,20 +71,21 @@ export class ShareLinks {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** The base URL links start with: SKILLGRAPH_PUBLIC_URL, else the caller's (the request's origin). */
-  baseUrl(requestOrigin: string | null): string {
-    const base = this.config.publicUrl ?? requestOrigin;
+  /** The base URL links start with: one given explicitly (the CLI's --base-url), SKILLGRAPH_PUBLIC_URL, else the caller's (the request's origin). */
+  baseUrl(requestOrigin: string | null, explicit: string | null = null): string {
+    if (explicit !== null && !/^https?:\/\/[^/\s]+/i.test(explicit)) throw new InvalidInputError("baseUrl", "must be an absolute http(s) URL");
+    const base = explicit ?? this.config.publicUrl ?? requestOrigin;
     if (!base) throw new InvalidInputError("publicUrl", "no public URL is known: set SKILLGRAPH_PUBLIC_URL (or give --base-url)");
     return base.replace(/\/+$/, "");
   }
 
   /** Makes a link to a bundle file; the token is returned once, in the URL. */
-  async create(principal: Principal, input: CreateShareLinkInput, requestOrigin: string | null): Promise<CreatedShareLink> {
+  async create(principal: Principal, input: CreateShareLinkInput, requestOrigin: string | null, explicitBase: string | null = null): Promise<CreatedShareLink> {
     if (!Number.isInteger(input.expiresIn) || input.expiresIn < 1 || input.expiresIn > MAX_EXPIRY_S) throw new InvalidInputError("expiresIn", `must be a whole number of seconds from 1 to ${MAX_EXPIRY_S} (a year)`);
     if (input.maxDownloads !== null && input.maxDownloads !== undefined && (!Number.isInteger(input.maxDownloads) || input.maxDownloads < 1 || input.maxDownloads > 1_000_000)) {
       throw new InvalidInputError("maxDownloads", "must be a whole number from 1 to 1000000, or null for no limit");
     }
-    const base = this.baseUrl(requestOrigin);
+    const base = this.baseUrl(requestOrigin, explicitBase);
     const bytes = await this.readBundle(input.file);
     const token = randomBytes(32).toString("base64url");
     const link = await this.db.prisma.shareLink.create({
@@ -113,7 +114,7 @@ export class ShareLinks {
   }
 
   /** A page of links, newest first; `query` is the GraphQL layer's selection and paging. */
-  list<Q extends Page>(query: Q) {
+  list<Q extends Page>(query: Q = {} as Q) {
     return this.db.prisma.shareLink.findMany({ ...query, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
   }
 
