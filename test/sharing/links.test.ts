@@ -184,6 +184,13 @@ describe("share links between two instances", () => {
     expect(anonymous.errors?.length).toBeGreaterThan(0);
   });
 
+  it("lists share links in a constant number of statements", async () => {
+    const count = async () => (await a().countStatements(() => a().execute(Links, {}, { token: "write" }))).count;
+    const before = await count();
+    for (let i = 0; i < 4; i++) await createLink(a(), file, 60, 1);
+    expect(await count()).toBe(before);
+  });
+
   it("refuses a bundle from an untrusted signer and writes nothing", async () => {
     const before = readdirSync(envA.SKILLGRAPH_BUNDLES_DIR).sort();
     const own = await exportBundle(b(), "7.0.0");
