@@ -9,7 +9,8 @@ import { tempDir } from "../content/fixtures.js";
 const bundles = tempDir("skillgraph-share-cli-bundles-");
 writeFileSync(join(bundles, "team-1.0.0.skillmeat-pack"), Buffer.alloc(1024, 1));
 
-describe("skillgraph share", () => {
+// Each call is a Node process loading the CLI: several per test, on a loaded machine.
+describe("skillgraph share", { timeout: 120_000 }, () => {
   const { cli } = useCliDatabase(() => ({ SKILLGRAPH_BUNDLES_DIR: bundles, SKILLGRAPH_PUBLIC_URL: "https://skills.example.org" }));
 
   it("creates a link (URL printed once), lists it without its token, and revokes it", async () => {
