@@ -184,6 +184,21 @@ describe("share links between two instances", () => {
     expect(anonymous.errors?.length).toBeGreaterThan(0);
   });
 
+  it("ASK over a link: pauses with the conflict, resumes on the answer without downloading again", async () => {
+    await importSkill(b(), "alpha", "Read, Write");
+    const made = await createLink(a(), file, 600, 1);
+    const res = (await b().execute<{ importBundle: { job: { id: string } } }, unknown>(ImportBundle, { source: { url: real(made.url) }, strategy: "ASK" }, { token: "write" })).expectNoErrors();
+    const id = decodeGlobalID(res.importBundle.job.id).id;
+    const waiting = await waitForStatus(b().app, id, ["PENDING_HITL", "FAILED", "SUCCEEDED"]);
+    expect(waiting.status, JSON.stringify(waiting.error)).toBe("PENDING_HITL");
+    expect(JSON.stringify(waiting.prompt)).toContain("skill:alpha");
+    await b().execute(`mutation($id: ID!, $r: JSON!) { respondToJob(id: $id, response: $r) { __typename } }`, { id: res.importBundle.job.id, r: { artifacts: { "skill:alpha": "MERGE" } } }, { token: "write" });
+    // The link served its one download; the resumed job uses the kept file.
+    const done = await waitForStatus(b().app, id, ["SUCCEEDED", "FAILED"]);
+    expect(done.status, JSON.stringify(done.error)).toBe("SUCCEEDED");
+    expect((done.result as { items: { name: string; action: string }[] }).items.find((i) => i.name === "alpha")?.action).toBe("MERGED");
+  });
+
   it("lists share links in a constant number of statements", async () => {
     const count = async () => (await a().countStatements(() => a().execute(Links, {}, { token: "write" }))).count;
     const before = await count();
