@@ -32,7 +32,8 @@ export function useShareLinks(sharing: SharingService, logger: Logger): Plugin {
               "content-length": String(d.size),
               "content-disposition": `attachment; filename="${d.link.file}"`,
               "x-content-sha256": d.link.sha256,
-              "cache-control": "no-store",
+              // no-transform: served as stored, with its length (the response compression leaves it alone).
+              "cache-control": "no-store, no-transform",
             },
           }),
         );
