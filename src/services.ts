@@ -95,8 +95,8 @@ function builders(options: ServiceOptions) {
     },
     usage: async () => new (await import("./modules/usage/index.js")).UsageService(db, events, logger.child({ module: "usage" }), now),
     sharing: async () => {
-      const [{ SharingService }, artifacts, collections, content, tags] = await Promise.all([import("./modules/sharing/index.js"), get("artifacts"), get("collections"), get("content"), get("tags")]);
-      return new SharingService(db, artifacts, collections, content, tags, config.sharing, config, logger.child({ module: "sharing" }));
+      const [{ SharingService }, artifacts, collections, content, tags, mcp] = await Promise.all([import("./modules/sharing/index.js"), get("artifacts"), get("collections"), get("content"), get("tags"), get("mcp")]);
+      return new SharingService(db, artifacts, collections, content, tags, mcp, config.sharing, config, logger.child({ module: "sharing" }));
     },
     system: async () => {
       const [{ SystemService }, jobService, mcp] = await Promise.all([import("./modules/system/index.js"), get("jobs"), get("mcp")]);
