@@ -18,7 +18,7 @@ import { declaredTools, deniedTools, parseLenient, PERMISSION_FILES } from "./co
 import { driftStatus, worstStatus } from "./drift.js";
 import { DeployConflictError, ProjectPathError } from "./errors.js";
 import type { DeploymentStatusName } from "./events.js";
-import { applyChanges, checkedPath, hashesOnDisk, pathChecker, readIfFile, removeEmptyDirs, type Change } from "./files.js";
+import { applyChanges, checkedPath, hashesOnDisk, readIfFile, removeEmptyDirs, type Change, type FolderCache } from "./files.js";
 import { hooksOf, hooksPresent, mergeHooks, parseSettings, removeHooks } from "./hooks.js";
 import { mergeFile, type MergeHunk } from "./merge.js";
 import { dirsOf, filesOf, hooksRecordOf, type DeployedFile, type DeployedHooks } from "./records.js";
@@ -268,8 +268,8 @@ export class ProjectService {
   async scan(projectId: string): Promise<ProjectStatus> {
     const project = await this.resolve({ id: projectId });
     const deployments = await this.db.prisma.deployment.findMany({ where: { projectId }, include: { artifact: { select: { currentVersionId: true } } } });
-    const check = pathChecker(project.path);
-    const found = await Promise.all(deployments.map(async (d) => ({ d, status: await this.statusOf(project.path, d, d.artifact.currentVersionId !== d.versionId, check) })));
+    const folders: FolderCache = new Map();
+    const found = await Promise.all(deployments.map(async (d) => ({ d, status: await this.statusOf(project.path, d, d.artifact.currentVersionId !== d.versionId, folders) })));
     const changed = found.filter((f) => f.status !== f.d.status);
     const now = new Date();
     await this.db.transaction(async ({ prisma: tx }) => {
@@ -290,10 +290,10 @@ export class ProjectService {
     return projects.length;
   }
 
-  private async statusOf(root: string, d: Deployment, outdated: boolean, check = pathChecker(root)): Promise<DeploymentStatusName> {
+  private async statusOf(root: string, d: Deployment, outdated: boolean, folders: FolderCache = new Map()): Promise<DeploymentStatusName> {
     const hooks = deployedHooks(d);
     if (hooks) {
-      const text = await readIfFile(root, SETTINGS_FILE, check).catch(() => null);
+      const text = await readIfFile(root, SETTINGS_FILE).catch(() => null);
       let present = { present: 0, total: 1, exact: false };
       try {
         if (text !== null) present = hooksPresent(parseSettings(SETTINGS_FILE, text.toString("utf8")), hooks.entries);
@@ -304,7 +304,7 @@ export class ProjectService {
       return driftStatus([], new Map(), outdated) === "OUTDATED" ? (present.exact ? "OUTDATED" : "CONFLICTED") : present.exact ? "SYNCED" : "MODIFIED";
     }
     const files = deployedFiles(d);
-    return driftStatus(files, await hashesOnDisk(root, files.map((f) => f.path), check), outdated);
+    return driftStatus(files, await hashesOnDisk(root, files.map((f) => f.path), folders), outdated);
   }
 
   // ---- sync and capture
