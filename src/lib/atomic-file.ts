@@ -20,15 +20,16 @@ export interface StagedFile {
   aside: string;
 }
 
-/** The first half of an atomic write: `data` written aside in `path`'s folder (created) and fsynced. */
-export async function stageFile(path: string, data: Uint8Array | string, mode = 0o644): Promise<StagedFile> {
+/** The first half of an atomic write: `data` written aside in `path`'s folder (created unless `makeDir` is false) and fdatasynced. */
+export async function stageFile(path: string, data: Uint8Array | string, mode = 0o644, makeDir = true): Promise<StagedFile> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
+  if (makeDir) await mkdir(dir, { recursive: true });
   const aside = join(dir, `.${randomBytes(6).toString("hex")}.tmp`);
   const fh = await open(aside, "wx", mode);
   try {
     await fh.writeFile(data);
-    await fh.sync();
+    // fdatasync: the data and the size a reader needs, without the timestamps fsync also flushes.
+    await fh.datasync();
   } catch (err) {
     await fh.close().catch(() => undefined);
     await rm(aside, { force: true });

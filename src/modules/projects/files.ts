@@ -103,10 +103,11 @@ function lstatSyncOrNull(abs: string): Stats | null {
   }
 }
 
-/** One file's sha256, checked like pathChecker (no symlink on the way or at the end); null when absent, refused or not a file. */
-function hashChecked(root: string, rel: string, folders: FolderCache): string | null {
-  if (!safeRelative(rel)) return null;
+/** `rel` checked like pathChecker, synchronously, with a shared folder cache: its absolute path and lstat (null: absent). */
+function inspectSync(root: string, rel: string, folders: FolderCache): CheckedPath {
+  if (!safeRelative(rel)) throw new ProjectPathError(rel, "path.inside-root", "escapes the project folder");
   const parts = rel.split("/");
+  const abs = join(root, ...parts);
   let at = "";
   for (const p of parts.slice(0, -1)) {
     at = at ? `${at}/${p}` : p;
@@ -115,15 +116,41 @@ function hashChecked(root: string, rel: string, folders: FolderCache): string | 
       st = lstatSyncOrNull(join(root, at));
       folders.set(at, st);
     }
-    if (!st || st.isSymbolicLink()) return null;
+    if (st?.isSymbolicLink()) throw new ProjectPathError(rel, "path.no-symlinks", "has a symlink on its way; symlinks are refused");
+    if (!st) return { abs, stat: null };
   }
-  const abs = join(root, ...parts);
-  if (!lstatSyncOrNull(abs)?.isFile()) return null;
+  const stat = lstatSyncOrNull(abs);
+  if (stat?.isSymbolicLink()) throw new ProjectPathError(rel, "path.no-symlinks", "has a symlink on its way; symlinks are refused");
+  return { abs, stat };
+}
+
+function readSync(c: CheckedPath): Buffer | null {
+  if (!c.stat?.isFile()) return null;
   try {
-    return sha256(readFileSync(abs));
+    return readFileSync(c.abs);
   } catch {
     return null;
   }
+}
+
+/** One file's sha256; null when absent, refused or not a regular file. */
+function hashChecked(root: string, rel: string, folders: FolderCache): string | null {
+  try {
+    const data = readSync(inspectSync(root, rel, folders));
+    return data ? sha256(data) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs fn over items synchronously in batches of HASH_BATCH, yielding to the event loop between batches. */
+async function inBatches<T, R>(items: readonly T[], fn: (item: T) => R): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += HASH_BATCH) {
+    if (i > 0) await new Promise<void>((r) => setImmediate(r));
+    for (const item of items.slice(i, i + HASH_BATCH)) out.push(fn(item));
+  }
+  return out;
 }
 
 /** Files hashed between two yields to the event loop. */
@@ -136,12 +163,8 @@ const HASH_BATCH = 64;
  * lstat, open, fstat, read and close), not by the disk.
  */
 export async function hashesOnDisk(root: string, rels: readonly string[], folders: FolderCache = new Map()): Promise<Map<string, string | null>> {
-  const out = new Map<string, string | null>();
-  for (let i = 0; i < rels.length; i += HASH_BATCH) {
-    if (i > 0) await new Promise<void>((r) => setImmediate(r));
-    for (const rel of rels.slice(i, i + HASH_BATCH)) out.set(rel, hashChecked(root, rel, folders));
-  }
-  return out;
+  const hashes = await inBatches(rels, (rel) => hashChecked(root, rel, folders));
+  return new Map(rels.map((rel, i) => [rel, hashes[i] ?? null]));
 }
 
 export interface Change {
@@ -190,10 +213,10 @@ class ChangeFailed extends Error {
  * are discarded and the folders made are removed. Returns the folders made.
  */
 export async function applyChanges(root: string, changes: readonly Change[]): Promise<string[]> {
-  const check = pathChecker(root);
-  const checked = await mapLimit(changes, PARALLEL, async (c) => {
-    const at = await check(c.rel);
-    return { ...c, abs: at.abs, old: await readChecked(at) };
+  const folders: FolderCache = new Map();
+  const checked = await inBatches(changes, (c) => {
+    const at = inspectSync(root, c.rel, folders);
+    return { ...c, abs: at.abs, old: readSync(at) };
   });
   const done: typeof checked = [];
   const madeDirs: string[] = [];
@@ -212,7 +235,7 @@ export async function applyChanges(root: string, changes: readonly Change[]): Pr
     // Every write is tried (so every staged file is known and can be discarded); the first failure in order is reported.
     const failures = await mapLimit(writes, PARALLEL, async (c) => {
       try {
-        staged.set(c.rel, await stageFile(c.abs, c.data ?? new Uint8Array()));
+        staged.set(c.rel, await stageFile(c.abs, c.data ?? new Uint8Array(), 0o644, false));
         return null;
       } catch (err) {
         return new ChangeFailed(c.rel, err);
@@ -220,20 +243,24 @@ export async function applyChanges(root: string, changes: readonly Change[]): Pr
     });
     const failed = failures.find((f) => f !== null);
     if (failed) throw failed;
-    for (const c of checked) {
+    // Renames and deletions in parallel; the ones that succeeded are known for the undo.
+    const commitFailures = await mapLimit(checked, PARALLEL, async (c) => {
       try {
         if (c.data === null) {
           if (c.old !== null) await rm(c.abs, { force: true });
         } else {
           const s = staged.get(c.rel);
-          if (s) await commitStaged(s);
           staged.delete(c.rel);
+          if (s) await commitStaged(s);
         }
+        done.push(c);
+        return null;
       } catch (err) {
-        throw new ChangeFailed(c.rel, err);
+        return new ChangeFailed(c.rel, err);
       }
-      done.push(c);
-    }
+    });
+    const commitFailed = commitFailures.find((f) => f !== null);
+    if (commitFailed) throw commitFailed;
     await syncDirs(writes.map((c) => dirname(c.abs)));
   } catch (err) {
     await Promise.all([...staged.values()].map((s) => discardStaged(s).catch(() => undefined)));
