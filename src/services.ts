@@ -86,8 +86,8 @@ function builders(options: ServiceOptions) {
       return new ContentService(db, artifacts, collections, config.content, { tags: () => get("tags"), groups: () => get("groups"), logger: logger.child({ module: "content" }) });
     },
     projects: async () => {
-      const [{ ProjectService }, artifacts, content] = await Promise.all([import("./modules/projects/index.js"), get("artifacts"), get("content")]);
-      return new ProjectService(db, events, artifacts, content, config.projects);
+      const [{ ProjectService }, artifacts, content, ratings] = await Promise.all([import("./modules/projects/index.js"), get("artifacts"), get("content"), get("ratings")]);
+      return new ProjectService(db, events, artifacts, content, ratings, config.projects);
     },
     upstream: async () => {
       const [{ UpstreamService }, content, ratings] = await Promise.all([import("./modules/upstream/index.js"), get("content"), get("ratings")]);
