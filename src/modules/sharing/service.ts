@@ -327,21 +327,21 @@ export class SharingService {
     });
     const source = `bundle:${preview.verification.name}@${preview.verification.version}`;
     const stored = await this.db.transaction(async ({ prisma: tx }) => {
-      const out: { artifact: Artifact; created: boolean; unchanged: boolean }[] = [];
+      const out: { artifact: Artifact; created: boolean; unchanged: boolean; revision: number }[] = [];
       for (const p of plan) {
         if (p.action === "UNCHANGED" || p.action === "SKIPPED") continue;
-        const { artifact, created } = await this.artifacts.upsertInTransaction(tx, {
+        const { artifact, created, revision } = await this.artifacts.upsertInTransaction(tx, {
           collectionId,
           type: p.m.type as (typeof ARTIFACT_TYPES)[number],
           name: p.name,
           origin: "MARKETPLACE",
           metadata: { ...p.m.metadata, version: p.m.version },
         });
-        out.push(await this.content.storeVersion(tx, artifact, created, p.content, { sourceRef: source, commit: null, createdBy: principal.name }));
+        out.push({ ...(await this.content.storeVersion(tx, artifact, created, p.content, { sourceRef: source, commit: null, createdBy: principal.name })), revision });
       }
       return out;
     }, { timeoutMs: 60_000 });
-    for (const s of stored) if (!s.unchanged || s.created) this.artifacts.announce(s.created ? "ADDED" : "UPDATED", s.artifact);
+    for (const s of stored) if (!s.unchanged || s.created) this.artifacts.announce(s.created ? "ADDED" : "UPDATED", s.artifact, s.revision);
     await progress(100, "imported");
     return {
       bundle: preview.verification.name,
