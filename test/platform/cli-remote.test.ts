@@ -3,9 +3,12 @@
 // SKILLGRAPH_URL/SKILLGRAPH_TOKEN. Also --version, and optimize recommend on the local database.
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SYSTEM } from "../../src/lib/principal.js";
+import { skillMd, tempDir, writeTree } from "../content/fixtures.js";
 import { createTestApp, type TestApp } from "../helpers/app.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 
@@ -94,8 +97,9 @@ describe("skillgraph CLI, remote mode", { timeout: 180_000 }, () => {
 describe("skillgraph CLI, remote mode for every module", { timeout: 180_000 }, () => {
   let t: TestApp;
   let env: Record<string, string>;
+  const importRoot = tempDir("skillgraph-cli-remote-");
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ env: { SKILLGRAPH_IMPORT_ROOTS: importRoot, SKILLGRAPH_COLLECTIONS_DIR: tempDir() } });
     env = { SKILLGRAPH_URL: await t.listen(), SKILLGRAPH_TOKEN: t.tokens.admin };
     await t.execute(`mutation { addArtifact(input: { type: SKILL, name: "pdf", origin: LOCAL }) { __typename } }`, {}, { token: "admin" });
   });
@@ -110,6 +114,27 @@ describe("skillgraph CLI, remote mode for every module", { timeout: 180_000 }, (
     expect(shown).toMatchObject({ key: "skill:pdf", scores: { userRating: { count: 1 }, trustTier: "local" } });
     const exported = await t.execute<{ ratingsExport: { totalCount: number } }, Record<string, never>>(`query { ratingsExport { totalCount } }`, {}, { token: "read" });
     expect(exported.expectNoErrors().ratingsExport.totalCount).toBe(1);
+  });
+
+  it("show --files lists the server's files of an artifact, as it does locally", async () => {
+    const dir = writeTree(join(importRoot, "lint"), { "SKILL.md": skillMd("lint"), "scripts/run.sh": "echo lint\n" });
+    const imported = await t.app.services.content.import(SYSTEM, { path: dir });
+    const { currentVersionId } = await t.app.database.prisma.artifact.findUniqueOrThrow({ where: { id: imported.artifactId }, select: { currentVersionId: true } });
+    const files = await t.app.services.content.filesOf([String(currentVersionId)]);
+    const r = await cli(["show", "skill:lint", "--files", "--json"], { ...env, SKILLGRAPH_TOKEN: t.tokens.read });
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout) as { key: string; contentHash: string; files: { path: string; size: number; sha256: string; mediaType: string }[] };
+    expect(out.key).toBe("skill:lint");
+    expect(out.contentHash).toBe(imported.contentHash);
+    expect(out.files).toEqual((files[0] ?? []).map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, mediaType: f.mediaType })));
+    expect(out.files.map((f) => f.path)).toEqual(["SKILL.md", "scripts/run.sh"]);
+    const text = await cli(["show", "skill:lint", "--files"], env);
+    expect(text.stdout).toMatch(new RegExp(`^skill:lint  content ${imported.contentHash}\n`));
+    expect(text.stdout).toContain("scripts/run.sh");
+    // An artifact without content lists no files; an unknown one is not found (exit 2).
+    expect(JSON.parse((await cli(["show", "skill:pdf", "--files", "--json"], env)).stdout)).toMatchObject({ contentHash: null, files: [] });
+    const missing = await cli(["show", "skill:nope", "--files"], env);
+    expect(missing.code).toBe(2);
   });
 
   it("lists, shows and cancels the server's jobs", async () => {
