@@ -1,30 +1,18 @@
 // The CLI in remote mode, as an operator uses it against a shared deployment: the real bin, in its
 // own process, talking GraphQL to a real server on a real port with --url/--token or
 // SKILLGRAPH_URL/SKILLGRAPH_TOKEN. Also --version, and optimize recommend on the local database.
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM } from "../../src/lib/principal.js";
 import { skillMd, tempDir, writeTree } from "../content/fixtures.js";
 import { createTestApp, type TestApp } from "../helpers/app.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
-
-const bin = fileURLToPath(new URL("../../src/bin/skillgraph.mjs", import.meta.url));
-const run = promisify(execFile);
+import { runCli, useCliDatabase } from "../helpers/cli.js";
 
 /** Runs the CLI with no local database configured: in remote mode it must not need one. */
-async function cli(args: string[], env: Record<string, string> = {}) {
+function cli(args: string[], env: Record<string, string> = {}) {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("SKILLGRAPH_") && k !== "DATABASE_URL"));
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...clean, LOG_LEVEL: "silent", DATABASE_URL: "file:/nonexistent/dir/never.db", ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return runCli(args, { ...clean, LOG_LEVEL: "silent", DATABASE_URL: "file:/nonexistent/dir/never.db", ...env });
 }
 
 describe("skillgraph CLI, remote mode", { timeout: 180_000 }, () => {
@@ -177,24 +165,21 @@ describe("skillgraph CLI, remote mode for every module", { timeout: 180_000 }, (
 });
 
 describe("skillgraph optimize recommend, local database", { timeout: 180_000 }, () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(() => db.drop());
+  // Not migrated: the CLI brings a new local database up to date itself.
+  const local = useCliDatabase(() => ({}), { migrated: false });
+  const cli = (args: string[]) => local.cli(args);
 
   it("records the recommendation in the local database and reviews its accuracy", async () => {
-    const env = { DATABASE_URL: db.url };
-    const r = await cli(["optimize", "recommend", "--trainset-size", "50", "--budget", "3", "--json"], env);
+    const r = await cli(["optimize", "recommend", "--trainset-size", "50", "--budget", "3", "--json"]);
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout) as { id: string; optimizer: string; reasoning: string; alternatives: unknown[] };
     expect(plan.optimizer).toBe("GEPA");
     expect(plan.reasoning).toContain("GEPA is fast and cheap");
     expect(plan.alternatives.length).toBeGreaterThan(0);
-    await cli(["optimize", "outcome", plan.id, "--optimizer", "BOOTSTRAP_FEW_SHOT", "--quality", "0.95"], env);
-    const accuracy = JSON.parse((await cli(["optimize", "accuracy", "--json"], env)).stdout) as { recommendations: number; withOutcome: number; followed: number };
+    await cli(["optimize", "outcome", plan.id, "--optimizer", "BOOTSTRAP_FEW_SHOT", "--quality", "0.95"]);
+    const accuracy = JSON.parse((await cli(["optimize", "accuracy", "--json"])).stdout) as { recommendations: number; withOutcome: number; followed: number };
     expect(accuracy).toMatchObject({ recommendations: 1, withOutcome: 1, followed: 0 });
-    const bad = await cli(["optimize", "recommend", "--trainset-size", "-1", "--budget", "3"], env);
+    const bad = await cli(["optimize", "recommend", "--trainset-size", "-1", "--budget", "3"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--trainset-size");
   });
