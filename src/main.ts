@@ -36,6 +36,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   update: upstream,
   marketplace: () => import("./modules/marketplace/cli.js").then((m) => m.registerMarketplaceCommands),
   optimize: () => import("./modules/optimizer/cli.js").then((m) => m.registerOptimizerCommands),
+  share: () => import("./modules/sharing/share-cli.js").then((m) => m.registerShareCommands),
 };
 
 /** The package's version, from package.json beside src/ and dist/. */
