@@ -70,10 +70,21 @@ export interface CreateAppOptions {
   logger?: Logger;
   /** Start background tasks (job workers, health sweeps) with the server. Default true. */
   startBackground?: boolean;
+  /**
+   * Default true. false builds the app without its observability hooks (the server span, access
+   * log and HTTP/GraphQL metrics plugin, the /metrics endpoint, statement metrics and spans): the
+   * uninstrumented baseline bench/tracing-off.bench.ts compares "tracing off" with. Refused with
+   * tracing or metrics configured.
+   */
+  instrumented?: boolean;
 }
 
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const instrumented = options.instrumented !== false;
+  if (!instrumented && (config.telemetry.tracesExporter !== null || config.telemetry.metrics.enabled)) {
+    throw new Error("createApp({ instrumented: false }) is the uninstrumented baseline: configure neither tracing nor metrics with it");
+  }
   // Tracing first, so start-up statements are traced too; neither SDK is loaded unless configured.
   const tracing = await startTracing(config.telemetry, logger);
   const metrics = config.telemetry.metrics.enabled ? await enableMetrics() : null;
@@ -81,7 +92,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     const applied = await migrate(config.databaseUrl);
     if (applied.length > 0) logger.info("migrations applied", { applied });
   }
-  const database = await openDatabase({ url: config.databaseUrl, provider: config.provider, logger });
+  const database = await openDatabase({ url: config.databaseUrl, provider: config.provider, logger, instrumented });
   const events = await createEventBus(config.redisUrl);
   const { services, background } = await createServices({ database, events: events.bus, sharedEvents: events.shared, config, logger });
 
@@ -149,9 +160,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     },
     plugins: [
       // First: its server span wraps everything after it, and it times the whole request.
-      useObservability({ logger, accessLog: config.telemetry.accessLog, trustProxy: config.security.trustProxy, graphqlEndpoint: "/graphql" }),
+      ...(instrumented
+        ? [useObservability({ logger, accessLog: config.telemetry.accessLog, trustProxy: config.security.trustProxy, graphqlEndpoint: "/graphql" })]
+        : []),
       useRequestScope(logger),
-      useMetricsEndpoint(metrics, config.telemetry.metrics.token),
+      ...(instrumented ? [useMetricsEndpoint(metrics, config.telemetry.metrics.token)] : []),
       useHealthEndpoints(async () => services.system.readiness(), logger),
       // GET /share/<token>: a share link's bundle file (the link's token is the credential).
       useShareLinks(services.sharing, logger.child({ module: "sharing" })),

@@ -16,6 +16,11 @@ export const telemetryEnvSchema = {
   OTEL_EXPORTER_OTLP_ENDPOINT: url.optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url.optional(),
   OTEL_SERVICE_NAME: z.string().min(1).max(200).default("skillgraph"),
+  // The batch span processor's standard settings (the SDK's defaults when unset).
+  OTEL_BSP_MAX_QUEUE_SIZE: int(1, 1_000_000).default(2048),
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: int(1, 1_000_000).default(512),
+  OTEL_BSP_SCHEDULE_DELAY: int(0, 3_600_000).default(5000),
+  OTEL_BSP_EXPORT_TIMEOUT: int(1, 3_600_000).default(30_000),
   SKILLGRAPH_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").max(500).optional(),
   SKILLGRAPH_METRICS_PORT: int(0, 65535).optional(),
   SKILLGRAPH_METRICS_HOST: z.string().min(1).optional(),
@@ -28,6 +33,8 @@ export interface TelemetryConfig {
   /** Export spans: "otlp" (OTLP over HTTP to OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT), "console", or null (tracing off). */
   tracesExporter: "otlp" | "console" | null;
   serviceName: string;
+  /** The batch span processor (OTEL_BSP_*): spans queued at most (more are dropped and counted), spans per export, ms between exports, ms an export may take. */
+  batch: { maxQueueSize: number; maxExportBatchSize: number; scheduledDelayMillis: number; exportTimeoutMillis: number };
   /** /metrics is served (and metrics are recorded) only when a token or a port is set. */
   metrics: {
     enabled: boolean;
@@ -47,6 +54,13 @@ export function telemetryConfig(e: TelemetryEnv): TelemetryConfig {
   return {
     tracesExporter: e.OTEL_SDK_DISABLED === true || exporter === "none" ? null : exporter,
     serviceName: e.OTEL_SERVICE_NAME,
+    batch: {
+      maxQueueSize: e.OTEL_BSP_MAX_QUEUE_SIZE,
+      // The SDK caps a batch at the queue size; so does this.
+      maxExportBatchSize: Math.min(e.OTEL_BSP_MAX_EXPORT_BATCH_SIZE, e.OTEL_BSP_MAX_QUEUE_SIZE),
+      scheduledDelayMillis: e.OTEL_BSP_SCHEDULE_DELAY,
+      exportTimeoutMillis: e.OTEL_BSP_EXPORT_TIMEOUT,
+    },
     metrics: {
       enabled: e.SKILLGRAPH_METRICS_TOKEN !== undefined || e.SKILLGRAPH_METRICS_PORT !== undefined,
       token: e.SKILLGRAPH_METRICS_TOKEN ?? null,

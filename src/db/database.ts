@@ -82,6 +82,8 @@ export interface OpenOptions {
   url: string;
   provider: Provider;
   logger?: Logger;
+  /** Report statements to metrics and tracing (default true); false only for the instrumentation benchmark's uninstrumented baseline. */
+  instrumented?: boolean;
   /** PostgreSQL connections in the pool (default 10). */
   poolSize?: number;
   /** Load Prisma's model API (default true). Without it, only `sql` and `transaction(({ sql }) …)` work. */
@@ -343,8 +345,9 @@ function observe(provider: Provider, e: StatementEvent): void {
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   const logger = options.logger ?? createLogger("silent");
   const listeners = new Set<(e: StatementEvent) => void>();
+  const instrumented = options.instrumented !== false;
   const emit: Emit = (e) => {
-    observe(options.provider, e);
+    if (instrumented) observe(options.provider, e);
     for (const l of listeners) l(e);
   };
   let engine: Engine;

@@ -110,6 +110,10 @@ export const builder = new SchemaBuilder<BuilderTypes>({
         throw new InputValidationError([{ field: "id", message: `"${globalID.slice(0, 100)}" is not an ID of this API (a global ID from an object's id field)` }]);
       }
     },
+    nodeQueryOptions: {
+      description: "Any object by its global ID; null when there is none (or the viewer may not see it). A malformed ID is an error at this field only.",
+      args: { id: { description: "A global ID, from an object's id field." } },
+    },
     // nodes(ids) is defined in nodes.ts: a malformed id nulls its own entry, not the list.
     nodesQueryOptions: false,
   },

@@ -27,7 +27,7 @@ builder.objectType(AlreadyExistsError, {
   interfaces: [ErrorInterface],
   isTypeOf: (v) => v instanceof AlreadyExistsError,
   fields: (t) => ({
-    entity: t.exposeString("entity"),
+    entity: t.exposeString("entity", { description: "The kind of thing, e.g. Artifact." }),
     field: t.exposeString("field", { description: "The unique field, e.g. key or name." }),
     value: t.exposeString("value", { description: "The value that is taken." }),
   }),

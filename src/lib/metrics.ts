@@ -21,6 +21,8 @@ export interface Metrics {
   rateLimited: PromClient.Counter<"caller">;
   /** Response cache lookups (src/graphql/plugins/response-cache.ts): result hit or miss. */
   responseCache: PromClient.Counter<"result">;
+  /** Finished spans the batch span processor dropped because its queue (OTEL_BSP_MAX_QUEUE_SIZE) was full. */
+  droppedSpans: PromClient.Counter;
   /** Gauges read at scrape time (queue depth, MCP health, pool use), registered by the app. */
   addCollector(name: string, collect: () => Promise<void> | void): () => void;
   jobQueue: PromClient.Gauge<"kind" | "status">;
@@ -76,6 +78,7 @@ export function enableMetrics(): Promise<Metrics> {
       dbStatements: new client.Histogram({ name: "skillgraph_db_statement_duration_seconds", help: "Database statement time, by provider and statement kind", labelNames: ["provider", "statement"] as const, buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5], registers }),
       rateLimited: new client.Counter({ name: "skillgraph_rate_limited_total", help: "Operations refused by the rate limiter, by caller kind", labelNames: ["caller"] as const, registers }),
       responseCache: new client.Counter({ name: "skillgraph_response_cache_lookups_total", help: "Response cache lookups, by result (hit or miss)", labelNames: ["result"] as const, registers }),
+      droppedSpans: new client.Counter({ name: "skillgraph_tracing_dropped_spans_total", help: "Finished spans dropped before export because the batch span processor's queue was full (OTEL_BSP_MAX_QUEUE_SIZE)", registers }),
       jobQueue,
       mcpServers,
       dbPool,

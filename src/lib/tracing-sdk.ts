@@ -2,12 +2,20 @@
 // OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_TRACES_EXPORTER): a server without them never imports
 // it. Spans go out in batches over OTLP/HTTP (the exporter reads the other standard OTEL_* variables
 // itself: headers, timeout, compression); W3C trace context is the propagator, so an incoming
-// `traceparent` continues its trace. Registered once per process.
+// `traceparent` continues its trace. Registered once per process. The batch span processor takes
+// its queue and batch sizes from the standard OTEL_BSP_* variables (telemetry-config.ts); a span
+// that finds the queue full is dropped, as the SDK does, and counted
+// (skillgraph_tracing_dropped_spans_total) so an operator sees the loss and raises the queue.
+import { TraceFlags } from "@opentelemetry/api";
+import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-node";
 import type { TelemetryConfig } from "../telemetry-config.js";
 import type { Logger } from "./logger.js";
+import { metrics } from "./metrics.js";
 import { setTracingOn } from "./telemetry.js";
 
 export interface TracingHandle {
+  /** Spans dropped because the batch span processor's queue was full, since tracing started. */
+  droppedSpans(): number;
   /** Exports what is buffered now (tests, and before a process exits). */
   flush(): Promise<void>;
   shutdown(): Promise<void>;
@@ -23,16 +31,33 @@ export function startTracing(config: TelemetryConfig, logger: Logger): Promise<T
       import("@opentelemetry/exporter-trace-otlp-http"),
       import("@opentelemetry/resources"),
     ]);
-    const exporter = config.tracesExporter === "console" ? new ConsoleSpanExporter() : new OTLPTraceExporter();
+    const exporter: SpanExporter = config.tracesExporter === "console" ? new ConsoleSpanExporter() : new OTLPTraceExporter();
+    const { maxQueueSize } = config.batch;
+    let dropped = 0;
+    /** The SDK's processor, counting the spans it drops on a full queue (it only logs them at debug level). */
+    class CountingBatchSpanProcessor extends BatchSpanProcessor {
+      override onEnd(span: ReadableSpan): void {
+        // The SDK's own queue (a private field, read only here; the test in
+        // test/observability/tracing-queue.test.ts fails if the SDK renames it).
+        const queue = (this as unknown as { _finishedSpans?: readonly unknown[] })._finishedSpans;
+        const full = (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0 && queue !== undefined && queue.length >= maxQueueSize;
+        super.onEnd(span);
+        if (full) {
+          dropped++;
+          metrics()?.droppedSpans.inc();
+        }
+      }
+    }
     const provider = new NodeTracerProvider({
       resource: resourceFromAttributes({ "service.name": config.serviceName }),
-      spanProcessors: [new BatchSpanProcessor(exporter)],
+      spanProcessors: [new CountingBatchSpanProcessor(exporter, config.batch)],
     });
     // Sets the global tracer provider, the AsyncLocalStorage context manager and the W3C propagators.
     provider.register();
     setTracingOn(true);
     logger.info("tracing on", { exporter: config.tracesExporter, service: config.serviceName });
     return {
+      droppedSpans: () => dropped,
       flush: () => provider.forceFlush(),
       shutdown: async () => {
         await provider.shutdown();

@@ -43,6 +43,8 @@ describe("trusted documents, SKILLGRAPH_TRUSTED_DOCUMENTS=require", () => {
     expect(r.status).toBe(200);
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data).toEqual({ artifacts: { edges: [] } });
+    // The manifest's sha256:-prefixed key, sent bare as Apollo's and urql's links do.
+    expect((await post(t(), persisted(hashOf(TrustedArtifacts).slice("sha256:".length)))).body.data).toEqual({ artifacts: { edges: [] } });
   });
 
   it("refuses an arbitrary document, and writes nothing", async () => {
@@ -86,7 +88,7 @@ describe("trusted documents, SKILLGRAPH_TRUSTED_DOCUMENTS=require", () => {
 });
 
 describe("automatic persisted queries, SKILLGRAPH_TRUSTED_DOCUMENTS=allow (the default)", () => {
-  const t = useTestApp();
+  const t = useTestApp({ env: { SKILLGRAPH_TRUSTED_DOCUMENTS_MANIFEST: manifest } });
   // Unique per run: Redis keeps what earlier runs taught it.
   const query = `# ${randomUUID()}\n{ artifacts(first: 2) { edges { node { key } } } __typename }`;
   const hash = createHash("sha256").update(query).digest("hex");
@@ -111,6 +113,36 @@ describe("automatic persisted queries, SKILLGRAPH_TRUSTED_DOCUMENTS=allow (the d
   it("refuses a document whose hash does not match", async () => {
     const r = await post(t(), { query, ...persisted(createHash("sha256").update("other").digest("hex")) });
     expect(r.body.errors?.[0].extensions?.code).toBe("PERSISTED_QUERY_MISMATCH");
+  });
+
+  it("takes the hash bare (Apollo, urql) or sha256:-prefixed (codegen's client preset) as the same document, over HTTP and graphql-ws", async () => {
+    const text = `# ${randomUUID()}\n{ __typename }`;
+    const hex = createHash("sha256").update(text).digest("hex");
+    // Registered with the prefix, run bare; and the other way round.
+    expect((await post(t(), { query: text, ...persisted(`sha256:${hex}`) })).body).toEqual({ data: { __typename: "Query" } });
+    expect((await post(t(), persisted(hex))).body).toEqual({ data: { __typename: "Query" } });
+    const other = `# ${randomUUID()}\n{ __typename }`;
+    const otherHex = createHash("sha256").update(other).digest("hex");
+    expect((await post(t(), { query: other, ...persisted(otherHex) })).body.errors).toBeUndefined();
+    expect((await post(t(), persisted(`sha256:${otherHex}`))).body).toEqual({ data: { __typename: "Query" } });
+    // A prefixed hash that does not match its document is still a mismatch.
+    expect((await post(t(), { query: text, ...persisted(`sha256:${otherHex}`) })).body.errors?.[0].extensions?.code).toBe("PERSISTED_QUERY_MISMATCH");
+    // The codegen manifest's documents run by hash in allow mode too, in either form.
+    const trusted = hashOf(TrustedArtifacts);
+    expect(trusted.startsWith("sha256:")).toBe(true);
+    expect((await post(t(), persisted(trusted))).body.data).toEqual({ artifacts: { edges: [] } });
+    expect((await post(t(), persisted(trusted.slice(7)))).body.data).toEqual({ artifacts: { edges: [] } });
+
+    const base = await t().listen();
+    const client = createClient({ url: `${base.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${t().tokens.read}` }, retryAttempts: 0 });
+    try {
+      const results: unknown[] = [];
+      for await (const r of client.iterate({ query: "", ...persisted(`sha256:${hex}`) })) results.push(r);
+      for await (const r of client.iterate({ query: "", ...persisted(otherHex) })) results.push(r);
+      expect(results).toEqual([{ data: { __typename: "Query" } }, { data: { __typename: "Query" } }]);
+    } finally {
+      await client.dispose();
+    }
   });
 
   it("still runs ordinary documents", async () => {

@@ -1,14 +1,13 @@
-// The CLI as a user runs it: the installed bin as a real process, on a migrated test database of
-// its own (created before the file's tests, dropped after).
-import { execFile } from "node:child_process";
+// The CLI as a user runs it: the installed bin as a real process. runCli runs one command with the
+// environment given; useCliDatabase gives a test file a database of its own (created, and unless
+// told otherwise migrated, before the file's tests; dropped after) and a runner pointed at it.
+import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll } from "vitest";
 import { migrate } from "../../src/db/migrator.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 
 export const bin = fileURLToPath(new URL("../../src/bin/skillgraph.mjs", import.meta.url));
-const run = promisify(execFile);
 
 export interface CliResult {
   code: number;
@@ -16,12 +15,28 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Registers the database hooks; `settings` adds environment variables to every call. */
-export function useCliDatabase(settings: () => Record<string, string> = () => ({})) {
+/** Runs `skillgraph <args>` with exactly this environment (and `input` on its standard input); a non-zero exit is returned, not thrown. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, options: { input?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.on("data", (b: Buffer) => err.push(b));
+    child.on("error", reject);
+    child.on("close", (code, signal) =>
+      resolve({ code: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }),
+    );
+    child.stdin.end(options.input ?? "");
+  });
+}
+
+/** Registers the database hooks; `settings` adds environment variables to every call. `migrated: false` leaves the database empty (for `db init`). */
+export function useCliDatabase(settings: () => Record<string, string> = () => ({}), options: { migrated?: boolean } = {}) {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase();
-    await migrate(db.url);
+    if (options.migrated !== false) await migrate(db.url);
   });
   afterAll(async () => {
     await db.drop();
@@ -29,15 +44,11 @@ export function useCliDatabase(settings: () => Record<string, string> = () => ({
   const env = (extra: Record<string, string> = {}) => ({ ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "silent", REDIS_URL: "", ...settings(), ...extra });
   return {
     env,
-    /** Runs `skillgraph <args>`; a non-zero exit is returned, not thrown. */
-    async cli(args: string[], extra: Record<string, string> = {}): Promise<CliResult> {
-      try {
-        const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: env(extra) });
-        return { code: 0, stdout, stderr };
-      } catch (err) {
-        const e = err as { code: number; stdout: string; stderr: string };
-        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-      }
+    /** The file's database (after its beforeAll). */
+    database: () => db,
+    /** Runs `skillgraph <args>` on the file's database; a non-zero exit is returned, not thrown. */
+    cli(args: string[], extra: Record<string, string> = {}, input?: string): Promise<CliResult> {
+      return runCli(args, env(extra), { input });
     },
   };
 }

@@ -1,8 +1,6 @@
 // Durability with real processes: a server killed with SIGKILL mid-job, then started again, and
 // two worker processes sharing one database.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { spawn, type ChildProcess } from "node:child_process";
 import { decodeGlobalID, encodeGlobalID } from "@pothos/plugin-relay";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase, providerOf, type Database } from "../../src/db/index.js";
@@ -12,10 +10,10 @@ import { localEventBus } from "../../src/lib/event-bus.js";
 import { SYSTEM } from "../../src/lib/principal.js";
 import { JobService } from "../../src/modules/jobs/index.js";
 import { loadConfig } from "../../src/config.js";
+import { bin, runCli } from "../helpers/cli.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { waitFor } from "./helpers.js";
 
-const bin = fileURLToPath(new URL("../../src/bin/skillgraph.mjs", import.meta.url));
 const jobEnv = { SKILLGRAPH_JOB_POLL_MS: "50", SKILLGRAPH_JOB_LEASE_MS: "1500", SKILLGRAPH_JOB_BACKOFF_MS: "100", LOG_LEVEL: "info", SKILLGRAPH_SHUTDOWN_TIMEOUT_MS: "1000" };
 
 interface Proc {
@@ -84,9 +82,7 @@ describe.concurrent("durability across processes", () => {
 
   it("a job survives SIGKILL of its server and completes exactly once after a restart, its event log intact", async () => {
     const { db, jobs } = await setup();
-    const { stdout } = await promisify(execFile)(process.execPath, [bin, "token", "create", "--name", "crash-admin", "--scopes", "admin", "--json"], {
-      env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "silent" },
-    });
+    const { stdout } = await runCli(["token", "create", "--name", "crash-admin", "--scopes", "admin", "--json"], { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "silent" });
     const token = (JSON.parse(stdout) as { token: string }).token;
     const first = start(db, ["serve"]);
     procs.push(first);
@@ -136,15 +132,7 @@ describe.concurrent("durability across processes", () => {
   it("operators list, show and cancel jobs with the CLI", async () => {
     const { db, jobs } = await setup();
     const waiting = await jobs.enqueue("system.demo", { steps: 2, stepMs: 0 }, SYSTEM);
-    const cli = async (args: string[]) => {
-      try {
-        const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "silent" } });
-        return { code: 0, stdout, stderr };
-      } catch (err) {
-        const e = err as { code: number; stdout: string; stderr: string };
-        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-      }
-    };
+    const cli = (args: string[]) => runCli(args, { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "silent" });
     const [list, show, bad] = await Promise.all([
       cli(["jobs", "list", "--json"]),
       cli(["jobs", "show", encodeGlobalID("Job", waiting.id)]),

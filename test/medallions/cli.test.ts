@@ -1,5 +1,4 @@
 // `skillgraph medallion load|checkpoint|show` against DATABASE_URL, as a session hook calls them.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +6,7 @@ import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { registerMedallionCommands } from "../../src/modules/medallions/cli.js";
 import type { MedallionDocument } from "../../src/modules/medallions/document.js";
+import { runCli } from "../helpers/cli.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 
 describe("medallion CLI", () => {
@@ -91,21 +91,18 @@ describe("medallion CLI", () => {
     await expect(run("load", "--node", "a", "--status", "gone")).rejects.toThrow(/--status: "gone" is not one of ACTIVE, STALE, SUPERSEDED/);
   });
 
-  it("runs through the real binary: JSON on stdout, exit 2 with the message on bad input", () => {
-    const bin = join(process.cwd(), "src/bin/skillgraph.mjs");
+  it("runs through the real binary: JSON on stdout, exit 2 with the message on bad input", async () => {
     const env = { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: "silent" };
-    const ok = spawnSync(process.execPath, [bin, "medallion", "checkpoint", "--node", "src/bin", "--summary", "from the binary"], { env, encoding: "utf8" });
-    expect(ok.status).toBe(0);
+    const ok = await runCli(["medallion", "checkpoint", "--node", "src/bin", "--summary", "from the binary"], env);
+    expect(ok.code).toBe(0);
     expect((JSON.parse(ok.stdout) as { created: boolean }).created).toBe(true);
-    const piped = spawnSync(process.execPath, [bin, "medallion", "checkpoint", "--node", "src/bin", "--evidence", "-"], {
-      env,
-      encoding: "utf8",
+    const piped = await runCli(["medallion", "checkpoint", "--node", "src/bin", "--evidence", "-"], env, {
       input: JSON.stringify({ sessionSummary: "from standard input", artefacts: { invariants: ["stdin works"] } }),
     });
-    expect(piped.status).toBe(0);
+    expect(piped.code).toBe(0);
     expect(JSON.parse(piped.stdout)).toMatchObject({ created: false, medallion: { summary: { highLevel: "from standard input" }, affordances: { invariants: ["stdin works"] } } });
-    const bad = spawnSync(process.execPath, [bin, "medallion", "checkpoint", "--node", "src/bin", "--evidence", join(dir, "missing.json")], { env, encoding: "utf8" });
-    expect(bad.status).toBe(2);
+    const bad = await runCli(["medallion", "checkpoint", "--node", "src/bin", "--evidence", join(dir, "missing.json")], env);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--evidence: file not found/);
   }, 60_000);
 });

@@ -8,7 +8,7 @@ const telemetry = (env: Record<string, string>) => loadConfig({ DATABASE_URL: "f
 
 describe("observability settings", () => {
   it("tracing and metrics are off by default; the access log is on", () => {
-    expect(telemetry({})).toEqual({ tracesExporter: null, serviceName: "skillgraph", metrics: { enabled: false, token: null, port: null, host: null }, accessLog: true });
+    expect(telemetry({})).toEqual({ tracesExporter: null, serviceName: "skillgraph", batch: { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 5000, exportTimeoutMillis: 30000 }, metrics: { enabled: false, token: null, port: null, host: null }, accessLog: true });
   });
 
   it("an OTLP endpoint turns tracing on; OTEL_TRACES_EXPORTER=none and OTEL_SDK_DISABLED turn it off", () => {

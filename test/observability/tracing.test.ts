@@ -198,6 +198,29 @@ describe("tracing (OTLP over HTTP)", () => {
     }
   });
 
+  it("a root field resolves through one span however many requests came before it (W2 \"Unexpected error.\" regression)", async () => {
+    // The root-field span wrapper used to be installed again on every resolve, nesting one more
+    // span per request: request k ran Query.artifact through k spans, until the stack overflowed.
+    await makeArtifact(t, "repeated-skill");
+    const traces: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      const caller = callerTrace();
+      traces.push(caller.traceId);
+      const res = await t.execute<{ artifact: { key: string } | null }, { key: string }>(
+        "query Repeated($key: String!) { artifact(key: $key) { key tags { name } } }",
+        { key: "skill:repeated-skill" },
+        { token: "read", headers: { traceparent: caller.traceparent } },
+      );
+      expect(res.expectNoErrors().artifact?.key).toBe("skill:repeated-skill");
+    }
+    const last = traces.at(-1) ?? "";
+    await spansOf(last, "query.Repeated");
+    for (const traceId of [traces[0], last]) {
+      const fields = receiver.spans.filter((s) => s.traceId === traceId && s.name === "Query.artifact");
+      expect(fields).toHaveLength(1);
+    }
+  });
+
   it("without a traceparent each request starts a trace of its own", async () => {
     await t.execute("query Lonely { __typename }");
     await t.app.tracing?.flush();

@@ -3,18 +3,17 @@
 // separate `skillgraph` process when REDIS_URL is set. Job polling is slowed to a minute, so only
 // the published event can deliver the change within the test's time.
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { Command } from "commander";
 import { describe, expect, it, vi } from "vitest";
 import { registerJobCommands } from "../../src/modules/jobs/cli.js";
 import { SYSTEM } from "../../src/lib/principal.js";
 import { useTestApp, type TestApp } from "../helpers/app.js";
+import { bin } from "../helpers/cli.js";
 import { openSse } from "../helpers/sse.js";
 
 const redisUrl = process.env.REDIS_URL;
 const slowPolling = { SKILLGRAPH_JOB_POLL_MS: "60000", SKILLGRAPH_WORKER_CONCURRENCY: "0" };
-const bin = fileURLToPath(new URL("../../src/bin/skillgraph.mjs", import.meta.url));
 
 /** Subscribes to a pending job; resolves with the statuses seen once CANCELLED arrives (or after 10 s). */
 async function watchJob(t: TestApp): Promise<{ id: string; statuses: Promise<string[]> }> {

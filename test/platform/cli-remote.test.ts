@@ -1,27 +1,18 @@
 // The CLI in remote mode, as an operator uses it against a shared deployment: the real bin, in its
 // own process, talking GraphQL to a real server on a real port with --url/--token or
 // SKILLGRAPH_URL/SKILLGRAPH_TOKEN. Also --version, and optimize recommend on the local database.
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SYSTEM } from "../../src/lib/principal.js";
+import { skillMd, tempDir, writeTree } from "../content/fixtures.js";
 import { createTestApp, type TestApp } from "../helpers/app.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
-
-const bin = fileURLToPath(new URL("../../src/bin/skillgraph.mjs", import.meta.url));
-const run = promisify(execFile);
+import { runCli, useCliDatabase } from "../helpers/cli.js";
 
 /** Runs the CLI with no local database configured: in remote mode it must not need one. */
-async function cli(args: string[], env: Record<string, string> = {}) {
+function cli(args: string[], env: Record<string, string> = {}) {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("SKILLGRAPH_") && k !== "DATABASE_URL"));
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...clean, LOG_LEVEL: "silent", DATABASE_URL: "file:/nonexistent/dir/never.db", ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return runCli(args, { ...clean, LOG_LEVEL: "silent", DATABASE_URL: "file:/nonexistent/dir/never.db", ...env });
 }
 
 describe("skillgraph CLI, remote mode", { timeout: 180_000 }, () => {
@@ -94,8 +85,9 @@ describe("skillgraph CLI, remote mode", { timeout: 180_000 }, () => {
 describe("skillgraph CLI, remote mode for every module", { timeout: 180_000 }, () => {
   let t: TestApp;
   let env: Record<string, string>;
+  const importRoot = tempDir("skillgraph-cli-remote-");
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ env: { SKILLGRAPH_IMPORT_ROOTS: importRoot, SKILLGRAPH_COLLECTIONS_DIR: tempDir() } });
     env = { SKILLGRAPH_URL: await t.listen(), SKILLGRAPH_TOKEN: t.tokens.admin };
     await t.execute(`mutation { addArtifact(input: { type: SKILL, name: "pdf", origin: LOCAL }) { __typename } }`, {}, { token: "admin" });
   });
@@ -110,6 +102,27 @@ describe("skillgraph CLI, remote mode for every module", { timeout: 180_000 }, (
     expect(shown).toMatchObject({ key: "skill:pdf", scores: { userRating: { count: 1 }, trustTier: "local" } });
     const exported = await t.execute<{ ratingsExport: { totalCount: number } }, Record<string, never>>(`query { ratingsExport { totalCount } }`, {}, { token: "read" });
     expect(exported.expectNoErrors().ratingsExport.totalCount).toBe(1);
+  });
+
+  it("show --files lists the server's files of an artifact, as it does locally", async () => {
+    const dir = writeTree(join(importRoot, "lint"), { "SKILL.md": skillMd("lint"), "scripts/run.sh": "echo lint\n" });
+    const imported = await t.app.services.content.import(SYSTEM, { path: dir });
+    const { currentVersionId } = await t.app.database.prisma.artifact.findUniqueOrThrow({ where: { id: imported.artifactId }, select: { currentVersionId: true } });
+    const files = await t.app.services.content.filesOf([String(currentVersionId)]);
+    const r = await cli(["show", "skill:lint", "--files", "--json"], { ...env, SKILLGRAPH_TOKEN: t.tokens.read });
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout) as { key: string; contentHash: string; files: { path: string; size: number; sha256: string; mediaType: string }[] };
+    expect(out.key).toBe("skill:lint");
+    expect(out.contentHash).toBe(imported.contentHash);
+    expect(out.files).toEqual((files[0] ?? []).map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, mediaType: f.mediaType })));
+    expect(out.files.map((f) => f.path)).toEqual(["SKILL.md", "scripts/run.sh"]);
+    const text = await cli(["show", "skill:lint", "--files"], env);
+    expect(text.stdout).toMatch(new RegExp(`^skill:lint  content ${imported.contentHash}\n`));
+    expect(text.stdout).toContain("scripts/run.sh");
+    // An artifact without content lists no files; an unknown one is not found (exit 2).
+    expect(JSON.parse((await cli(["show", "skill:pdf", "--files", "--json"], env)).stdout)).toMatchObject({ contentHash: null, files: [] });
+    const missing = await cli(["show", "skill:nope", "--files"], env);
+    expect(missing.code).toBe(2);
   });
 
   it("lists, shows and cancels the server's jobs", async () => {
@@ -152,24 +165,21 @@ describe("skillgraph CLI, remote mode for every module", { timeout: 180_000 }, (
 });
 
 describe("skillgraph optimize recommend, local database", { timeout: 180_000 }, () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(() => db.drop());
+  // Not migrated: the CLI brings a new local database up to date itself.
+  const local = useCliDatabase(() => ({}), { migrated: false });
+  const cli = (args: string[]) => local.cli(args);
 
   it("records the recommendation in the local database and reviews its accuracy", async () => {
-    const env = { DATABASE_URL: db.url };
-    const r = await cli(["optimize", "recommend", "--trainset-size", "50", "--budget", "3", "--json"], env);
+    const r = await cli(["optimize", "recommend", "--trainset-size", "50", "--budget", "3", "--json"]);
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout) as { id: string; optimizer: string; reasoning: string; alternatives: unknown[] };
     expect(plan.optimizer).toBe("GEPA");
     expect(plan.reasoning).toContain("GEPA is fast and cheap");
     expect(plan.alternatives.length).toBeGreaterThan(0);
-    await cli(["optimize", "outcome", plan.id, "--optimizer", "BOOTSTRAP_FEW_SHOT", "--quality", "0.95"], env);
-    const accuracy = JSON.parse((await cli(["optimize", "accuracy", "--json"], env)).stdout) as { recommendations: number; withOutcome: number; followed: number };
+    await cli(["optimize", "outcome", plan.id, "--optimizer", "BOOTSTRAP_FEW_SHOT", "--quality", "0.95"]);
+    const accuracy = JSON.parse((await cli(["optimize", "accuracy", "--json"])).stdout) as { recommendations: number; withOutcome: number; followed: number };
     expect(accuracy).toMatchObject({ recommendations: 1, withOutcome: 1, followed: 0 });
-    const bad = await cli(["optimize", "recommend", "--trainset-size", "-1", "--budget", "3"], env);
+    const bad = await cli(["optimize", "recommend", "--trainset-size", "-1", "--budget", "3"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--trainset-size");
   });

@@ -1,30 +1,15 @@
 // The CLI as an operator uses it: real processes against a real database file (or PostgreSQL).
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import pg from "pg";
 import Sqlite from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { migrationFiles } from "../../src/db/migrator.js";
 import { sqlitePath } from "../../src/db/sqlite-path.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
-
-const bin = fileURLToPath(new URL("../../src/bin/skillgraph.mjs", import.meta.url));
-const run = promisify(execFile);
-
-async function cli(db: TestDatabase, args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "silent", ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { bin, useCliDatabase } from "../helpers/cli.js";
+import type { TestDatabase } from "../helpers/database.js";
 
 async function rows<T>(db: TestDatabase, sql: string): Promise<T[]> {
   if (db.provider === "sqlite") {
@@ -46,29 +31,25 @@ async function rows<T>(db: TestDatabase, sql: string): Promise<T[]> {
 
 // Each call starts a process that loads every module through tsx: seconds each on a busy machine.
 describe("skillgraph CLI", { timeout: 180_000 }, () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(async () => {
-    await db.drop();
-  });
+  // Not migrated: the first test applies the migrations with `db init`.
+  const { cli, database } = useCliDatabase(() => ({}), { migrated: false });
 
   it("db status reports pending migrations, db init applies them as Prisma records them", async () => {
-    const before = await cli(db, ["db", "status"]);
+    const before = await cli(["db", "status"]);
     expect(before.code).toBe(1);
     expect(before.stdout).toMatch(/Pending \(\d+\):\n {2}\d{14}_init/);
 
-    const init = await cli(db, ["db", "init"]);
+    const init = await cli(["db", "init"]);
     expect(init.code).toBe(0);
     expect(init.stdout).toMatch(/Applied \d+ migration\(s\)/);
 
-    const after = await cli(db, ["db", "status", "--json"]);
+    const after = await cli(["db", "status", "--json"]);
     expect(after.code).toBe(0);
     const status = JSON.parse(after.stdout) as { applied: { name: string; checksumMatches: boolean }[]; pending: string[] };
     expect(status.pending).toEqual([]);
     expect(status.applied.every((m) => m.checksumMatches)).toBe(true);
 
+    const db = database();
     const files = migrationFiles(db.provider);
     const recorded = await rows<{ migration_name: string; checksum: string; finished_at: unknown; applied_steps_count: number }>(
       db,
@@ -82,54 +63,54 @@ describe("skillgraph CLI", { timeout: 180_000 }, () => {
       expect(Number(r.applied_steps_count)).toBeGreaterThan(0);
       expect(files[i]?.checksum).toBe(r.checksum);
     }
-    expect((await cli(db, ["db", "migrate"])).stdout).toMatch(/No pending migrations/);
+    expect((await cli(["db", "migrate"])).stdout).toMatch(/No pending migrations/);
   });
 
   it("token create prints the secret once and stores only its hash; list and revoke", async () => {
-    const created = await cli(db, ["token", "create", "--name", "ci-bot", "--scopes", "read,write", "--json"]);
+    const created = await cli(["token", "create", "--name", "ci-bot", "--scopes", "read,write", "--json"]);
     expect(created.code).toBe(0);
     const { token, scopes } = JSON.parse(created.stdout) as { token: string; scopes: string[] };
     expect(scopes).toEqual(["read", "write"]);
-    const stored = await rows<{ tokenHash: string; scopes: string }>(db, `SELECT "tokenHash", scopes FROM "ApiToken" WHERE name = 'ci-bot'`);
+    const stored = await rows<{ tokenHash: string; scopes: string }>(database(), `SELECT "tokenHash", scopes FROM "ApiToken" WHERE name = 'ci-bot'`);
     expect(stored[0]?.tokenHash).toBe(createHash("sha256").update(token).digest("hex"));
 
-    const listed = await cli(db, ["token", "list"]);
+    const listed = await cli(["token", "list"]);
     expect(listed.stdout).toMatch(/^NAME\s+SCOPES\s+CREATED\s+STATE$/m);
     expect(listed.stdout).toMatch(/ci-bot\s+read,write\s+\S+Z\s+never used/);
     expect(listed.stdout).not.toContain(token);
 
-    const bad = await cli(db, ["token", "create", "--name", "x", "--scopes", "read,root"]);
+    const bad = await cli(["token", "create", "--name", "x", "--scopes", "read,root"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/scopes: unknown scope\(s\) root/);
-    const dup = await cli(db, ["token", "create", "--name", "ci-bot"]);
+    const dup = await cli(["token", "create", "--name", "ci-bot"]);
     expect(dup.code).toBe(2);
     expect(dup.stderr).toMatch(/already exists/);
 
-    expect((await cli(db, ["token", "revoke", "ci-bot"])).stdout).toMatch(/Revoked token "ci-bot"/);
-    expect((await cli(db, ["token", "list"])).stdout).toMatch(/ci-bot\s+read,write\s+\S+Z\s+revoked \S+Z/);
+    expect((await cli(["token", "revoke", "ci-bot"])).stdout).toMatch(/Revoked token "ci-bot"/);
+    expect((await cli(["token", "list"])).stdout).toMatch(/ci-bot\s+read,write\s+\S+Z\s+revoked \S+Z/);
   });
 
   it("db reset refuses without --force and keeps the data", async () => {
-    const refused = await cli(db, ["db", "reset"]);
+    const refused = await cli(["db", "reset"]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--force/);
-    expect((await cli(db, ["token", "list"])).stdout).toMatch(/ci-bot/);
-    const reset = await cli(db, ["db", "reset", "--force"]);
+    expect((await cli(["token", "list"])).stdout).toMatch(/ci-bot/);
+    const reset = await cli(["db", "reset", "--force"]);
     expect(reset.code).toBe(0);
-    expect((await cli(db, ["token", "list"])).stdout).toMatch(/No tokens/);
+    expect((await cli(["token", "list"])).stdout).toMatch(/No tokens/);
   });
 
   it("schema print matches the committed SDL; a bad setting is a clear error", async () => {
-    const printed = await cli(db, ["schema", "print"]);
+    const printed = await cli(["schema", "print"]);
     expect(printed.stdout).toBe(readFileSync(fileURLToPath(new URL("../../schema/schema.graphql", import.meta.url)), "utf8"));
-    const bad = await cli(db, ["db", "status"], { PORT: "eighty" });
+    const bad = await cli(["db", "status"], { PORT: "eighty" });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/PORT: /);
   });
 
   it("serve stops cleanly on SIGTERM: exits 0 and closes the port", async () => {
     const child = spawn(process.execPath, [bin, "serve", "--port", "0"], {
-      env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "info" },
+      env: { ...process.env, DATABASE_URL: database().url, LOG_LEVEL: "info" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let log = "";

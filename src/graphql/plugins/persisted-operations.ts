@@ -6,6 +6,9 @@
 //   hash, and the document once when the server does not know it yet. The store is the manifest
 //   first, then memory, or Redis when REDIS_URL is set so every instance knows what one learned.
 // graphql-ws operations get the same rules (resolveQuery), since they do not pass yoga's onParams.
+// A hash is accepted bare (64 hex digits, as Apollo's and urql's persisted-query links send it) or
+// with the `sha256:` prefix of the GraphQL-over-HTTP persisted-documents appendix (what the codegen
+// client preset writes in its manifest and in each document's __meta__.hash); both name one document.
 import { createHash } from "node:crypto";
 import { GraphQLError } from "graphql";
 import { createInMemoryAPQStore, useAPQ, type APQStore } from "@graphql-yoga/plugin-apq";
@@ -32,10 +35,20 @@ const notInManifest = () =>
 const notFound = () => new GraphQLError("PersistedQueryNotFound", { extensions: { code: "PERSISTED_QUERY_NOT_FOUND", http: { status: 404 } } });
 const mismatch = () => new GraphQLError("PersistedQueryMismatch", { extensions: { code: "PERSISTED_QUERY_MISMATCH", http: { status: 400 } } });
 
+/** The hash a request names, without a `sha256:` prefix; null when it names none. */
 function hashOf(extensions: Record<string, unknown> | null | undefined): string | null {
   const pq = extensions?.persistedQuery as { version?: unknown; sha256Hash?: unknown } | undefined;
-  return pq && pq.version === 1 && typeof pq.sha256Hash === "string" ? pq.sha256Hash : null;
+  return pq && pq.version === 1 && typeof pq.sha256Hash === "string" ? manifestKey(pq.sha256Hash) : null;
 }
+
+/** Strips a `sha256:` prefix from extensions.persistedQuery.sha256Hash before yoga's APQ plugin compares it with the document's hex digest. */
+const bareHashes: Plugin = {
+  onParams({ params, setParams }) {
+    const pq = params.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined;
+    if (typeof pq?.sha256Hash !== "string" || !pq.sha256Hash.startsWith("sha256:")) return;
+    setParams({ ...params, extensions: { ...params.extensions, persistedQuery: { ...pq, sha256Hash: manifestKey(pq.sha256Hash) } } });
+  },
+};
 
 async function apqBackingStore(ttlS: number, redisUrl: string | undefined, logger: Logger): Promise<APQStore & { close(): Promise<void> }> {
   if (!redisUrl) {
@@ -87,14 +100,14 @@ export async function createPersistedOperations(api: ApiConfig, redisUrl: string
   if (api.apqTtlS === 0) {
     // Trusted documents by hash still work; nothing is learned from clients.
     const store: APQStore = { get: (k) => manifest.get(manifestKey(k)) ?? null, set: () => {} };
-    return { plugins: [useAPQ({ store }) as Plugin], resolveQuery: (p) => resolveAllow(p, store), close: async () => {} };
+    return { plugins: [bareHashes, useAPQ({ store }) as Plugin], resolveQuery: (p) => resolveAllow(p, store), close: async () => {} };
   }
   const backing = await apqBackingStore(api.apqTtlS, redisUrl, logger);
   const store: APQStore = {
     get: (k) => manifest.get(manifestKey(k)) ?? backing.get(k),
     set: (k, v) => (manifest.has(manifestKey(k)) ? undefined : backing.set(k, v)),
   };
-  return { plugins: [useAPQ({ store }) as Plugin], resolveQuery: (p) => resolveAllow(p, store), close: () => backing.close() };
+  return { plugins: [bareHashes, useAPQ({ store }) as Plugin], resolveQuery: (p) => resolveAllow(p, store), close: () => backing.close() };
 }
 
 async function resolveAllow(payload: { query?: string | null; extensions?: Record<string, unknown> | null }, store: APQStore): Promise<string> {
@@ -105,7 +118,7 @@ async function resolveAllow(payload: { query?: string | null; extensions?: Recor
     if (known == null) throw notFound();
     return known;
   }
-  if (createHash("sha256").update(payload.query).digest("hex") !== manifestKey(hash)) throw mismatch();
+  if (createHash("sha256").update(payload.query).digest("hex") !== hash) throw mismatch();
   await store.set(hash, payload.query);
   return payload.query;
 }

@@ -25,6 +25,14 @@ function parentOf(ctx: unknown): Context {
   return own ?? getCurrentOtelContext(ctx);
 }
 const ROOTS = new Set(["Query", "Mutation", "Subscription"]);
+/**
+ * The span wrappers already installed. useOnResolve calls its hook on every resolve, and
+ * replaceResolver replaces the field's resolver for good (not for that call): a hook that wrapped
+ * on every call nested one more span wrapper per request, until a field resolved through thousands
+ * of spans and overflowed the stack ("Unexpected error." after a few thousand W2 requests). So a
+ * field is wrapped once, the first time it resolves.
+ */
+const wrappers = new WeakSet<object>();
 
 /** sha256 of the printed document, once per parsed document (yoga caches parses). */
 export function documentHash(document: DocumentNode): string {
@@ -41,9 +49,9 @@ export function useOperationTrace(): Plugin {
     onPluginInit({ addPlugin }) {
       addPlugin(
         useOnResolve(({ info, replaceResolver, resolver }) => {
-          if (!ROOTS.has(info.parentType.name)) return;
+          if (!ROOTS.has(info.parentType.name) || wrappers.has(resolver)) return;
           const name = `${info.parentType.name}.${info.fieldName}`;
-          replaceResolver((root, args, ctx, resolveInfo) =>
+          const traced: typeof resolver = (root, args, ctx, resolveInfo) =>
             // Parent: the operation's span (a subscription's resolve runs once per delivered event,
             // from the transport's loop, so the active context is not the operation's there).
             tracer().startActiveSpan(name, { attributes: { "graphql.field.name": info.fieldName, "graphql.field.type": info.parentType.name } }, parentOf(ctx), async (span) => {
@@ -58,8 +66,9 @@ export function useOperationTrace(): Plugin {
               } finally {
                 span.end();
               }
-            }),
-          );
+            });
+          wrappers.add(traced);
+          replaceResolver(traced);
         }),
       );
     },

@@ -16,21 +16,22 @@ const sourceSpec = z.string().superRefine((v, ctx) => {
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
 
 export const ArtifactMetadataInput = builder.inputType("ArtifactMetadataInput", {
+  description: "Descriptive metadata of an artifact; each field optional.",
   fields: (t) => ({
-    title: t.string({ validate: text(200) }),
-    description: t.string({ validate: text(5000) }),
-    author: t.string({ validate: text(200) }),
-    license: t.string({ validate: text(100) }),
-    version: t.string({ validate: text(64) }),
-    tools: t.stringList({ validate: z.array(text(100)).max(100, "must list at most 100 tools") }),
+    title: t.string({ description: "A human title (up to 200 characters).", validate: text(200) }),
+    description: t.string({ description: "What it does (up to 5000 characters).", validate: text(5000) }),
+    author: t.string({ description: "Who wrote it (up to 200 characters).", validate: text(200) }),
+    license: t.string({ description: "Licence identifier, e.g. MIT (up to 100 characters).", validate: text(100) }),
+    version: t.string({ description: "The artifact's own declared version (up to 64 characters).", validate: text(64) }),
+    tools: t.stringList({ description: "Tools it uses or needs (at most 100).", validate: z.array(text(100)).max(100, "must list at most 100 tools") }),
   }),
 });
 
 export const ArtifactFilterInput = builder.inputType("ArtifactFilter", {
   description: "All given conditions must hold.",
   fields: (t) => ({
-    type: t.field({ type: ArtifactTypeEnum }),
-    origin: t.field({ type: ArtifactOriginEnum }),
+    type: t.field({ type: ArtifactTypeEnum, description: "Only artifacts of this type." }),
+    origin: t.field({ type: ArtifactOriginEnum, description: "Only artifacts of this origin." }),
     tag: t.string({ description: "Tag name or slug." }),
     collection: t.string({ description: "Collection name." }),
     search: t.string({
@@ -41,38 +42,44 @@ export const ArtifactFilterInput = builder.inputType("ArtifactFilter", {
 });
 
 export const ArtifactOrderField = builder.enumType("ArtifactOrderField", {
+  description: "What artifacts are sorted by (ties by id).",
   values: {
-    NAME: {},
-    TYPE: {},
-    CREATED_AT: {},
-    UPDATED_AT: {},
+    NAME: { description: "The name, alphabetically." },
+    TYPE: { description: "The type, then the name." },
+    CREATED_AT: { description: "When it was added." },
+    UPDATED_AT: { description: "When it, its tags or its groups last changed." },
     QUALITY_SCORE: { description: "The quality score as of the artifact's last rating, signal or recomputeScores (0–100)." },
   } as const,
 });
-export const OrderDirection = builder.enumType("OrderDirection", { values: ["ASC", "DESC"] as const });
+export const OrderDirection = builder.enumType("OrderDirection", {
+  description: "Which way a sort runs.",
+  values: { ASC: { description: "Smallest, earliest or A first." }, DESC: { description: "Largest, latest or Z first." } } as const,
+});
 
 export const ArtifactOrderInput = builder.inputType("ArtifactOrder", {
+  description: "A sort order for artifacts.",
   fields: (t) => ({
-    field: t.field({ type: ArtifactOrderField, required: true }),
-    direction: t.field({ type: OrderDirection, defaultValue: "ASC" }),
+    field: t.field({ type: ArtifactOrderField, required: true, description: "What to sort by." }),
+    direction: t.field({ type: OrderDirection, defaultValue: "ASC", description: "Which way; ascending unless told." }),
   }),
 });
 
 export const AddArtifactInput = builder.inputType("AddArtifactInput", {
+  description: "An artifact to add to a collection.",
   fields: (t) => ({
     collection: t.string({ description: 'Collection name; defaults to "default" (created on first use).' }),
-    type: t.field({ type: ArtifactTypeEnum, required: true }),
+    type: t.field({ type: ArtifactTypeEnum, required: true, description: "What kind of artifact it is." }),
     name: t.string({
       required: true,
       description: "No / or \\, no .., no leading dot; at most 128 characters.",
       validate: artifactName,
     }),
-    origin: t.field({ type: ArtifactOriginEnum, required: true }),
+    origin: t.field({ type: ArtifactOriginEnum, required: true, description: "Where it comes from; GITHUB needs a source." }),
     source: t.string({ description: "owner/repo[/path][@version]; required for GITHUB.", validate: sourceSpec }),
     versionSpec: t.string({ description: "Defaults to the source's @version.", validate: text(128) }),
-    resolvedVersion: t.string({ validate: text(128) }),
-    resolvedSha: t.string({ validate: z.string().regex(/^[0-9a-f]{7,64}$/, "must be a hex commit sha (7–64 characters)") }),
-    metadata: t.field({ type: ArtifactMetadataInput }),
+    resolvedVersion: t.string({ description: "The version the spec resolved to, if known.", validate: text(128) }),
+    resolvedSha: t.string({ description: "The commit it resolved to: 7–64 hex digits.", validate: z.string().regex(/^[0-9a-f]{7,64}$/, "must be a hex commit sha (7–64 characters)") }),
+    metadata: t.field({ type: ArtifactMetadataInput, description: "Title, description, author, licence, version and tools." }),
     tags: t.stringList({
       description: "Tag names; missing tags are created.",
       validate: z.array(text(64)).max(50, "must list at most 50 tags"),
@@ -83,12 +90,12 @@ export const AddArtifactInput = builder.inputType("AddArtifactInput", {
 export const UpdateArtifactInput = builder.inputType("UpdateArtifactInput", {
   description: "Only the fields given change; null clears an optional field.",
   fields: (t) => ({
-    id: t.globalID({ required: true }),
-    name: t.string({ validate: artifactName }),
-    source: t.string({ validate: sourceSpec }),
-    versionSpec: t.string({ validate: text(128) }),
-    resolvedVersion: t.string({ validate: text(128) }),
-    resolvedSha: t.string({ validate: z.string().regex(/^[0-9a-f]{7,64}$/, "must be a hex commit sha (7–64 characters)") }),
-    metadata: t.field({ type: ArtifactMetadataInput }),
+    id: t.globalID({ required: true, description: "The artifact's global ID." }),
+    name: t.string({ description: "A new name (same rules as addArtifact).", validate: artifactName }),
+    source: t.string({ description: "A new source spec owner/repo[/path][@version].", validate: sourceSpec }),
+    versionSpec: t.string({ description: "The version asked for (up to 128 characters).", validate: text(128) }),
+    resolvedVersion: t.string({ description: "The version it resolved to.", validate: text(128) }),
+    resolvedSha: t.string({ description: "The commit it resolved to: 7–64 hex digits.", validate: z.string().regex(/^[0-9a-f]{7,64}$/, "must be a hex commit sha (7–64 characters)") }),
+    metadata: t.field({ type: ArtifactMetadataInput, description: "Metadata fields to change; those omitted stay." }),
   }),
 });

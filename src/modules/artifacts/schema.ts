@@ -98,12 +98,15 @@ builder.prismaObjectFields("Collection", (t) => ({
 }));
 
 const AddArtifactPayload = builder.simpleObject("AddArtifactPayload", {
+  description: "The result of addArtifact.",
   fields: (t) => ({ artifact: t.field({ type: ArtifactRef, description: "The new artifact." }) }),
 });
 const UpdateArtifactPayload = builder.simpleObject("UpdateArtifactPayload", {
+  description: "The result of updateArtifact.",
   fields: (t) => ({ artifact: t.field({ type: ArtifactRef, description: "The artifact after the change." }) }),
 });
 const RemoveArtifactPayload = builder.simpleObject("RemoveArtifactPayload", {
+  description: "The result of removeArtifact.",
   fields: (t) => ({
     removedArtifactId: t.id({ description: "Global ID of the artifact that was removed." }),
     key: t.string({ description: "Its key (type:name)." }),
@@ -115,14 +118,14 @@ builder.mutationFields((t) => ({
     type: AddArtifactPayload,
     description: "Adds an artifact to a collection. Fails with AlreadyExistsError when the key is taken.",
     errors: { types: writeErrors, directResult: true },
-    args: { input: t.arg({ type: AddArtifactInput, required: true }) },
+    args: { input: t.arg({ type: AddArtifactInput, required: true, description: "The artifact to add." }) },
     resolve: async (_root, { input }, ctx) => ({ artifact: await ctx.services.artifacts.add(input) }),
   }),
   updateArtifact: t.field({
     type: UpdateArtifactPayload,
     description: "Changes an artifact's name, source or metadata; only the fields given change.",
     errors: { types: writeErrors, directResult: true },
-    args: { input: t.arg({ type: UpdateArtifactInput, required: true }) },
+    args: { input: t.arg({ type: UpdateArtifactInput, required: true, description: "The artifact and the fields to change." }) },
     resolve: async (_root, { input }, ctx) => {
       const { id, ...patch } = input;
       return { artifact: await ctx.services.artifacts.update(id.id, patch) };

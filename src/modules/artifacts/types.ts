@@ -16,14 +16,26 @@ import { preloadedCollection } from "./relations.js";
 /** Per request: the collections of every artifact resolved without one, in one statement. */
 const collectionLoader = createContextCache((ctx: Context) => new DataLoader<string, Collection | null>((ids) => ctx.services.collections.byIds(ids)));
 
-export const ArtifactTypeEnum = builder.enumType(ArtifactType, {
-  name: "ArtifactType",
+export const ArtifactTypeEnum = builder.enumType("ArtifactType", {
   description: "What kind of artifact it is; lower-cased it is the first part of a key (skill:name).",
+  values: {
+    SKILL: { value: ArtifactType.SKILL, description: "A skill: a folder with SKILL.md that an agent loads when relevant." },
+    COMMAND: { value: ArtifactType.COMMAND, description: "A slash command: a prompt file run by name." },
+    AGENT: { value: ArtifactType.AGENT, description: "A subagent definition: a prompt with its own tools." },
+    HOOK: { value: ArtifactType.HOOK, description: "A hook: a command run on an agent lifecycle event." },
+    MCP: { value: ArtifactType.MCP, description: "An MCP server configuration." },
+    WORKFLOW: { value: ArtifactType.WORKFLOW, description: "A workflow: steps that use other artifacts." },
+    COMPOSITE: { value: ArtifactType.COMPOSITE, description: "A bundle of other artifacts, deployed together." },
+  } as const,
 });
 
-export const ArtifactOriginEnum = builder.enumType(ArtifactOrigin, {
-  name: "ArtifactOrigin",
+export const ArtifactOriginEnum = builder.enumType("ArtifactOrigin", {
   description: "Where the artifact came from.",
+  values: {
+    LOCAL: { value: ArtifactOrigin.LOCAL, description: "Written here (a local folder or the API)." },
+    GITHUB: { value: ArtifactOrigin.GITHUB, description: "Imported from a GitHub repository (its source spec says where)." },
+    MARKETPLACE: { value: ArtifactOrigin.MARKETPLACE, description: "Installed from a marketplace listing." },
+  } as const,
 });
 
 export const SourceSpecType = builder.simpleObject("SourceSpec", {

@@ -65,6 +65,7 @@ builder.queryField("apiTokens", (t) =>
 );
 
 const CreateApiTokenInput = builder.inputType("CreateApiTokenInput", {
+  description: "A token to create: its name and scopes.",
   fields: (t) => ({
     name: t.string({
       required: true,
@@ -76,12 +77,14 @@ const CreateApiTokenInput = builder.inputType("CreateApiTokenInput", {
 });
 
 const CreateApiTokenPayload = builder.simpleObject("CreateApiTokenPayload", {
+  description: "The result of createApiToken: the only time the secret is shown.",
   fields: (t) => ({
     secret: t.string({ description: "The bearer token. Shown only here, only now: store it." }),
     token: t.field({ type: ApiTokenRef, description: "The new token." }),
   }),
 });
 const RevokeApiTokenPayload = builder.simpleObject("RevokeApiTokenPayload", {
+  description: "The result of revokeApiToken.",
   fields: (t) => ({ revokedTokenId: t.id({ description: "Global ID of the revoked token." }) }),
 });
 
@@ -91,7 +94,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     description: "Creates a token (admin).",
     errors: { types: writeErrors, directResult: true },
-    args: { input: t.arg({ type: CreateApiTokenInput, required: true }) },
+    args: { input: t.arg({ type: CreateApiTokenInput, required: true, description: "The token's name and scopes." }) },
     resolve: async (_r, { input }, ctx) => {
       const { token, secret } = await ctx.services.tokens.create(input.name, input.scopes);
       return { secret, token: await ctx.services.tokens.get(token.id) };
@@ -102,7 +105,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     description: "Revokes a token at once (admin). Revoking twice is harmless.",
     errors: { types: changeErrors, directResult: true },
-    args: { id: t.arg.globalID({ required: true, for: ApiTokenRef }) },
+    args: { id: t.arg.globalID({ required: true, for: ApiTokenRef, description: "The token's global ID." }) },
     resolve: async (_r, args, ctx) => {
       const token = await ctx.services.tokens.revoke(args.id.id);
       return { revokedTokenId: encodeGlobalID("ApiToken", token.id) };

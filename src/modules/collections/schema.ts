@@ -42,11 +42,12 @@ const CreateCollectionInput = builder.inputType("CreateCollectionInput", {
   fields: (t) => ({
     name: t.string({ required: true, description: "Unique; 1–64 letters, digits or . _ -.", validate: z.string().regex(COLLECTION_NAME, COLLECTION_NAME_RULE) }),
     version: t.string({ description: 'Defaults to "1.0.0".', validate: z.string().max(64, "must be at most 64 characters") }),
-    description: t.string({ validate: z.string().max(2000, "must be at most 2000 characters") }),
+    description: t.string({ description: "What the collection is for (up to 2000 characters).", validate: z.string().max(2000, "must be at most 2000 characters") }),
   }),
 });
 
 const CreateCollectionPayload = builder.simpleObject("CreateCollectionPayload", {
+  description: "The result of createCollection.",
   fields: (t) => ({ collection: t.field({ type: CollectionRef, description: "The new collection." }) }),
 });
 
@@ -55,7 +56,7 @@ builder.mutationFields((t) => ({
     type: CreateCollectionPayload,
     description: "Creates an empty collection. Fails with AlreadyExistsError when the name is taken.",
     errors: { types: writeErrors, directResult: true },
-    args: { input: t.arg({ type: CreateCollectionInput, required: true }) },
+    args: { input: t.arg({ type: CreateCollectionInput, required: true, description: "The collection to create." }) },
     resolve: async (_root, { input }, ctx) => ({ collection: await ctx.services.collections.create(input) }),
   }),
 }));

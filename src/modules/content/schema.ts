@@ -158,7 +158,7 @@ builder.mutationFields((t) => ({
     description:
       "Imports an artifact (files and metadata from its front matter) as a content.import job. Importing one that exists adds a version. A rule broken by a file fails the job with the file and the rule; nothing is stored.",
     errors: { types: [InvalidInputError, NotFoundError], directResult: true },
-    args: { input: t.arg({ type: ImportArtifactInput, required: true }) },
+    args: { input: t.arg({ type: ImportArtifactInput, required: true, description: "What to import and where." }) },
     resolve: async (_root, { input }, ctx) => {
       ctx.services.content.checkInput(input);
       if (input.collection) await ctx.services.collections.byName(input.collection);

@@ -72,28 +72,28 @@ const UpdateGroupInput = builder.inputType("UpdateGroupInput", {
   fields: (t) => ({
     id: t.globalID({ required: true, for: GroupRef, description: "The group's global ID." }),
     name: t.string({ description: "A new name, unique within the collection.", validate: groupName }),
-    description: t.string({ validate: groupDescription }),
+    description: t.string({ description: "A new description; null clears it.", validate: groupDescription }),
     color: t.string({ description: "#RRGGBB", validate: groupColor }),
-    icon: t.string({ validate: groupIcon }),
+    icon: t.string({ description: "A new icon name or emoji; null clears it.", validate: groupIcon }),
   }),
 });
 
-const GroupPayload = builder.simpleObject("GroupPayload", { fields: (t) => ({ group: t.field({ type: GroupRef, description: "The group after the change." }) }) });
-const DeleteGroupPayload = builder.simpleObject("DeleteGroupPayload", { fields: (t) => ({ deletedGroupId: t.id({ description: "Global ID of the deleted group." }) }) });
+const GroupPayload = builder.simpleObject("GroupPayload", { description: "A group after a mutation.", fields: (t) => ({ group: t.field({ type: GroupRef, description: "The group after the change." }) }) });
+const DeleteGroupPayload = builder.simpleObject("DeleteGroupPayload", { description: "The result of deleteGroup.", fields: (t) => ({ deletedGroupId: t.id({ description: "Global ID of the deleted group." }) }) });
 
 builder.mutationFields((t) => ({
   createGroup: t.field({
     type: GroupPayload,
     description: "Creates a group at the end of its collection's order.",
     errors: { types: writeErrors, directResult: true },
-    args: { input: t.arg({ type: CreateGroupInput, required: true }) },
+    args: { input: t.arg({ type: CreateGroupInput, required: true, description: "The group to create." }) },
     resolve: async (_r, { input }, ctx) => ({ group: await ctx.services.groups.create(input) }),
   }),
   updateGroup: t.field({
     type: GroupPayload,
     description: "Renames a group or changes how it looks.",
     errors: { types: writeErrors, directResult: true },
-    args: { input: t.arg({ type: UpdateGroupInput, required: true }) },
+    args: { input: t.arg({ type: UpdateGroupInput, required: true, description: "The group and the fields to change." }) },
     resolve: async (_r, { input }, ctx) => {
       const { id, ...patch } = input;
       return { group: await ctx.services.groups.update(id.id, patch) };

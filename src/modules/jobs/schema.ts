@@ -96,9 +96,9 @@ builder.objectType(JobStateError, {
   interfaces: [ErrorInterface],
   isTypeOf: (v) => v instanceof JobStateError,
   fields: (t) => ({
-    jobId: t.id({ resolve: (e) => encodeGlobalID("Job", e.jobId) }),
+    jobId: t.id({ description: "The job's global ID.", resolve: (e) => encodeGlobalID("Job", e.jobId) }),
     action: t.exposeString("action", { description: "What was asked: cancel or retry." }),
-    status: t.field({ type: JobStatusEnum, resolve: (e) => e.status as JobStatus }),
+    status: t.field({ type: JobStatusEnum, description: "The job's status, which does not allow it.", resolve: (e) => e.status as JobStatus }),
   }),
 });
 
@@ -108,8 +108,8 @@ builder.objectType(JobNotWaitingError, {
   interfaces: [ErrorInterface],
   isTypeOf: (v) => v instanceof JobNotWaitingError,
   fields: (t) => ({
-    jobId: t.id({ resolve: (e) => encodeGlobalID("Job", e.jobId) }),
-    status: t.field({ type: JobStatusEnum, resolve: (e) => e.status as JobStatus }),
+    jobId: t.id({ description: "The job's global ID.", resolve: (e) => encodeGlobalID("Job", e.jobId) }),
+    status: t.field({ type: JobStatusEnum, description: "The job's status (not PENDING_HITL).", resolve: (e) => e.status as JobStatus }),
   }),
 });
 
@@ -140,7 +140,7 @@ builder.queryFields((t) => ({
     type: "Job",
     cursor: "id",
     description: "Jobs, newest first, filtered by status, kind and who started them.",
-    args: { filter: t.arg({ type: JobFilterInput }) },
+    args: { filter: t.arg({ type: JobFilterInput, description: "Only jobs matching every condition given." }) },
     resolve: (query, _root, args, ctx) => ctx.services.jobs.list(ctx.principal, args.filter, query),
     totalCount: (_conn, args, ctx) => ctx.services.jobs.count(ctx.principal, args.filter),
   }, JobConnection),
@@ -160,10 +160,11 @@ builder.queryFields((t) => ({
 
 const JobPayload = builder.simpleObject("JobPayload", {
   description: "The job after the change.",
-  fields: (t) => ({ job: t.field({ type: JobRef }) }),
+  fields: (t) => ({ job: t.field({ type: JobRef, description: "The job, as it stands after the mutation." }) }),
 });
 
 const EnqueueJobInput = builder.inputType("EnqueueJobInput", {
+  description: "A job to start: its kind and input.",
   fields: (t) => ({
     kind: t.string({ required: true, description: "A registered kind (see jobKinds).", validate: kindName }),
     input: t.field({ type: "JSON", description: "Checked against the kind's input schema; {} when omitted." }),
@@ -177,21 +178,21 @@ builder.mutationFields((t) => ({
     type: JobPayload,
     description: "Starts a job of a registered kind. A bad input is an InvalidInputError naming the field (input.input.<path>) and the rule; nothing is written.",
     errors: { types: [InvalidInputError, ForbiddenError], directResult: true },
-    args: { input: t.arg({ type: EnqueueJobInput, required: true }) },
+    args: { input: t.arg({ type: EnqueueJobInput, required: true, description: "The kind and its input." }) },
     resolve: async (_r, { input }, ctx) => ({ job: await ctx.services.jobs.enqueue(input.kind, input.input ?? {}, ctx.principal) }),
   }),
   cancelJob: t.field({
     type: JobPayload,
     description: "Cancels a pending or waiting job at once; asks a running one to stop (status stays RUNNING with cancelRequested until its handler stops). Own jobs, or any with admin.",
     errors: { types: controlErrors, directResult: true },
-    args: { id: t.arg.globalID({ required: true, for: JobRef }) },
+    args: { id: t.arg.globalID({ required: true, for: JobRef, description: "The job's global ID." }) },
     resolve: async (_r, args, ctx) => ({ job: await ctx.services.jobs.cancel(args.id.id, ctx.principal) }),
   }),
   retryJob: t.field({
     type: JobPayload,
     description: "Runs a FAILED or CANCELLED job again from the start. Own jobs, or any with admin.",
     errors: { types: controlErrors, directResult: true },
-    args: { id: t.arg.globalID({ required: true, for: JobRef }) },
+    args: { id: t.arg.globalID({ required: true, for: JobRef, description: "The job's global ID." }) },
     resolve: async (_r, args, ctx) => ({ job: await ctx.services.jobs.retry(args.id.id, ctx.principal) }),
   }),
   respondToJob: t.field({
@@ -199,7 +200,7 @@ builder.mutationFields((t) => ({
     description: "Answers a PENDING_HITL job's question; it resumes. When the prompt lists choices the answer must be one of them.",
     errors: { types: [NotFoundError, JobNotWaitingError, InvalidInputError, ForbiddenError], directResult: true },
     args: {
-      id: t.arg.globalID({ required: true, for: JobRef }),
+      id: t.arg.globalID({ required: true, for: JobRef, description: "The waiting job's global ID." }),
       response: t.arg({ type: "JSON", required: true, description: "The answer: one of the prompt's choices, or any JSON the prompt asks for." }),
     },
     resolve: async (_r, args, ctx) => ({ job: await ctx.services.jobs.respond(args.id.id, args.response, ctx.principal) }),
@@ -211,14 +212,14 @@ builder.subscriptionFields((t) => ({
     type: JobRef,
     description:
       "The job now, then after each progress or status change, in order. Completes after the job finishes; subscribing to a finished job yields its final state and completes.",
-    args: { id: t.arg.globalID({ required: true, for: JobRef }) },
+    args: { id: t.arg.globalID({ required: true, for: JobRef, description: "The job's global ID." }) },
     subscribe: (_root, args, ctx) => shared(ctx.services.jobs.watch(ctx.principal, args.id.id)),
     resolve: asJobParent,
   }),
   jobsUpdated: t.field({
     type: JobRef,
     description: "Every job's progress and status changes (for dashboards), optionally filtered.",
-    args: { filter: t.arg({ type: JobFilterInput }) },
+    args: { filter: t.arg({ type: JobFilterInput, description: "Only jobs matching every condition given." }) },
     subscribe: (_root, args, ctx) => shared(ctx.services.jobs.watchAll(ctx.principal, args.filter)),
     resolve: asJobParent,
   }),

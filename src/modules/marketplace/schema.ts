@@ -29,9 +29,9 @@ builder.queryFields((t) => ({
       description:
         "Active listings: full-text search over name, description and tags (words match as prefixes, all must match), filtered, ordered (RELEVANCE unless told). Pages forward only, with stable cursors.",
       args: {
-        query: t.arg.string({ validate: searchQuery }),
-        filter: t.arg({ type: ListingFilterInput }),
-        orderBy: t.arg({ type: ListingOrderEnum, defaultValue: "RELEVANCE" }),
+        query: t.arg.string({ description: "Words to find (up to 200 characters); all listings when omitted.", validate: searchQuery }),
+        filter: t.arg({ type: ListingFilterInput, description: "Only listings matching every condition given." }),
+        orderBy: t.arg({ type: ListingOrderEnum, defaultValue: "RELEVANCE", description: "Sort order." }),
       },
       resolve: async (_root, args, ctx, info) => {
         if (args.last != null || args.before != null) {
@@ -66,7 +66,10 @@ builder.queryFields((t) => ({
   listingFacets: t.field({
     type: ListingFacetsType,
     description: "Counts by tag, licence and publisher of the listings that listings(query, filter) finds.",
-    args: { query: t.arg.string({ validate: searchQuery }), filter: t.arg({ type: ListingFilterInput }) },
+    args: {
+      query: t.arg.string({ description: "Words to find, as in listings.", validate: searchQuery }),
+      filter: t.arg({ type: ListingFilterInput, description: "Conditions, as in listings." }),
+    },
     resolve: (_root, args, ctx) => ctx.services.marketplace.listingFacets(ctx.principal, args.query, args.filter),
   }),
   brokers: t.prismaConnection({
@@ -89,7 +92,7 @@ builder.queryFields((t) => ({
     cursor: "id",
     authScopes: { write: true },
     description: "The viewer's own submissions, newest first (needs `write`).",
-    args: { status: t.arg({ type: SubmissionStatusEnum }) },
+    args: { status: t.arg({ type: SubmissionStatusEnum, description: "Only submissions in this status." }) },
     resolve: (query, _root, args, ctx) => ctx.services.marketplace.ownSubmissions(ctx.principal, args.status, query),
     totalCount: (_c, args, ctx) => ctx.services.marketplace.countOwnSubmissions(ctx.principal, args.status),
   }, SubmissionConnection),
@@ -98,7 +101,7 @@ builder.queryFields((t) => ({
     cursor: "id",
     authScopes: { admin: true },
     description: "The moderation queue (admin): submissions, oldest first, by status when given.",
-    args: { status: t.arg({ type: SubmissionStatusEnum }) },
+    args: { status: t.arg({ type: SubmissionStatusEnum, description: "Only submissions in this status (all when omitted)." }) },
     resolve: (query, _root, args, ctx) => ctx.services.marketplace.reviewQueue(ctx.principal, args.status, query),
     totalCount: (_c, args, ctx) => ctx.services.marketplace.countReviewQueue(ctx.principal, args.status),
   }, SubmissionConnection),
@@ -107,7 +110,7 @@ builder.queryFields((t) => ({
     cursor: "id",
     authScopes: { admin: true },
     description: "The marketplace audit trail (admin), newest first.",
-    args: { filter: t.arg({ type: AuditFilterInput }) },
+    args: { filter: t.arg({ type: AuditFilterInput, description: "Only events matching every condition given." }) },
     resolve: (query, _root, args, ctx) => ctx.services.marketplace.auditEvents(ctx.principal, args.filter, query),
     totalCount: (_c, args, ctx) => ctx.services.marketplace.countAuditEvents(ctx.principal, args.filter),
   }, AuditEventConnection),
@@ -120,18 +123,23 @@ builder.queryFields((t) => ({
 }));
 
 const AcceptPublisherAgreementPayload = builder.simpleObject("AcceptPublisherAgreementPayload", {
-  fields: (t) => ({ agreement: t.field({ type: PublisherAgreementType }) }),
+  description: "The result of acceptPublisherAgreement.",
+  fields: (t) => ({ agreement: t.field({ type: PublisherAgreementType, description: "The agreement, now accepted." }) }),
 });
 const PublishListingPayload = builder.simpleObject("PublishListingPayload", {
-  fields: (t) => ({ submission: t.field({ type: SubmissionRef }) }),
+  description: "The result of publishListing.",
+  fields: (t) => ({ submission: t.field({ type: SubmissionRef, description: "The new submission (PENDING), with any warnings." }) }),
 });
 const ReviewSubmissionPayload = builder.simpleObject("ReviewSubmissionPayload", {
-  fields: (t) => ({ submission: t.field({ type: SubmissionRef }) }),
+  description: "The result of startSubmissionReview or reviewSubmission.",
+  fields: (t) => ({ submission: t.field({ type: SubmissionRef, description: "The submission in its new status." }) }),
 });
 const CreateBrokerPayload = builder.simpleObject("CreateBrokerPayload", {
-  fields: (t) => ({ broker: t.field({ type: BrokerRef }) }),
+  description: "The result of createBroker.",
+  fields: (t) => ({ broker: t.field({ type: BrokerRef, description: "The new broker." }) }),
 });
 const SyncBrokerPayload = builder.simpleObject("SyncBrokerPayload", {
+  description: "The result of syncBroker.",
   fields: (t) => ({ job: t.field({ type: JobRef, description: "The marketplace.sync job; follow it with jobUpdated." }) }),
 });
 
@@ -140,7 +148,7 @@ builder.mutationFields((t) => ({
     type: AcceptPublisherAgreementPayload,
     description: "Accepts the publisher agreement `version` (must be the current one). Recorded once per viewer and version.",
     errors: { types: [InvalidInputError], directResult: true },
-    args: { version: t.arg.string({ required: true }) },
+    args: { version: t.arg.string({ required: true, description: "The version accepted (publisherAgreement.version)." }) },
     resolve: async (_root, args, ctx) => {
       const consent = await ctx.services.marketplace.acceptAgreement(ctx.principal, args.version);
       return { agreement: { version: consent.version, accepted: true, acceptedAt: consent.acceptedAt } };
@@ -151,7 +159,7 @@ builder.mutationFields((t) => ({
     description:
       "Submits a listing for moderation. Rules (name, semver, SPDX licence, artifacts exist, name not another publisher's, agreement accepted) are errors and nothing is written; licence concerns are warnings on the submission.",
     errors: { types: [InvalidInputError, NotFoundError, AlreadyExistsError, ConsentRequiredError], directResult: true },
-    args: { input: t.arg({ type: PublishListingInput, required: true }) },
+    args: { input: t.arg({ type: PublishListingInput, required: true, description: "The listing." }) },
     resolve: async (_root, { input }, ctx) => ({
       submission: await ctx.services.marketplace.publish(ctx.principal, { ...input, artifactIds: input.artifactIds.map((g) => g.id) }),
     }),
@@ -161,7 +169,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     description: "Takes a PENDING submission into review (IN_REVIEW), so other moderators see it is taken (admin).",
     errors: { types: [NotFoundError, SubmissionStateError], directResult: true },
-    args: { id: t.arg.globalID({ required: true, for: SubmissionRef }) },
+    args: { id: t.arg.globalID({ required: true, for: SubmissionRef, description: "The submission's global ID." }) },
     resolve: async (_root, args, ctx) => ({ submission: await ctx.services.marketplace.startReview(ctx.principal, args.id.id) }),
   }),
   reviewSubmission: t.field({
@@ -171,9 +179,9 @@ builder.mutationFields((t) => ({
       "Decides a PENDING or IN_REVIEW submission (admin). APPROVE creates or updates the LOCAL listing (AlreadyExistsError when another publisher's submission of the name was approved first); REJECT and REQUEST_REVISION need feedback.",
     errors: { types: [NotFoundError, InvalidInputError, SubmissionStateError, AlreadyExistsError], directResult: true },
     args: {
-      id: t.arg.globalID({ required: true, for: SubmissionRef }),
-      decision: t.arg({ type: ReviewDecisionEnum, required: true }),
-      feedback: t.arg.string({ validate: z.string().max(5000, "must be at most 5000 characters") }),
+      id: t.arg.globalID({ required: true, for: SubmissionRef, description: "The submission's global ID." }),
+      decision: t.arg({ type: ReviewDecisionEnum, required: true, description: "Approve, reject or request a revision." }),
+      feedback: t.arg.string({ description: "Words to the publisher (up to 5000 characters); required to reject or request a revision.", validate: z.string().max(5000, "must be at most 5000 characters") }),
     },
     resolve: async (_root, args, ctx) => ({
       submission: await ctx.services.marketplace.review(ctx.principal, args.id.id, args.decision, args.feedback),
@@ -184,7 +192,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     description: "Adds a broker (admin).",
     errors: { types: [AlreadyExistsError, InvalidInputError], directResult: true },
-    args: { input: t.arg({ type: CreateBrokerInput, required: true }) },
+    args: { input: t.arg({ type: CreateBrokerInput, required: true, description: "The broker." }) },
     resolve: async (_root, { input }, ctx) => ({ broker: await ctx.services.marketplace.createBroker(ctx.principal, input) }),
   }),
   syncBroker: t.field({
@@ -192,7 +200,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     description: "Starts a marketplace.sync job for an HTTP_FEED broker (admin): fetches its feed page by page and brings its listings in step.",
     errors: { types: [NotFoundError, InvalidInputError, ForbiddenError], directResult: true },
-    args: { name: t.arg.string({ required: true, validate: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters") }) },
+    args: { name: t.arg.string({ required: true, description: "The broker's name.", validate: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters") }) },
     resolve: async (_root, args, ctx) => {
       const broker = await ctx.services.marketplace.syncableBroker(args.name);
       const job = await ctx.services.jobs.enqueue("marketplace.sync", { broker: broker.name }, ctx.principal, "name");

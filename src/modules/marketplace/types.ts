@@ -8,28 +8,46 @@ import { ArtifactRef, ArtifactTypeEnum } from "../artifacts/schema.js";
 import { ConsentRequiredError, SubmissionStateError } from "./errors.js";
 import { issuesOf, stringsOf } from "./publishing.js";
 
-export const BrokerKindEnum = builder.enumType(BrokerKind, {
-  name: "BrokerKind",
+export const BrokerKindEnum = builder.enumType("BrokerKind", {
   description: "LOCAL: listings published here; HTTP_FEED: listings from a JSON feed at a URL.",
+  values: {
+    LOCAL: { value: BrokerKind.LOCAL, description: "Listings published on this server (publishListing)." },
+    HTTP_FEED: { value: BrokerKind.HTTP_FEED, description: "Listings read from a JSON feed at a URL (syncBroker)." },
+  } as const,
 });
-export const ListingStatusEnum = builder.enumType(ListingStatus, { name: "ListingStatus" });
-export const SubmissionStatusEnum = builder.enumType(SubmissionStatus, { name: "SubmissionStatus" });
+export const ListingStatusEnum = builder.enumType("ListingStatus", {
+  description: "Whether a listing is offered.",
+  values: {
+    ACTIVE: { value: ListingStatus.ACTIVE, description: "Offered: found by search." },
+    WITHDRAWN: { value: ListingStatus.WITHDRAWN, description: "No longer offered (gone from its feed, or withdrawn): kept, but not found by search." },
+  } as const,
+});
+export const SubmissionStatusEnum = builder.enumType("SubmissionStatus", {
+  description: "Where a submission is in moderation.",
+  values: {
+    PENDING: { value: SubmissionStatus.PENDING, description: "Waiting for a moderator." },
+    IN_REVIEW: { value: SubmissionStatus.IN_REVIEW, description: "Taken by a moderator (startSubmissionReview)." },
+    APPROVED: { value: SubmissionStatus.APPROVED, description: "Published: the LOCAL listing was created or updated." },
+    REJECTED: { value: SubmissionStatus.REJECTED, description: "Refused, with feedback; final." },
+    REVISION_REQUESTED: { value: SubmissionStatus.REVISION_REQUESTED, description: "Sent back with feedback; the publisher publishes again with the changes." },
+  } as const,
+});
 
 export const BrokerRef = builder.prismaNode("Broker", {
   id: { field: "id" },
   nullable: true,
   description: "A source of marketplace listings.",
   fields: (t) => ({
-    name: t.exposeString("name"),
-    kind: t.expose("kind", { type: BrokerKindEnum }),
+    name: t.exposeString("name", { description: "The broker's unique name (lower-case letters, digits, hyphens)." }),
+    kind: t.expose("kind", { type: BrokerKindEnum, description: "Where its listings come from." }),
     url: t.exposeString("url", { nullable: true, description: "The feed URL (HTTP_FEED)." }),
-    enabled: t.exposeBoolean("enabled"),
+    enabled: t.exposeBoolean("enabled", { description: "False: not synced, and its listings are not searched." }),
     rateLimit: t.exposeInt("rateLimit", { description: "Feed requests allowed per window." }),
     rateWindowSeconds: t.int({ resolve: (b) => Math.round(b.rateWindowMs / 1000), description: "The rate limit's window." }),
-    lastSyncedAt: t.expose("lastSyncedAt", { type: "DateTime", nullable: true }),
+    lastSyncedAt: t.expose("lastSyncedAt", { type: "DateTime", nullable: true, description: "When its last sync finished; null when never synced (always for LOCAL)." }),
     listingCount: t.relationCount("listings", { description: "Listings from this broker, withdrawn ones included." }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was added." }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When it last changed (a sync included)." }),
   }),
 });
 
@@ -37,8 +55,8 @@ export const ListingArtifactRef = builder.prismaObject("ListingArtifact", {
   description: "One artifact a listing contains.",
   fields: (t) => ({
     position: t.exposeInt("position", { description: "0-based place in the listing." }),
-    type: t.expose("type", { type: ArtifactTypeEnum }),
-    name: t.exposeString("name"),
+    type: t.expose("type", { type: ArtifactTypeEnum, description: "The artifact's type." }),
+    name: t.exposeString("name", { description: "The artifact's name." }),
     key: t.string({ description: "type:name", resolve: (a) => `${a.type.toLowerCase()}:${a.name}` }),
     artifact: t.loadable({
       type: ArtifactRef,
@@ -149,8 +167,8 @@ export const AuditEventRef = builder.prismaNode("AuditEvent", {
     eventType: t.exposeString("eventType", { description: "CONSENT_ACCEPTED, SUBMISSION_CREATED, LICENSE_VALIDATED, SUBMISSION_REVIEWED, BROKER_CREATED or BROKER_SYNCED." }),
     actor: t.exposeString("actor", { description: "Token name, or job:<id> for a job." }),
     subject: t.exposeString("subject", { description: "What it is about, e.g. submission:<id>, broker:<name>." }),
-    details: t.expose("details", { type: "JSON" }),
-    at: t.expose("at", { type: "DateTime" }),
+    details: t.expose("details", { type: "JSON", description: "What the event recorded (e.g. the decision and feedback of a review), as hashed; never secrets." }),
+    at: t.expose("at", { type: "DateTime", description: "When it happened." }),
     previousHash: t.exposeString("previousHash", { description: "The previous event's eventHash; 64 zeros for the first." }),
     eventHash: t.exposeString("eventHash", { description: "sha256 of the canonical JSON of {eventType, actor, subject, details, at, previousHash}." }),
   }),
@@ -162,30 +180,31 @@ export const AuditVerificationType = builder.simpleObject("AuditVerification", {
     ok: t.boolean({ description: "Every event's hash and link hold." }),
     checked: t.int({ description: "Events checked, up to and including the first broken one." }),
     firstBroken: t.field({ type: AuditEventRef, nullable: true, description: "The first event whose hash or link does not hold." }),
-    reason: t.string({ nullable: true }),
+    reason: t.string({ nullable: true, description: "Why the first broken event fails (hash or link); null when ok." }),
   }),
 });
 
 export const FacetCountType = builder.simpleObject("FacetCount", {
-  fields: (t) => ({ value: t.string(), count: t.int() }),
+  description: "One value of a facet and how many listings carry it.",
+  fields: (t) => ({ value: t.string({ description: "The tag, licence or publisher." }), count: t.int({ description: "Listings the search finds with it." }) }),
 });
 
 export const ListingFacetsType = builder.simpleObject("ListingFacets", {
   description: "Counts of the listings a search finds, by tag, licence and publisher (top 20 each, most first).",
   fields: (t) => ({
     total: t.int({ description: "Listings the search finds." }),
-    tags: t.field({ type: [FacetCountType] }),
-    licenses: t.field({ type: [FacetCountType] }),
-    publishers: t.field({ type: [FacetCountType] }),
+    tags: t.field({ type: [FacetCountType], description: "By tag." }),
+    licenses: t.field({ type: [FacetCountType], description: "By SPDX licence expression." }),
+    publishers: t.field({ type: [FacetCountType], description: "By publisher." }),
   }),
 });
 
 export const PublisherAgreementType = builder.simpleObject("PublisherAgreement", {
   description: "The current publisher agreement and whether the viewer has accepted it.",
   fields: (t) => ({
-    version: t.string(),
-    accepted: t.boolean(),
-    acceptedAt: t.field({ type: "DateTime", nullable: true }),
+    version: t.string({ description: "The current agreement's version (pass it to acceptPublisherAgreement)." }),
+    accepted: t.boolean({ description: "True when the viewer accepted this version; always false for anonymous callers." }),
+    acceptedAt: t.field({ type: "DateTime", nullable: true, description: "When the viewer accepted it; null when not accepted." }),
   }),
 });
 
@@ -194,7 +213,7 @@ builder.objectType(ConsentRequiredError, {
   description: "Publishing needs the current publisher agreement accepted first (acceptPublisherAgreement). Nothing was written.",
   interfaces: [ErrorInterface],
   isTypeOf: (v) => v instanceof ConsentRequiredError,
-  fields: (t) => ({ requiredVersion: t.exposeString("requiredVersion") }),
+  fields: (t) => ({ requiredVersion: t.exposeString("requiredVersion", { description: "The agreement version to accept." }) }),
 });
 
 builder.objectType(SubmissionStateError, {
@@ -203,7 +222,7 @@ builder.objectType(SubmissionStateError, {
   interfaces: [ErrorInterface],
   isTypeOf: (v) => v instanceof SubmissionStateError,
   fields: (t) => ({
-    submissionId: t.id({ resolve: (e) => encodeGlobalID("Submission", e.submissionId) }),
-    status: t.field({ type: SubmissionStatusEnum, resolve: (e) => e.status as SubmissionStatus }),
+    submissionId: t.id({ description: "The submission's global ID.", resolve: (e) => encodeGlobalID("Submission", e.submissionId) }),
+    status: t.field({ type: SubmissionStatusEnum, description: "Its status, which does not allow the action.", resolve: (e) => e.status as SubmissionStatus }),
   }),
 });

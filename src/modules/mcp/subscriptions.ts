@@ -8,11 +8,11 @@ import { McpHealthStatusEnum, McpServerRef } from "./types.js";
 const McpHealthChange = builder.objectRef<McpHealthChangedEvent>("McpHealthChange").implement({
   description: "An MCP server's health status changed.",
   fields: (t) => ({
-    serverId: t.id({ resolve: (e) => encodeGlobalID("McpServer", e.serverId) }),
-    name: t.exposeString("name"),
-    previousStatus: t.field({ type: McpHealthStatusEnum, resolve: (e) => e.previousStatus }),
-    status: t.field({ type: McpHealthStatusEnum, resolve: (e) => e.status }),
-    at: t.field({ type: "DateTime", resolve: (e) => new Date(e.at) }),
+    serverId: t.id({ description: "The server's global ID.", resolve: (e) => encodeGlobalID("McpServer", e.serverId) }),
+    name: t.exposeString("name", { description: "Its reverse-DNS name." }),
+    previousStatus: t.field({ type: McpHealthStatusEnum, description: "The status before the change.", resolve: (e) => e.previousStatus }),
+    status: t.field({ type: McpHealthStatusEnum, description: "The status now.", resolve: (e) => e.status }),
+    at: t.field({ type: "DateTime", description: "When the check that changed it ran.", resolve: (e) => new Date(e.at) }),
     server: t.prismaField({
       type: "McpServer",
       nullable: true,
@@ -26,7 +26,7 @@ builder.subscriptionFields((t) => ({
   mcpHealthChanged: t.field({
     type: McpHealthChange,
     description: "Emits on every health status change of a server (all servers when serverId is omitted).",
-    args: { serverId: t.arg.globalID({ for: McpServerRef }) },
+    args: { serverId: t.arg.globalID({ for: McpServerRef, description: "Only this server's changes (global ID)." }) },
     subscribe: (_root, args, ctx) => {
       const source = ctx.pubsub.subscribe("mcp:health-changed");
       const id = args.serverId?.id;

@@ -107,8 +107,9 @@ export const EvidenceInput = builder.inputType("EvidenceInput", {
 });
 
 export const CheckpointSessionInput = builder.inputType("CheckpointSessionInput", {
+  description: "A session's scope and what it produced.",
   fields: (t) => ({
     scope: t.field({ type: MedallionScopeInput, required: true, description: "The exact scope of the session's medallion." }),
-    evidence: t.field({ type: EvidenceInput, required: true }),
+    evidence: t.field({ type: EvidenceInput, required: true, description: "What the session produced." }),
   }),
 });

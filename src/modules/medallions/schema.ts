@@ -50,25 +50,29 @@ builder.queryFields((t) => ({
     type: "Medallion",
     nullable: true,
     description: "One medallion by its medallionId (med-…); null when there is none.",
-    args: { medallionId: t.arg.string({ required: true, validate: medallionId }) },
+    args: { medallionId: t.arg.string({ required: true, description: "med- followed by 12 lower-case hex digits.", validate: medallionId }) },
     resolve: (query, _root, args, ctx) => ctx.services.medallions.get(args.medallionId, query),
   }),
 }));
 
 const CheckpointSessionPayload = builder.simpleObject("CheckpointSessionPayload", {
+  description: "The result of checkpointSession.",
   fields: (t) => ({
-    medallion: t.field({ type: MedallionRef }),
+    medallion: t.field({ type: MedallionRef, description: "The medallion created or updated." }),
     created: t.boolean({ description: "true when a new medallion was created; false when the ACTIVE one of the exact scope was updated." }),
   }),
 });
 const CreateMedallionPayload = builder.simpleObject("CreateMedallionPayload", {
-  fields: (t) => ({ medallion: t.field({ type: MedallionRef }) }),
+  description: "The result of createMedallion.",
+  fields: (t) => ({ medallion: t.field({ type: MedallionRef, description: "The new medallion." }) }),
 });
 const UpdateMedallionPayload = builder.simpleObject("UpdateMedallionPayload", {
-  fields: (t) => ({ medallion: t.field({ type: MedallionRef }) }),
+  description: "The result of updateMedallion.",
+  fields: (t) => ({ medallion: t.field({ type: MedallionRef, description: "The medallion with its new content." }) }),
 });
 const SetMedallionStatusPayload = builder.simpleObject("SetMedallionStatusPayload", {
-  fields: (t) => ({ medallion: t.field({ type: MedallionRef }) }),
+  description: "The result of setMedallionStatus.",
+  fields: (t) => ({ medallion: t.field({ type: MedallionRef, description: "The medallion in its new status." }) }),
 });
 
 builder.mutationFields((t) => ({
@@ -77,14 +81,14 @@ builder.mutationFields((t) => ({
     description:
       "Saves what a session learned. Updates the ACTIVE medallion of exactly this scope with the evidence (same id, createdAt kept) or creates one. Concurrent checkpoints of one scope produce one medallion.",
     errors: { types: writeErrors, directResult: true },
-    args: { input: t.arg({ type: CheckpointSessionInput, required: true, validate: checkpointSchema }) },
+    args: { input: t.arg({ type: CheckpointSessionInput, required: true, description: "The session's scope and evidence.", validate: checkpointSchema }) },
     resolve: (_root, { input }, ctx) => ctx.services.medallions.checkpoint(input),
   }),
   createMedallion: t.field({
     type: CreateMedallionPayload,
     description: "Stores a full medallion.v1 document. AlreadyExistsError when the id, or an ACTIVE medallion of the exact scope, exists.",
     errors: { types: writeErrors, directResult: true },
-    args: { input: t.arg({ type: CreateMedallionInput, required: true, validate: createMedallionSchema }) },
+    args: { input: t.arg({ type: CreateMedallionInput, required: true, description: "The whole medallion.v1 document.", validate: createMedallionSchema }) },
     resolve: async (_root, { input }, ctx) => ({ medallion: await ctx.services.medallions.create(input) }),
   }),
   updateMedallion: t.field({
@@ -92,8 +96,8 @@ builder.mutationFields((t) => ({
     description: "Replaces a medallion's content (id, status and createdAt are kept; updatedAt is now).",
     errors: { types: writeErrors, directResult: true },
     args: {
-      medallionId: t.arg.string({ required: true, validate: medallionId }),
-      input: t.arg({ type: MedallionContentInput, required: true, validate: medallionContentSchema }),
+      medallionId: t.arg.string({ required: true, description: "The medallion's medallionId (med-…).", validate: medallionId }),
+      input: t.arg({ type: MedallionContentInput, required: true, description: "The new content, replacing the old.", validate: medallionContentSchema }),
     },
     resolve: async (_root, { medallionId: id, input }, ctx) => ({ medallion: await ctx.services.medallions.update(id, input) }),
   }),
@@ -102,8 +106,8 @@ builder.mutationFields((t) => ({
     description: "Marks a medallion ACTIVE, STALE or SUPERSEDED; SUPERSEDED may name the successor.",
     errors: { types: writeErrors, directResult: true },
     args: {
-      medallionId: t.arg.string({ required: true, validate: medallionId }),
-      status: t.arg({ type: MedallionStatusEnum, required: true }),
+      medallionId: t.arg.string({ required: true, description: "The medallion's medallionId (med-…).", validate: medallionId }),
+      status: t.arg({ type: MedallionStatusEnum, required: true, description: "The new status." }),
       supersededBy: t.arg.string({ description: "The successor's medallionId; only with SUPERSEDED.", validate: medallionId }),
     },
     resolve: async (_root, args, ctx) => ({

@@ -1,5 +1,6 @@
-// `skillgraph rate <type:name> --rating N` and `skillgraph show <type:name> --scores`, against the
-// configured database (DATABASE_URL). The CLI rates as "cli:<OS user>".
+// `skillgraph rate <type:name> --rating N` and `skillgraph show <type:name> [--scores] [--files]`, against the
+// configured database (DATABASE_URL), or a server over GraphQL with --url/--token. Locally the CLI
+// rates as "cli:<OS user>".
 import type { Command } from "commander";
 import { withServices } from "../../cli/context.js";
 import { remoteOf, unwrap, type GraphQLClient } from "../../cli/remote.js";
@@ -74,9 +75,11 @@ interface RemoteArtifact {
   metadata: { title: string | null };
 }
 
-async function remoteArtifact(remote: GraphQLClient, key: string, collection: string | undefined, withScores: boolean) {
-  const data = await remote.request<{ viewer: { name: string }; artifact: (RemoteArtifact & { scores?: RemoteScores }) | null }>(
-    `query Artifact($key: String!, $collection: String) { viewer { name } artifact(key: $key, collection: $collection) { id key name type origin source metadata { title } ${withScores ? `scores { ${SCORE_FIELDS} }` : ""} } }`,
+type FileRow = { path: string; size: number; sha256: string; mediaType: string };
+
+async function remoteArtifact(remote: GraphQLClient, key: string, collection: string | undefined, withScores: boolean, withFiles = false) {
+  const data = await remote.request<{ viewer: { name: string }; artifact: (RemoteArtifact & { scores?: RemoteScores; contentHash?: string | null; files?: FileRow[] }) | null }>(
+    `query Artifact($key: String!, $collection: String) { viewer { name } artifact(key: $key, collection: $collection) { id key name type origin source metadata { title } ${withScores ? `scores { ${SCORE_FIELDS} }` : ""} ${withFiles ? "contentHash files { path size sha256 mediaType }" : ""} } }`,
     { key, collection },
   );
   if (!data.artifact) throw new NotFoundError("Artifact", key);
@@ -150,13 +153,15 @@ export function registerRatingCommands(program: Command): void {
     .option("--json", "print JSON")
     .action(async (key: string, opts: { scores?: boolean; files?: boolean; collection?: string; json?: boolean }, command: Command) => {
       const remote = remoteOf(command);
-      type FileRow = { path: string; size: number; sha256: string; mediaType: string };
       let shown: { key: string; name: string; type: string; origin: string; source: string | null; title: string | null; scores: ArtifactScores | null };
       let files: FileRow[] | null = null;
       let contentHash: string | null = null;
       if (remote) {
-        if (opts.files) throw new InvalidInputError("--files", "lists files on this machine only for now; leave out --url");
-        const a = await remoteArtifact(remote, key, opts.collection, opts.scores === true);
+        const a = await remoteArtifact(remote, key, opts.collection, opts.scores === true, opts.files === true);
+        if (opts.files) {
+          files = a.files ?? [];
+          contentHash = a.contentHash ?? null;
+        }
         shown = { key: a.key, name: a.name, type: a.type, origin: a.origin, source: a.source, title: a.metadata.title, scores: a.scores ? fromRemote(a.id, a.scores) : null };
       } else {
         ({ shown, files, contentHash } = await withServices(async ({ services }) => {

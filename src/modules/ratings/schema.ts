@@ -15,7 +15,7 @@ builder.queryFields((t) => ({
     description:
       "Ratings as they would be shared with the community, oldest first, without who rated. " +
       "sharedOnly: false (every rating, shared or not) needs the admin scope.",
-    args: { sharedOnly: t.arg.boolean({ defaultValue: true }) },
+    args: { sharedOnly: t.arg.boolean({ defaultValue: true, description: "true: only ratings shared with the community; false (admin): every rating." }) },
     authScopes: (_root, args) => (args.sharedOnly === false ? { admin: true } : { read: true }),
     resolve: (query, _root, args, ctx) => ctx.services.ratings.export(ctx.principal, args.sharedOnly !== false, query),
     totalCount: (_c, args, ctx) => ctx.services.ratings.countExport(ctx.principal, args.sharedOnly !== false),
@@ -24,28 +24,42 @@ builder.queryFields((t) => ({
 
 const RateArtifactPayload = builder.simpleObject("RateArtifactPayload", {
   description: "The new rating and the artifact's scores after it.",
-  fields: (t) => ({ rating: t.field({ type: RatingRef }), scores: t.field({ type: ArtifactScoresType }) }),
+  fields: (t) => ({
+    rating: t.field({ type: RatingRef, description: "The viewer's rating (a re-rating keeps its id)." }),
+    scores: t.field({ type: ArtifactScoresType, description: "The artifact's scores with this rating counted." }),
+  }),
 });
 const UpdateRatingPayload = builder.simpleObject("UpdateRatingPayload", {
-  fields: (t) => ({ rating: t.field({ type: RatingRef }), scores: t.field({ type: ArtifactScoresType }) }),
+  description: "The changed rating and the artifact's scores after it.",
+  fields: (t) => ({
+    rating: t.field({ type: RatingRef, description: "The rating after the change." }),
+    scores: t.field({ type: ArtifactScoresType, description: "The artifact's scores after the change." }),
+  }),
 });
 const DeleteRatingPayload = builder.simpleObject("DeleteRatingPayload", {
+  description: "The result of deleteRating.",
   fields: (t) => ({
     deletedRatingId: t.id({ description: "Global ID of the rating that was deleted." }),
     scores: t.field({ type: ArtifactScoresType, description: "The artifact's scores after the deletion." }),
   }),
 });
 const ImportCommunityScoresPayload = builder.simpleObject("ImportCommunityScoresPayload", {
+  description: "The result of importCommunityScores.",
   fields: (t) => ({
     imported: t.int({ description: "Rows inserted or updated." }),
     artifactCount: t.int({ description: "Distinct artifacts the rows touched." }),
   }),
 });
 const RecordMatchPayload = builder.simpleObject("RecordMatchPayload", {
-  fields: (t) => ({ match: t.field({ type: ArtifactMatchRef }) }),
+  description: "The result of recordMatch.",
+  fields: (t) => ({ match: t.field({ type: ArtifactMatchRef, description: "The recorded match, not yet confirmed." }) }),
 });
 const ConfirmMatchPayload = builder.simpleObject("ConfirmMatchPayload", {
-  fields: (t) => ({ match: t.field({ type: ArtifactMatchRef }), scores: t.field({ type: ArtifactScoresType }) }),
+  description: "The result of confirmMatch.",
+  fields: (t) => ({
+    match: t.field({ type: ArtifactMatchRef, description: "The match with its verdict." }),
+    scores: t.field({ type: ArtifactScoresType, description: "The artifact's scores with the verdict counted." }),
+  }),
 });
 builder.mutationFields((t) => ({
   rateArtifact: t.field({
@@ -55,7 +69,7 @@ builder.mutationFields((t) => ({
       "Each viewer may rate the same artifact at most 5 times in any rolling 24 hours, replacements included " +
       "(deleting a rating does not give the attempt back); the sixth returns RateLimitExceededError and writes nothing.",
     errors: { types: [...changeErrors, RateLimitExceededError], directResult: true },
-    args: { input: t.arg({ type: RateArtifactInput, required: true }) },
+    args: { input: t.arg({ type: RateArtifactInput, required: true, description: "The artifact, the rating and optional feedback." }) },
     resolve: (_root, { input }, ctx) =>
       ctx.services.ratings.rate(ctx.principal, {
         artifactId: input.artifactId.id,
@@ -68,7 +82,7 @@ builder.mutationFields((t) => ({
     type: UpdateRatingPayload,
     description: "Changes one of the viewer's own ratings (ForbiddenError for anyone else's).",
     errors: { types: [...changeErrors, ForbiddenError], directResult: true },
-    args: { input: t.arg({ type: UpdateRatingInput, required: true }) },
+    args: { input: t.arg({ type: UpdateRatingInput, required: true, description: "The rating and the fields to change." }) },
     resolve: (_root, { input }, ctx) => {
       const { id, ...patch } = input;
       return ctx.services.ratings.updateRating(ctx.principal, id.id, patch);
@@ -78,7 +92,7 @@ builder.mutationFields((t) => ({
     type: DeleteRatingPayload,
     description: "Deletes one of the viewer's own ratings (ForbiddenError for anyone else's).",
     errors: { types: [NotFoundError, ForbiddenError], directResult: true },
-    args: { id: t.arg.globalID({ required: true, for: RatingRef }) },
+    args: { id: t.arg.globalID({ required: true, for: RatingRef, description: "The rating's global ID (one of the viewer's own)." }) },
     resolve: async (_root, args, ctx) => {
       const { rating, scores } = await ctx.services.ratings.deleteRating(ctx.principal, args.id.id);
       return { deletedRatingId: encodeGlobalID("Rating", rating.id), scores };
@@ -91,7 +105,7 @@ builder.mutationFields((t) => ({
       "Signals decay 5% per month since lastUpdated, never below 0.4 of the original.",
     authScopes: { admin: true },
     errors: { types: changeErrors, directResult: true },
-    args: { input: t.arg({ type: ImportCommunityScoresInput, required: true }) },
+    args: { input: t.arg({ type: ImportCommunityScoresInput, required: true, description: "The batch of scores and where it came from." }) },
     resolve: (_root, { input }, ctx) =>
       ctx.services.ratings.community.import(
         input.rows.map((r) => ({ artifactId: r.artifactId.id, source: r.source.trim(), score: r.score, lastUpdated: r.lastUpdated })),
@@ -102,7 +116,7 @@ builder.mutationFields((t) => ({
     type: RecordMatchPayload,
     description: "Records that a search query matched an artifact with a confidence (0–1); confirm it later with confirmMatch.",
     errors: { types: changeErrors, directResult: true },
-    args: { input: t.arg({ type: RecordMatchInput, required: true }) },
+    args: { input: t.arg({ type: RecordMatchInput, required: true, description: "The query, the artifact it matched and the confidence." }) },
     resolve: async (_root, { input }, ctx) => ({
       match: await ctx.services.ratings.matches.record(ctx.principal, {
         query: input.query,
@@ -115,7 +129,7 @@ builder.mutationFields((t) => ({
     type: ConfirmMatchPayload,
     description: "Confirms (true) or rejects (false) a recorded match; may be called again to change the answer.",
     errors: { types: changeErrors, directResult: true },
-    args: { input: t.arg({ type: ConfirmMatchInput, required: true }) },
+    args: { input: t.arg({ type: ConfirmMatchInput, required: true, description: "The match and whether it was right." }) },
     resolve: (_root, { input }, ctx) => ctx.services.ratings.matches.confirm(input.id.id, input.confirmed),
   }),
   recomputeScores: t.field({

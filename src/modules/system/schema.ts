@@ -5,16 +5,21 @@ import { McpHealthStatusEnum } from "../mcp/schema.js";
 import { DATABASE_TICK_MS, type ServerStatusView, type SystemHealthView } from "./service.js";
 
 const McpServerStatus = builder.objectRef<ServerStatusView>("McpServerStatus").implement({
+  description: "One MCP server's health, as a dashboard shows it.",
   fields: (t) => ({
-    serverId: t.id({ resolve: (s) => encodeGlobalID("McpServer", s.serverId) }),
-    name: t.exposeString("name"),
-    status: t.field({ type: McpHealthStatusEnum, resolve: (s) => s.status }),
-    checkedAt: t.field({ type: "DateTime", nullable: true, resolve: (s) => s.checkedAt }),
+    serverId: t.id({ description: "The server's global ID.", resolve: (s) => encodeGlobalID("McpServer", s.serverId) }),
+    name: t.exposeString("name", { description: "Its reverse-DNS name." }),
+    status: t.field({ type: McpHealthStatusEnum, description: "Its health status now.", resolve: (s) => s.status }),
+    checkedAt: t.field({ type: "DateTime", nullable: true, description: "When it was last checked; null before any check.", resolve: (s) => s.checkedAt }),
   }),
 });
 
 const DatabaseHealth = builder.simpleObject("DatabaseHealth", {
-  fields: (t) => ({ ok: t.boolean(), latencyMs: t.float({ nullable: true }) }),
+  description: "The database check: a trivial statement, timed.",
+  fields: (t) => ({
+    ok: t.boolean({ description: "True when the statement succeeded." }),
+    latencyMs: t.float({ nullable: true, description: "How long it took, in ms; null when it failed." }),
+  }),
 });
 
 const JobQueueCounts = builder.simpleObject("JobQueueCounts", {
@@ -29,8 +34,8 @@ const JobQueueCounts = builder.simpleObject("JobQueueCounts", {
 const SystemHealth = builder.objectRef<SystemHealthView>("SystemHealth").implement({
   description: "The whole picture for a dashboard.",
   fields: (t) => ({
-    at: t.field({ type: "DateTime", resolve: (h) => h.at }),
-    database: t.field({ type: DatabaseHealth, resolve: (h) => ({ ok: h.databaseOk, latencyMs: h.databaseLatencyMs }) }),
+    at: t.field({ type: "DateTime", description: "When this picture was taken.", resolve: (h) => h.at }),
+    database: t.field({ type: DatabaseHealth, description: "The last database check.", resolve: (h) => ({ ok: h.databaseOk, latencyMs: h.databaseLatencyMs }) }),
     jobQueueDepth: t.int({
       nullable: true,
       description: "Unfinished jobs: pending + running + waiting for an answer (see jobQueue); null when the database cannot be read.",

@@ -92,9 +92,10 @@ const UpdateTagInput = builder.inputType("UpdateTagInput", {
   }),
 });
 
-const TagPayload = builder.simpleObject("TagPayload", { fields: (t) => ({ tag: t.field({ type: TagRef, description: "The tag after the change." }) }) });
-const DeleteTagPayload = builder.simpleObject("DeleteTagPayload", { fields: (t) => ({ deletedTagId: t.id({ description: "Global ID of the deleted tag." }) }) });
+const TagPayload = builder.simpleObject("TagPayload", { description: "A tag after a mutation.", fields: (t) => ({ tag: t.field({ type: TagRef, description: "The tag after the change." }) }) });
+const DeleteTagPayload = builder.simpleObject("DeleteTagPayload", { description: "The result of deleteTag.", fields: (t) => ({ deletedTagId: t.id({ description: "Global ID of the deleted tag." }) }) });
 const TagArtifactPayload = builder.simpleObject("TagArtifactPayload", {
+  description: "The result of tagging or untagging an artifact.",
   fields: (t) => ({
     artifact: t.field({ type: ArtifactRef, description: "The artifact after the change." }),
     tag: t.field({ type: TagRef, description: "The tag." }),
@@ -106,14 +107,14 @@ builder.mutationFields((t) => ({
     type: TagPayload,
     description: "Creates a tag. Fails with AlreadyExistsError when its name or slug is taken.",
     errors: { types: writeErrors, directResult: true },
-    args: { input: t.arg({ type: CreateTagInput, required: true }) },
+    args: { input: t.arg({ type: CreateTagInput, required: true, description: "The tag to create." }) },
     resolve: async (_r, { input }, ctx) => ({ tag: await ctx.services.tags.create(input) }),
   }),
   updateTag: t.field({
     type: TagPayload,
     description: "Renames or recolours a tag.",
     errors: { types: writeErrors, directResult: true },
-    args: { input: t.arg({ type: UpdateTagInput, required: true }) },
+    args: { input: t.arg({ type: UpdateTagInput, required: true, description: "The tag and the fields to change." }) },
     resolve: async (_r, { input }, ctx) => {
       const { id, ...patch } = input;
       return { tag: await ctx.services.tags.update(id.id, patch) };
