@@ -36,7 +36,8 @@ import { enableMetrics, type Metrics } from "./lib/metrics.js";
 import { startTracing, type TracingHandle } from "./lib/tracing-sdk.js";
 import { anonymousPrincipal, type Principal } from "./lib/principal.js";
 import type { Services } from "./lib/services.js";
-import { useShareLinks } from "./modules/sharing/index.js";
+import { SHARE_PATH } from "./modules/sharing/index.js";
+import { useShareLinks } from "./graphql/plugins/share-links.js";
 import { getSchema } from "./schema.js";
 import { createServices } from "./services.js";
 
@@ -167,7 +168,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       ...(instrumented ? [useMetricsEndpoint(metrics, config.telemetry.metrics.token)] : []),
       useHealthEndpoints(async () => services.system.readiness(), logger),
       // GET /share/<token>: a share link's bundle file (the link's token is the credential).
-      useShareLinks(services.sharing, logger.child({ module: "sharing" })),
+      useShareLinks(SHARE_PATH, services.sharing.links, logger.child({ module: "sharing" })),
       // GraphQL at /graphql only (yoga also matched any path ending in it, e.g. /x/graphql).
       useOnlyGraphqlEndpoint("/graphql"),
       // Trusted documents (SKILLGRAPH_TRUSTED_DOCUMENTS) and automatic persisted queries: the

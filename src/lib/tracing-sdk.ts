@@ -7,7 +7,7 @@
 // that finds the queue full is dropped, as the SDK does, and counted
 // (skillgraph_tracing_dropped_spans_total) so an operator sees the loss and raises the queue.
 import { TraceFlags } from "@opentelemetry/api";
-import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-node";
+import type { ReadableSpan, SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-node";
 import type { TelemetryConfig } from "../telemetry-config.js";
 import type { Logger } from "./logger.js";
 import { metrics } from "./metrics.js";
@@ -33,24 +33,39 @@ export function startTracing(config: TelemetryConfig, logger: Logger): Promise<T
     ]);
     const exporter: SpanExporter = config.tracesExporter === "console" ? new ConsoleSpanExporter() : new OTLPTraceExporter();
     const { maxQueueSize } = config.batch;
+    // The batch processor's queue, mirrored through its documented interfaces: a span enters when
+    // it ends and leaves when it is handed to the exporter. A span that would find the queue full is
+    // dropped here (where the SDK would drop it, logging only at debug level) and counted.
+    let queued = 0;
     let dropped = 0;
-    /** The SDK's processor, counting the spans it drops on a full queue (it only logs them at debug level). */
-    class CountingBatchSpanProcessor extends BatchSpanProcessor {
-      override onEnd(span: ReadableSpan): void {
-        // The SDK's own queue (a private field, read only here; the test in
-        // test/observability/tracing-queue.test.ts fails if the SDK renames it).
-        const queue = (this as unknown as { _finishedSpans?: readonly unknown[] })._finishedSpans;
-        const full = (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0 && queue !== undefined && queue.length >= maxQueueSize;
-        super.onEnd(span);
-        if (full) {
+    const counted: SpanExporter = {
+      export(spans, done) {
+        queued = Math.max(0, queued - spans.length);
+        exporter.export(spans, done);
+      },
+      shutdown: () => exporter.shutdown(),
+      forceFlush: () => exporter.forceFlush?.() ?? Promise.resolve(),
+    };
+    const batch = new BatchSpanProcessor(counted, config.batch);
+    const bounded: SpanProcessor = {
+      onStart: (span, parent) => batch.onStart(span, parent),
+      onEnd(span: ReadableSpan) {
+        // Unsampled spans never enter the queue.
+        if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return batch.onEnd(span);
+        if (queued >= maxQueueSize) {
           dropped++;
           metrics()?.droppedSpans.inc();
+          return;
         }
-      }
-    }
+        queued++;
+        batch.onEnd(span);
+      },
+      forceFlush: () => batch.forceFlush(),
+      shutdown: () => batch.shutdown(),
+    };
     const provider = new NodeTracerProvider({
       resource: resourceFromAttributes({ "service.name": config.serviceName }),
-      spanProcessors: [new CountingBatchSpanProcessor(exporter, config.batch)],
+      spanProcessors: [bounded],
     });
     // Sets the global tracer provider, the AsyncLocalStorage context manager and the W3C propagators.
     provider.register();

@@ -16,7 +16,8 @@ export function isGraphqlFile(file: string): boolean {
   return moduleOf(file) !== null && GRAPHQL_FILES.has(basename(file));
 }
 
-const isCli = (file: string) => basename(file) === "cli.ts";
+/** A module's CLI commands: cli.ts, or a part of them in <part>-cli.ts. */
+const isCli = (file: string) => /^(?:[a-z0-9-]+-)?cli\.ts$/.test(basename(file));
 
 /** What is wrong with one import, or null. */
 export function violation(e: ImportEdge): string | null {

@@ -6,7 +6,6 @@ export { SharingService, type ExportInput, type ExportResult, type VerifyResult 
 export { BundleVerificationError, type BundleProblem } from "./errors.js";
 export { sharingExportKind, sharingImportKind } from "./export-job.js";
 export type { SharingConfig } from "./config.js";
-export { useShareLinks } from "./share-route.js";
 export { ShareLinkRefusedError, BundleDownloadError } from "./errors.js";
 
 declare module "../../lib/services.js" {
@@ -14,3 +13,4 @@ declare module "../../lib/services.js" {
     sharing: SharingService;
   }
 }
+export { SHARE_PATH } from "./links.js";

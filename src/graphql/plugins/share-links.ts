@@ -5,27 +5,36 @@
 import { Readable } from "node:stream";
 import type { Plugin } from "graphql-yoga";
 import type { Logger } from "../../lib/logger.js";
-import { ShareLinkRefusedError } from "./errors.js";
-import { SHARE_PATH } from "./links.js";
-import type { SharingService } from "./service.js";
+
+/** What the route needs of the sharing module (wired in app.ts). */
+export interface ShareDownloads {
+  download(token: string): Promise<{ link: { id: string; file: string; sha256: string; downloads: number }; stream: NodeJS.ReadableStream; size: number }>;
+}
+
+/** A refusal the sharing module raised on purpose: its HTTP status and reason (ShareLinkRefusedError). */
+function refusalOf(err: unknown): { status: number; reason: string; message: string } | null {
+  if (!(err instanceof Error) || err.name !== "ShareLinkRefusedError") return null;
+  const { status, reason } = err as Error & { status?: unknown; reason?: unknown };
+  return typeof status === "number" && typeof reason === "string" ? { status, reason, message: err.message } : null;
+}
 
 const refusal = (status: number, error: string, message: string, headers: Record<string, string> = {}) =>
   Response.json({ error, message }, { status, headers: { "cache-control": "no-store", ...headers } });
 
-export function useShareLinks(sharing: SharingService, logger: Logger): Plugin {
+export function useShareLinks(path: string, downloads: ShareDownloads, logger: Logger): Plugin {
   return {
     async onRequest({ url, request, endResponse }) {
-      if (!url.pathname.startsWith(SHARE_PATH)) return;
-      const token = url.pathname.slice(SHARE_PATH.length);
+      if (!url.pathname.startsWith(path)) return;
+      const token = url.pathname.slice(path.length);
       if (request.method !== "GET") {
         endResponse(refusal(405, "METHOD_NOT_ALLOWED", "Share links answer GET only.", { allow: "GET" }));
         return;
       }
       try {
-        const d = await sharing.links.download(token);
+        const d = await downloads.download(token);
         logger.info("share link download", { id: d.link.id, file: d.link.file, downloads: d.link.downloads });
         endResponse(
-          new Response(Readable.toWeb(d.stream) as ReadableStream<Uint8Array>, {
+          new Response(Readable.toWeb(d.stream as Readable) as ReadableStream<Uint8Array>, {
             status: 200,
             headers: {
               "content-type": "application/octet-stream",
@@ -38,8 +47,9 @@ export function useShareLinks(sharing: SharingService, logger: Logger): Plugin {
           }),
         );
       } catch (err) {
-        if (err instanceof ShareLinkRefusedError) {
-          endResponse(refusal(err.status, err.reason, err.message));
+        const refused = refusalOf(err);
+        if (refused) {
+          endResponse(refusal(refused.status, refused.reason, refused.message));
           return;
         }
         logger.error("share link download failed", { error: String(err) });
