@@ -17,7 +17,12 @@ import { normaliseTags } from "./rules.js";
 import type { ListingFacets, ListingFilter, ListingSearch, ListingSearchParams } from "./search.js";
 import { PostgresListingSearch } from "./search-postgres.js";
 import { SqliteListingSearch } from "./search-sqlite.js";
-import { syncFeed, type SyncOptions, type SyncReporter, type SyncResult } from "./sync.js";
+import { syncClaudeMarketplace, syncFeed, syncMcpRegistry, type PluginRepositories, type SyncOptions, type SyncReporter, type SyncResult } from "./sync.js";
+import { checkout, resolveUnder, type ContentService } from "../content/index.js";
+import type { McpService } from "../mcp/index.js";
+import type { ProjectService } from "../projects/index.js";
+import type { SharingService } from "../sharing/index.js";
+import { isHttpUrl } from "./rules.js";
 
 export interface CreateBrokerInput {
   name: string;
@@ -26,6 +31,14 @@ export interface CreateBrokerInput {
   enabled?: boolean | null;
   rateLimit?: number | null;
   rateWindowSeconds?: number | null;
+}
+
+/** The services the marketplace publishes and installs through, each built on first use. */
+export interface MarketplaceDeps {
+  sharing(): Promise<SharingService>;
+  content(): Promise<ContentService>;
+  projects(): Promise<ProjectService>;
+  mcp(): Promise<McpService>;
 }
 
 /** What the audit log can be filtered by (all given conditions hold). */
@@ -67,6 +80,8 @@ export class MarketplaceService {
   constructor(
     private readonly db: Database,
     private readonly artifacts: ArtifactService,
+    /** The modules publishing and installing go through, built when first used. */
+    readonly deps: MarketplaceDeps,
   ) {
     const sql = db.sql;
     this.search = sql.pick<() => ListingSearch>({ sqlite: () => new SqliteListingSearch(sql), postgresql: () => new PostgresListingSearch(sql) })();
@@ -249,7 +264,12 @@ export class MarketplaceService {
   // ---- brokers
 
   async createBroker(principal: Principal, input: CreateBrokerInput): Promise<Broker> {
-    if (input.kind === "HTTP_FEED" && !input.url) throw new InvalidInputError("input.url", "is required for an HTTP_FEED broker");
+    if (input.kind !== "LOCAL" && !input.url) throw new InvalidInputError("input.url", `is required for a ${input.kind} broker`);
+    if (input.url && input.kind !== "CLAUDE_MARKETPLACE" && !isHttpUrl(input.url)) throw new InvalidInputError("input.url", "must be an http(s) URL");
+    if (input.url && input.kind === "CLAUDE_MARKETPLACE") {
+      if (input.url.length > 2000 || input.url.startsWith("-")) throw new InvalidInputError("input.url", "must be a git repository URL or path, or an http(s) URL of a marketplace.json, of at most 2000 characters");
+      if (!isHttpUrl(input.url)) (await this.deps.content()).checkInput({ git: { url: input.url } });
+    }
     if (input.kind === "LOCAL" && input.url) throw new InvalidInputError("input.url", "must be empty for a LOCAL broker");
     const taken = await this.db.prisma.broker.findUnique({ where: { name: input.name }, select: { id: true } });
     if (taken) throw new AlreadyExistsError("Broker", "name", input.name);
@@ -283,17 +303,28 @@ export class MarketplaceService {
     return b;
   }
 
-  /** The broker, when it can be synced now (an enabled HTTP_FEED broker); an InvalidInputError on `name` otherwise. */
+  /** The broker, when it can be synced now (an enabled broker with a URL: not LOCAL); an InvalidInputError on `name` otherwise. */
   async syncableBroker(name: string): Promise<Broker> {
     const broker = await this.brokerByName(name);
-    if (broker.kind !== "HTTP_FEED" || !broker.url) throw new InvalidInputError("name", `broker "${broker.name}" is ${broker.kind}; only HTTP_FEED brokers sync`);
+    if (broker.kind === "LOCAL" || !broker.url) throw new InvalidInputError("name", `broker "${broker.name}" is ${broker.kind}; only HTTP_FEED, CLAUDE_MARKETPLACE and MCP_REGISTRY brokers sync`);
     if (!broker.enabled) throw new InvalidInputError("name", `broker "${broker.name}" is disabled`);
     return broker;
   }
 
-  /** Syncs an HTTP_FEED broker now (the marketplace.sync job runs this). `actor` is recorded: a principal's name, or job:<id>. */
+  /** Syncs a broker now (the marketplace.sync job runs this). `actor` is recorded: a principal's name, or job:<id>. */
   async syncBroker(name: string, actor: string, reporter: SyncReporter = {}, options: SyncOptions = {}): Promise<SyncResult> {
-    return syncFeed(this.db, await this.syncableBroker(name), actor, reporter, options);
+    const broker = await this.syncableBroker(name);
+    if (broker.kind === "MCP_REGISTRY") return syncMcpRegistry(this.db, broker, actor, reporter, options);
+    if (broker.kind === "CLAUDE_MARKETPLACE") {
+      const content = await this.deps.content();
+      const repos: PluginRepositories = {
+        check: (url) => content.checkInput({ git: { url } }),
+        checkout,
+        resolveUnder,
+      };
+      return syncClaudeMarketplace(this.db, broker, actor, repos, reporter, options);
+    }
+    return syncFeed(this.db, broker, actor, reporter, options);
   }
 
   // ---- reads for the GraphQL layer (every reader with the read scope sees every listing and broker)

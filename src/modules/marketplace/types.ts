@@ -10,7 +10,13 @@ import { issuesOf, stringsOf } from "./publishing.js";
 
 export const BrokerKindEnum = builder.enumType(BrokerKind, {
   name: "BrokerKind",
-  description: "LOCAL: listings published here; HTTP_FEED: listings from a JSON feed at a URL.",
+  description: "LOCAL: listings published here; HTTP_FEED: listings from a JSON feed at a URL; CLAUDE_MARKETPLACE: plugins of a Claude Code plugin marketplace; MCP_REGISTRY: servers of an MCP registry (/v0/servers).",
+  values: {
+    LOCAL: { description: "Listings published here, through moderation." },
+    HTTP_FEED: { description: "Listings from a JSON feed at a URL." },
+    CLAUDE_MARKETPLACE: { description: "Each plugin of a Claude Code plugin marketplace (a git repository or URL with .claude-plugin/marketplace.json); installs the plugin's skills, commands and agents." },
+    MCP_REGISTRY: { description: "Each server of an MCP registry (GET /v0/servers, cursor paging); installs into the MCP server registry, where a launch still needs an admin's approval." },
+  },
 });
 export const ListingStatusEnum = builder.enumType(ListingStatus, { name: "ListingStatus" });
 export const SubmissionStatusEnum = builder.enumType(SubmissionStatus, { name: "SubmissionStatus" });

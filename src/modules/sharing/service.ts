@@ -18,7 +18,7 @@ import { prepare, type ContentService } from "../content/index.js";
 import { packArchive, pathProblem, readArchive, type ArchiveEntry } from "./archive.js";
 import type { SharingConfig } from "./config.js";
 import { BundleVerificationError } from "./errors.js";
-import { SharingKeys, verifySignature } from "./keys.js";
+import { fingerprintOf, publicKeyFrom, SharingKeys, verifySignature } from "./keys.js";
 import { archivePath, BUNDLE_EXTENSION, BUNDLE_FORMAT, canonicalJson, MANIFEST_PATH, manifestSchema, normalise, SIGNATURE_PATH, signatureSchema, type BundleManifest, type ManifestArtifact } from "./manifest.js";
 
 export interface ExportInput {
@@ -47,8 +47,8 @@ export interface VerifyResult {
   createdBy: string | null;
   /** The signer's fingerprint; null for an unsigned bundle an admin accepted. */
   signer: string | null;
-  /** OWN (this instance's key), TRUSTED, or UNSIGNED. */
-  trust: "OWN" | "TRUSTED" | "UNSIGNED";
+  /** OWN (this instance's key), TRUSTED, UNVERIFIED (a valid signature by a key this instance does not know, accepted explicitly), or UNSIGNED. */
+  trust: "OWN" | "TRUSTED" | "UNVERIFIED" | "UNSIGNED";
   manifest: BundleManifest;
 }
 
@@ -75,6 +75,14 @@ export interface ImportBundleInput {
   collection?: string | null;
   strategy: "MERGE" | "FORK" | "SKIP";
   allowUnsigned?: boolean | null;
+  /** Accept a signature by a key that is neither this instance's nor trusted (it must still match the manifest); never a revoked one. */
+  allowUnknownSigner?: boolean | null;
+}
+
+/** What verification accepts besides a bundle signed by this instance's or a trusted key. */
+export interface VerifyOptions {
+  allowUnsigned: boolean;
+  allowUnknownSigner?: boolean;
 }
 
 export interface ImportBundleResult {
@@ -179,6 +187,18 @@ export class SharingService {
     return { file, sha256: sha256(bytes), size: bytes.length, artifacts: manifest.artifacts.length, files: archive.length - 2, signer: sig.fingerprint };
   }
 
+  /**
+   * Stores bundle bytes in the bundles folder under their SHA-256 (<sha256>.skillmeat-pack), so a
+   * stored bundle never changes under the name it was recorded by; the file's name. Verifies nothing.
+   */
+  async storeBundle(bytes: Buffer): Promise<{ file: string; sha256: string; size: number }> {
+    if (bytes.length > this.config.maxBundleBytes) throw new InvalidInputError("file", `the bundle is ${bytes.length} bytes, over SKILLGRAPH_BUNDLE_MAX_BYTES (${this.config.maxBundleBytes})`);
+    const hash = sha256(bytes);
+    const file = `${hash}${BUNDLE_EXTENSION}`;
+    await writeFileAtomic(join(this.config.bundlesDir, file), bytes);
+    return { file, sha256: hash, size: bytes.length };
+  }
+
   /** A bundle file's bytes, by its name in the bundles folder (never a path). */
   async readBundle(file: string): Promise<Buffer> {
     if (!file.endsWith(BUNDLE_EXTENSION) || file.includes("/") || file.includes("\\") || pathProblem(file)) {
@@ -197,12 +217,12 @@ export class SharingService {
    * this instance's key or a trusted one, not revoked; the signature matches the manifest; every
    * file the manifest lists is there with its size and SHA-256, and nothing else is.
    */
-  async verifyBundle(file: string, options: { allowUnsigned: boolean } = { allowUnsigned: false }): Promise<VerifyResult> {
+  async verifyBundle(file: string, options: VerifyOptions = { allowUnsigned: false }): Promise<VerifyResult> {
     return (await this.verified(file, options)).result;
   }
 
   /** verifyBundle, with the archive's files by path. */
-  private async verified(file: string, options: { allowUnsigned: boolean }): Promise<{ result: VerifyResult; byPath: Map<string, Buffer> }> {
+  private async verified(file: string, options: VerifyOptions): Promise<{ result: VerifyResult; byPath: Map<string, Buffer> }> {
     const bytes = await this.readBundle(file);
     const entries = await readArchive(bytes, { maxBytes: this.config.maxBundleBytes, maxEntries: MAX_ENTRIES });
     const byPath = new Map(entries.map((e) => [e.path, e.data]));
@@ -231,13 +251,25 @@ export class SharingService {
         throw new BundleVerificationError("MALFORMED", SIGNATURE_PATH, `the signature file is not valid (${(err as Error).message})`);
       }
       const standing = await this.keys.standing(sig.fingerprint);
-      if (standing.status === "UNKNOWN") throw new BundleVerificationError("UNKNOWN_KEY", SIGNATURE_PATH, `the signer ${sig.fingerprint} is not a trusted key (trustKey)`);
-      if (standing.status === "REVOKED") throw new BundleVerificationError("REVOKED_KEY", SIGNATURE_PATH, `the signer ${sig.fingerprint} (${standing.name ?? "?"}) was revoked`);
-      if (!verifySignature(standing.publicKey ?? "", manifestBytes, sig.signature)) {
-        throw new BundleVerificationError("MANIFEST_CHANGED", MANIFEST_PATH, "the signature does not match the manifest (the manifest or the signature was changed)");
+      if (standing.status === "UNKNOWN" && options.allowUnknownSigner === true) {
+        // The key the bundle names: it must be the one its fingerprint is of, and sign the manifest.
+        if (publicKeyFrom(sig.publicKey) === null || fingerprintOf(Buffer.from(sig.publicKey, "base64")) !== sig.fingerprint) {
+          throw new BundleVerificationError("MALFORMED", SIGNATURE_PATH, "the signature's public key is not the key its fingerprint names");
+        }
+        if (!verifySignature(sig.publicKey, manifestBytes, sig.signature)) {
+          throw new BundleVerificationError("MANIFEST_CHANGED", MANIFEST_PATH, "the signature does not match the manifest (the manifest or the signature was changed)");
+        }
+        signer = sig.fingerprint;
+        trust = "UNVERIFIED";
+      } else if (standing.status === "UNKNOWN") throw new BundleVerificationError("UNKNOWN_KEY", SIGNATURE_PATH, `the signer ${sig.fingerprint} is not a trusted key (trustKey)`);
+      else {
+        if (standing.status === "REVOKED") throw new BundleVerificationError("REVOKED_KEY", SIGNATURE_PATH, `the signer ${sig.fingerprint} (${standing.name ?? "?"}) was revoked`);
+        if (!verifySignature(standing.publicKey ?? "", manifestBytes, sig.signature)) {
+          throw new BundleVerificationError("MANIFEST_CHANGED", MANIFEST_PATH, "the signature does not match the manifest (the manifest or the signature was changed)");
+        }
+        signer = sig.fingerprint;
+        trust = standing.status === "OWN" ? "OWN" : "TRUSTED";
       }
-      signer = sig.fingerprint;
-      trust = standing.status === "OWN" ? "OWN" : "TRUSTED";
     }
     const expected = new Map<string, { size: number; sha256: string }>();
     for (const a of manifest.artifacts) {
@@ -263,11 +295,11 @@ export class SharingService {
    * NEW, IDENTICAL or CONFLICT (with the files that differ). Reads the collection's artifacts and
    * the conflicting ones' files with one statement each; writes nothing.
    */
-  async previewImport(file: string, collection: string | null | undefined, options: { allowUnsigned: boolean }): Promise<ImportPreview> {
+  async previewImport(file: string, collection: string | null | undefined, options: VerifyOptions): Promise<ImportPreview> {
     return (await this.previewWithFiles(file, collection, options)).preview;
   }
 
-  private async previewWithFiles(file: string, collection: string | null | undefined, options: { allowUnsigned: boolean }): Promise<{ preview: ImportPreview; byPath: Map<string, Buffer>; collectionId: string }> {
+  private async previewWithFiles(file: string, collection: string | null | undefined, options: VerifyOptions): Promise<{ preview: ImportPreview; byPath: Map<string, Buffer>; collectionId: string }> {
     const { result: verification, byPath } = await this.verified(file, options);
     const target = await this.collections.byName(collection ?? "default");
     const existing = await this.artifacts.inCollection(target.id);
@@ -305,7 +337,7 @@ export class SharingService {
    * Importing the same bundle again changes nothing.
    */
   async importBundle(principal: Principal, input: ImportBundleInput, progress: Progress = async () => {}): Promise<ImportBundleResult> {
-    const options = { allowUnsigned: input.allowUnsigned === true };
+    const options = { allowUnsigned: input.allowUnsigned === true, allowUnknownSigner: input.allowUnknownSigner === true };
     const { preview, byPath, collectionId } = await this.previewWithFiles(input.file, input.collection, options);
     await progress(40, "verified");
     const plan = preview.items.map((item, i) => {
