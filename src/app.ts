@@ -36,6 +36,7 @@ import { enableMetrics, type Metrics } from "./lib/metrics.js";
 import { startTracing, type TracingHandle } from "./lib/tracing-sdk.js";
 import { anonymousPrincipal, type Principal } from "./lib/principal.js";
 import type { Services } from "./lib/services.js";
+import { useMarketplaceBundles } from "./modules/marketplace/index.js";
 import { getSchema } from "./schema.js";
 import { createServices } from "./services.js";
 
@@ -152,6 +153,14 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       useRequestScope(logger),
       useMetricsEndpoint(metrics, config.telemetry.metrics.token),
       useHealthEndpoints(async () => services.system.readiness(), logger),
+      // GET /marketplace/bundles/<listing>: published bundles, for readers.
+      useMarketplaceBundles(services.marketplace, async (request) => {
+        try {
+          return (await principalFor(bearerToken(request.headers.get("authorization")))).scopes.has("read");
+        } catch {
+          return false;
+        }
+      }),
       // GraphQL at /graphql only (yoga also matched any path ending in it, e.g. /x/graphql).
       useOnlyGraphqlEndpoint("/graphql"),
       // Trusted documents (SKILLGRAPH_TRUSTED_DOCUMENTS) and automatic persisted queries: the

@@ -125,8 +125,10 @@ export async function createServices(options: ServiceOptions): Promise<BuiltServ
   services.content.onUsage(services.usage.record);
   services.projects.onUsage(services.usage.record);
   services.upstream.onUsage(services.usage.record);
+  services.marketplace.onUsage(services.usage.record);
   const { config, logger } = options;
   services.jobs.registry.register(marketplaceModule.marketplaceSyncKind(services.marketplace));
+  services.jobs.registry.register(marketplaceModule.marketplaceInstallKind(services.marketplace.installer));
   services.jobs.registry.register(ratings.scoresRecomputeKind(services.ratings));
   services.jobs.registry.register(mcpModule.mcpHealthSweepKind(services.mcp, services.jobs));
   services.jobs.registry.register(contentModule.contentImportKind(services.content));

@@ -2,7 +2,7 @@
 // the audit trail every step writes to (in the same transaction as the step), and the reads the
 // GraphQL layer asks for. Artifacts come from the artifacts module's service, never its table.
 import type { Database, Prisma } from "../../db/index.js";
-import { isUniqueViolation } from "../../db/index.js";
+import { DbNull, isUniqueViolation } from "../../db/index.js";
 import type { Broker, MarketplaceListing, PublisherConsent, Submission } from "../../generated/prisma/client.js";
 import type { BrokerKind, SubmissionStatus } from "../../generated/prisma/enums.js";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
@@ -11,6 +11,8 @@ import { artifactKey, type ArtifactService } from "../artifacts/index.js";
 import { auditedTransaction, verifyAuditChain, type AuditVerification } from "./audit.js";
 import { ConsentRequiredError, SubmissionStateError } from "./errors.js";
 import { checkListingLicense, compatibilityWarnings } from "./licenses.js";
+import { bundleOf, installSchema, ListingInstaller, listingBundle, type SubmissionBundle } from "./install.js";
+import { noUsage, type UsageSink } from "../../lib/usage.js";
 import { ensureLocalBroker, LOCAL_BROKER, upsertListing } from "./listings.js";
 import { DECISION_STATUS, PUBLISHER_AGREEMENT_VERSION, publishRuleErrors, REVIEWABLE, stringsOf, type PublishInput, type ReviewDecision } from "./publishing.js";
 import { normaliseTags } from "./rules.js";
@@ -76,6 +78,14 @@ const statusWhere = (status: SubmissionStatus | null | undefined): Prisma.Submis
 export class MarketplaceService {
   /** Full-text listing search, SQLite FTS5 or PostgreSQL text search by the database's provider. */
   readonly search: ListingSearch;
+  /** installListing (the marketplace.install job runs it). */
+  readonly installer: ListingInstaller;
+  private usage: UsageSink = noUsage;
+
+  /** Where installs are reported as usage events (the usage module). */
+  onUsage(sink: UsageSink): void {
+    this.usage = sink;
+  }
 
   constructor(
     private readonly db: Database,
@@ -83,6 +93,7 @@ export class MarketplaceService {
     /** The modules publishing and installing go through, built when first used. */
     readonly deps: MarketplaceDeps,
   ) {
+    this.installer = new ListingInstaller(db, artifacts, deps, () => this.usage);
     const sql = db.sql;
     this.search = sql.pick<() => ListingSearch>({ sqlite: () => new SqliteListingSearch(sql), postgresql: () => new PostgresListingSearch(sql) })();
   }
@@ -145,6 +156,11 @@ export class MarketplaceService {
     const ordered = ids.flatMap((id) => byId.get(id) ?? []);
     const warnings = [...license.warnings, ...compatibilityWarnings(input.license, ordered.map((a) => ({ key: artifactKey(a.type, a.name), license: a.license })))];
     const tags = normaliseTags(input.tags);
+    // The bundle the listing will serve, built and signed now, so the reviewer approves exactly it.
+    const empty = ordered.filter((a) => !a.currentVersionId);
+    let bundle: SubmissionBundle | null = null;
+    if (empty.length === 0) bundle = await this.buildBundle(principal, input, ids);
+    else warnings.push({ field: "input.artifactIds", message: `no bundle was built: ${empty.map((a) => artifactKey(a.type, a.name)).join(", ")} has no files (import them first); the listing cannot be installed` });
 
     return auditedTransaction(this.db, async ({ prisma: tx }) => {
       const submission = await tx.submission.create({
@@ -161,13 +177,14 @@ export class MarketplaceService {
           errors: [],
           warnings: warnings.map((w) => ({ ...w })),
           osiApproved: license.osiApproved,
+          bundle: bundle ? { ...bundle } : DbNull,
         },
       });
       const subject = `submission:${submission.id}`;
       return {
         value: submission,
         audit: [
-          { eventType: "SUBMISSION_CREATED", actor: principal.name, subject, details: { name: input.name, version: input.version, artifactIds: ids } },
+          { eventType: "SUBMISSION_CREATED", actor: principal.name, subject, details: { name: input.name, version: input.version, artifactIds: ids, bundleSha256: bundle?.sha256 ?? null, signer: bundle?.signer ?? null } },
           {
             eventType: "LICENSE_VALIDATED",
             actor: principal.name,
@@ -177,6 +194,28 @@ export class MarketplaceService {
         ],
       };
     });
+  }
+
+  /** Exports the artifacts as a signed bundle and keeps it under its SHA-256 (sharing). */
+  private async buildBundle(principal: Principal, input: PublishInput, ids: string[]): Promise<SubmissionBundle> {
+    const sharing = await this.deps.sharing();
+    try {
+      const exported = await sharing.exportBundle(principal, { artifacts: ids, name: input.name, version: input.version });
+      const stored = await sharing.storeBundle(await sharing.readBundle(exported.file));
+      return { file: stored.file, sha256: stored.sha256, size: stored.size, signature: exported.signature, signer: exported.signer };
+    } catch (err) {
+      if (err instanceof InvalidInputError) throw new InvalidInputError(err.field === "artifacts" ? "input.artifactIds" : `input.${err.field}`, err.message);
+      throw err;
+    }
+  }
+
+  /** The bundle an active LOCAL listing publishes (GET /marketplace/bundles/<name>); null when there is none. */
+  async publishedBundle(name: string): Promise<{ bytes: Buffer; sha256: string; file: string } | null> {
+    const listing = await this.db.prisma.marketplaceListing.findFirst({ where: { listingId: name, status: "ACTIVE", broker: { name: LOCAL_BROKER } } });
+    const source = listing ? installSchema.safeParse(listing.install) : null;
+    if (!listing || !source?.success || source.data.kind !== "BUNDLE" || !source.data.file || !listing.bundleSha256) return null;
+    const bytes = await (await this.deps.sharing()).readBundle(source.data.file);
+    return { bytes, sha256: listing.bundleSha256, file: source.data.file };
   }
 
   async submission(id: string): Promise<Submission> {
@@ -240,6 +279,7 @@ export class MarketplaceService {
           }),
           homepage: s.homepage,
           repository: s.repository,
+          ...listingBundle(s.name, bundleOf(s.bundle)),
         });
       }
       const status = DECISION_STATUS[decision];

@@ -37,6 +37,8 @@ export interface ExportResult {
   artifacts: number;
   files: number;
   signer: string;
+  /** The Ed25519 signature over the manifest, base64. */
+  signature: string;
 }
 
 export interface VerifyResult {
@@ -184,7 +186,7 @@ export class SharingService {
     const file = this.fileName(input.name, input.version);
     await writeFileAtomic(join(this.config.bundlesDir, file), bytes);
     await progress(100, `wrote ${file}`);
-    return { file, sha256: sha256(bytes), size: bytes.length, artifacts: manifest.artifacts.length, files: archive.length - 2, signer: sig.fingerprint };
+    return { file, sha256: sha256(bytes), size: bytes.length, artifacts: manifest.artifacts.length, files: archive.length - 2, signer: sig.fingerprint, signature: sig.signature };
   }
 
   /**
