@@ -79,7 +79,7 @@ function builders(options: ServiceOptions) {
     medallions: async () => new (await import("./modules/medallions/index.js")).MedallionService(db, undefined, now),
     marketplace: async () => {
       const [{ MarketplaceService }, artifacts] = await Promise.all([import("./modules/marketplace/index.js"), get("artifacts")]);
-      return new MarketplaceService(db, artifacts, { sharing: () => get("sharing"), content: () => get("content"), projects: () => get("projects"), mcp: () => get("mcp") });
+      return new MarketplaceService(db, artifacts, { sharing: () => get("sharing"), content: () => get("content"), projects: () => get("projects"), mcp: () => get("mcp"), collections: () => get("collections") });
     },
     content: async () => {
       const [{ ContentService }, artifacts, collections] = await Promise.all([import("./modules/content/index.js"), get("artifacts"), get("collections")]);

@@ -195,6 +195,11 @@ export class ListingInstaller {
     if (source.kind === "MCP_SERVER" && input.deployTo) throw new InvalidInputError("deployTo", "an MCP server is not deployed into a project folder (deployMcpServer deploys it, once an admin approved its launch)");
     if (source.kind === "CLAUDE_PLUGIN" && input.strategy === "FORK") throw new InvalidInputError("strategy", "a plugin installs with MERGE (a new version of an existing artifact) or SKIP; FORK applies to bundles");
     if (source.kind === "MCP_SERVER" && input.strategy === "FORK") throw new InvalidInputError("strategy", "an MCP server installs with MERGE (replaces the registered server.json) or SKIP; FORK applies to bundles");
+    if (input.collection && source.kind !== "MCP_SERVER") {
+      await (await this.deps.collections()).resolve(input.collection).catch((err: unknown) => {
+        throw err instanceof NotFoundError ? new InvalidInputError("collection", `there is no collection "${input.collection}" (createCollection)`) : err;
+      });
+    }
     if (input.deployTo) await this.project(input.deployTo);
     checkTrust(listing, await expectedTrust(this.deps, listing), input);
     return listing;

@@ -22,6 +22,7 @@ import { SqliteListingSearch } from "./search-sqlite.js";
 import { syncClaudeMarketplace, syncFeed, syncMcpRegistry, type PluginRepositories, type SyncOptions, type SyncReporter, type SyncResult } from "./sync.js";
 import { checkout, resolveUnder, type ContentService } from "../content/index.js";
 import type { McpService } from "../mcp/index.js";
+import type { CollectionService } from "../collections/index.js";
 import type { ProjectService } from "../projects/index.js";
 import type { SharingService } from "../sharing/index.js";
 import { isHttpUrl } from "./rules.js";
@@ -41,6 +42,7 @@ export interface MarketplaceDeps {
   content(): Promise<ContentService>;
   projects(): Promise<ProjectService>;
   mcp(): Promise<McpService>;
+  collections(): Promise<CollectionService>;
 }
 
 /** What the audit log can be filtered by (all given conditions hold). */
