@@ -36,6 +36,16 @@ export interface CreateBrokerInput {
   rateWindowSeconds?: number | null;
 }
 
+/** The raw id of a MarketplaceListing global ID; null for anything else. */
+function decodeListingId(ref: string): string | null {
+  try {
+    const text = Buffer.from(ref, "base64").toString("utf8");
+    return text.startsWith("MarketplaceListing:") && Buffer.from(text, "utf8").toString("base64") === ref ? text.slice("MarketplaceListing:".length) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The services the marketplace publishes and installs through, each built on first use. */
 export interface MarketplaceDeps {
   sharing(): Promise<SharingService>;
@@ -161,8 +171,8 @@ export class MarketplaceService {
     // The bundle the listing will serve, built and signed now, so the reviewer approves exactly it.
     const empty = ordered.filter((a) => !a.currentVersionId);
     let bundle: SubmissionBundle | null = null;
+    // Artifacts with no files (added by hand) give a listing with no bundle: it lists, it does not install.
     if (empty.length === 0) bundle = await this.buildBundle(principal, input, ids);
-    else warnings.push({ field: "input.artifactIds", message: `no bundle was built: ${empty.map((a) => artifactKey(a.type, a.name)).join(", ")} has no files (import them first); the listing cannot be installed` });
 
     return auditedTransaction(this.db, async ({ prisma: tx }) => {
       const submission = await tx.submission.create({
@@ -209,6 +219,19 @@ export class MarketplaceService {
       if (err instanceof InvalidInputError) throw new InvalidInputError(err.field === "artifacts" ? "input.artifactIds" : `input.${err.field}`, err.message);
       throw err;
     }
+  }
+
+  /** A listing by global ID, <broker>/<listingId>, or listingId (the LOCAL broker's first); null when none. */
+  async findListing(ref: string): Promise<MarketplaceListing | null> {
+    const global = decodeListingId(ref);
+    if (global) return this.db.prisma.marketplaceListing.findUnique({ where: { id: global } });
+    const slash = ref.indexOf("/");
+    if (slash > 0) {
+      const scoped = await this.db.prisma.marketplaceListing.findFirst({ where: { broker: { name: ref.slice(0, slash) }, listingId: ref.slice(slash + 1) } });
+      if (scoped) return scoped;
+    }
+    const rows = await this.db.prisma.marketplaceListing.findMany({ where: { listingId: ref }, include: { broker: { select: { name: true } } }, take: 10 });
+    return rows.find((r) => r.broker.name === LOCAL_BROKER) ?? (rows.length === 1 ? (rows[0] ?? null) : null);
   }
 
   /** The bundle an active LOCAL listing publishes (GET /marketplace/bundles/<name>); null when there is none. */
