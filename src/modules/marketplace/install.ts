@@ -192,6 +192,7 @@ export class ListingInstaller {
   async check(input: InstallInput): Promise<ListingWithBroker> {
     const listing = await this.listing(input.listing);
     const source = sourceOf(listing);
+    if (source.kind === "BUNDLE" && !listing.bundleSha256) throw new InvalidInputError("listing", `the listing "${listing.name}" records no bundle SHA-256 to check its bundle against (its broker must publish bundleSha256)`);
     if (source.kind === "MCP_SERVER" && input.deployTo) throw new InvalidInputError("deployTo", "an MCP server is not deployed into a project folder (deployMcpServer deploys it, once an admin approved its launch)");
     if (source.kind === "CLAUDE_PLUGIN" && input.strategy === "FORK") throw new InvalidInputError("strategy", "a plugin installs with MERGE (a new version of an existing artifact) or SKIP; FORK applies to bundles");
     if (source.kind === "MCP_SERVER" && input.strategy === "FORK") throw new InvalidInputError("strategy", "an MCP server installs with MERGE (replaces the registered server.json) or SKIP; FORK applies to bundles");
