@@ -36,7 +36,8 @@ import { enableMetrics, type Metrics } from "./lib/metrics.js";
 import { startTracing, type TracingHandle } from "./lib/tracing-sdk.js";
 import { anonymousPrincipal, type Principal } from "./lib/principal.js";
 import type { Services } from "./lib/services.js";
-import { useMarketplaceBundles } from "./modules/marketplace/index.js";
+import { useMarketplaceBundles } from "./graphql/plugins/marketplace-bundles.js";
+import { BUNDLE_ROUTE } from "./modules/marketplace/index.js";
 import { getSchema } from "./schema.js";
 import { createServices } from "./services.js";
 
@@ -154,7 +155,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       useMetricsEndpoint(metrics, config.telemetry.metrics.token),
       useHealthEndpoints(async () => services.system.readiness(), logger),
       // GET /marketplace/bundles/<listing>: published bundles, for readers.
-      useMarketplaceBundles(services.marketplace, async (request) => {
+      useMarketplaceBundles(BUNDLE_ROUTE, services.marketplace, async (request) => {
         try {
           return (await principalFor(bearerToken(request.headers.get("authorization")))).scopes.has("read");
         } catch {

@@ -17,7 +17,6 @@ export type { AuditEntry, AuditEventType, AuditVerification } from "./audit.js";
 export { marketplaceSyncKind, type SyncReporter, type SyncResult } from "./sync.js";
 export { ConsentRequiredError, SubmissionStateError, UnverifiedListingError, type InstallTrust } from "./errors.js";
 export { BUNDLE_ROUTE, marketplaceInstallKind, type InstallInput, type InstallResult } from "./install.js";
-export { useMarketplaceBundles } from "./bundle-route.js";
 
 declare module "../../lib/services.js" {
   interface Services {

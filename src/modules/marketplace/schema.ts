@@ -16,7 +16,7 @@ import { AuditEventRef, AuditVerificationType, BrokerRef, ListingFacetsType, Lis
 
 export { AuditEventRef, BrokerKindEnum, BrokerRef, ListingArtifactRef, ListingRef, ListingStatusEnum, SubmissionRef, SubmissionStatusEnum } from "./types.js";
 export { ListingFilterInput, ListingOrderEnum } from "./inputs.js";
-import "./install-schema.js";
+import "./mutations.js";
 
 export const ListingConnection = connectionFor(ListingRef, "MarketplaceListing", "listings");
 export const BrokerConnection = connectionFor(BrokerRef, "Broker", "brokers");

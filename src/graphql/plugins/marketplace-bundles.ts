@@ -2,7 +2,6 @@
 // installs from another instance (its HTTP_FEED) or any client. Readers only (the read scope, or
 // anonymous when SKILLGRAPH_PUBLIC_READ allows); ETag is the bundle's SHA-256.
 import type { Plugin } from "graphql-yoga";
-import { BUNDLE_ROUTE } from "./install.js";
 
 export interface BundleSource {
   /** The bundle of an active LOCAL listing by name; null when there is none. */
@@ -10,10 +9,10 @@ export interface BundleSource {
 }
 
 /** `canRead` says whether the request may read listings (it answers false for a bad token). */
-export function useMarketplaceBundles(source: BundleSource, canRead: (request: Request) => Promise<boolean>): Plugin {
+export function useMarketplaceBundles(route: string, source: BundleSource, canRead: (request: Request) => Promise<boolean>): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
-      if (!url.pathname.startsWith(BUNDLE_ROUTE)) return;
+      if (!url.pathname.startsWith(route)) return;
       if (request.method !== "GET" && request.method !== "HEAD") {
         endResponse(new Response(null, { status: 405, headers: { allow: "GET, HEAD" } }));
         return;
@@ -24,7 +23,7 @@ export function useMarketplaceBundles(source: BundleSource, canRead: (request: R
       }
       let name: string;
       try {
-        name = decodeURIComponent(url.pathname.slice(BUNDLE_ROUTE.length));
+        name = decodeURIComponent(url.pathname.slice(route.length));
       } catch {
         endResponse(new Response(null, { status: 404 }));
         return;

@@ -1,4 +1,4 @@
-// GraphQL for installing listings: installListing (a marketplace.install job), the trust tiers and
+// GraphQL mutations for installing listings: installListing (a marketplace.install job), the trust tiers and
 // the error an unaccepted, unverified install returns.
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
