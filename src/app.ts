@@ -38,6 +38,7 @@ import { anonymousPrincipal, type Principal } from "./lib/principal.js";
 import type { Services } from "./lib/services.js";
 import { useMarketplaceBundles } from "./graphql/plugins/marketplace-bundles.js";
 import { BUNDLE_ROUTE } from "./modules/marketplace/index.js";
+import { useShareLinks } from "./modules/sharing/index.js";
 import { getSchema } from "./schema.js";
 import { createServices } from "./services.js";
 
@@ -162,6 +163,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
           return false;
         }
       }),
+      // GET /share/<token>: a share link's bundle file (the link's token is the credential).
+      useShareLinks(services.sharing, logger.child({ module: "sharing" })),
       // GraphQL at /graphql only (yoga also matched any path ending in it, e.g. /x/graphql).
       useOnlyGraphqlEndpoint("/graphql"),
       // Trusted documents (SKILLGRAPH_TRUSTED_DOCUMENTS) and automatic persisted queries: the

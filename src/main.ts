@@ -42,6 +42,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   submissions: marketplace,
   submission: marketplace,
   optimize: () => import("./modules/optimizer/cli.js").then((m) => m.registerOptimizerCommands),
+  share: () => import("./modules/sharing/share-cli.js").then((m) => m.registerShareCommands),
 };
 
 /** The package's version, from package.json beside src/ and dist/. */

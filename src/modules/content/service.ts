@@ -324,20 +324,25 @@ export class ContentService {
     if (!a) throw new NotFoundError("ArtifactVersion", String(from));
     if (!b) throw new NotFoundError("ArtifactVersion", String(to));
     const [left, right] = await Promise.all([this.versionData(a.id), this.versionData(b.id)]);
-    const l = new Map(left.map((f) => [f.path, f]));
-    const r = new Map(right.map((f) => [f.path, f]));
-    const paths = [...new Set([...l.keys(), ...r.keys()])].sort();
-    const out: FileDiff[] = [];
-    for (const path of paths) {
-      const x = l.get(path);
-      const y = r.get(path);
-      if (x && y && x.sha256 === y.sha256) continue;
-      const status = !x ? "ADDED" : !y ? "REMOVED" : "MODIFIED";
-      const tx = x ? textOf(x.data) : "";
-      const ty = y ? textOf(y.data) : "";
-      const patch = tx === null || ty === null ? null : createTwoFilesPatch(x ? `a/${path}` : "/dev/null", y ? `b/${path}` : "/dev/null", tx, ty, `v${from}`, `v${to}`);
-      out.push({ path, status, patch });
-    }
-    return out;
+    return diffTrees(left, right, `v${from}`, `v${to}`);
   }
+}
+
+/** Per-file unified diffs from one file tree to another (labels name the sides); unchanged files are left out. */
+export function diffTrees(left: readonly { path: string; sha256: string; data: Uint8Array }[], right: readonly { path: string; sha256: string; data: Uint8Array }[], fromLabel: string, toLabel: string): FileDiff[] {
+  const l = new Map(left.map((f) => [f.path, f]));
+  const r = new Map(right.map((f) => [f.path, f]));
+  const paths = [...new Set([...l.keys(), ...r.keys()])].sort();
+  const out: FileDiff[] = [];
+  for (const path of paths) {
+    const x = l.get(path);
+    const y = r.get(path);
+    if (x && y && x.sha256 === y.sha256) continue;
+    const status = !x ? "ADDED" : !y ? "REMOVED" : "MODIFIED";
+    const tx = x ? textOf(x.data) : "";
+    const ty = y ? textOf(y.data) : "";
+    const patch = tx === null || ty === null ? null : createTwoFilesPatch(x ? `a/${path}` : "/dev/null", y ? `b/${path}` : "/dev/null", tx, ty, fromLabel, toLabel);
+    out.push({ path, status, patch });
+  }
+  return out;
 }

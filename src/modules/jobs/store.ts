@@ -111,13 +111,13 @@ export class JobStore {
 
   private async apply(id: string, guard: JobGuard, extra: Sql | undefined, data: JobData, event: { type: JobEventType; message?: string | null }): Promise<Job | null> {
     const at = this.now();
-    const job = await this.db.transaction(async (tx) => {
+    const job = await this.db.sqlTransaction(async (tx) => {
       // The write comes first: on SQLite it takes the write lock before anything is read.
-      const [found] = await tx.sql.query(sql`UPDATE "Job" SET ${assignments(data, at)} WHERE ${conditions(id, guard, extra)} RETURNING *`);
+      const [found] = await tx.query(sql`UPDATE "Job" SET ${assignments(data, at)} WHERE ${conditions(id, guard, extra)} RETURNING *`);
       if (!found) return null;
       const row = decodeJob(found);
       const message = event.message === undefined ? row.message : event.message;
-      await tx.sql.execute(sql`
+      await tx.execute(sql`
         INSERT INTO "JobEvent" ("id", "jobId", "sequence", "type", "status", "progress", "phase", "message", "attempt", "createdAt")
         VALUES (${randomUUID()}, ${id}, ${row.eventSequence}, ${event.type}, ${row.status}, ${row.progress}, ${row.phase}, ${message}, ${row.attempts}, ${at})`);
       return row;

@@ -6,6 +6,8 @@ export { SharingService, type ExportInput, type ExportResult, type ImportBundleR
 export { BundleVerificationError, type BundleProblem } from "./errors.js";
 export { sharingExportKind, sharingImportKind } from "./export-job.js";
 export type { SharingConfig } from "./config.js";
+export { useShareLinks } from "./share-route.js";
+export { ShareLinkRefusedError, BundleDownloadError } from "./errors.js";
 
 declare module "../../lib/services.js" {
   interface Services {
