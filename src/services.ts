@@ -142,8 +142,9 @@ export async function createServices(options: ServiceOptions): Promise<BuiltServ
   if (config.jobs.concurrency > 0) background.push(worker);
   // Always registered: with the interval at 0 it only cancels running checks on shutdown.
   background.push(mcpModule.mcpHealthScheduler(services.mcp, services.jobs, config.mcp.healthIntervalS, logger.child({ module: "mcp" })));
-  // Rewrites every collection folder from the database once on start (repairs a write a crash
-  // lost between a commit and its folder write); waits for pending writes on stop.
+  // On start, rewrites every collection folder whose manifest records an older revision than the
+  // database (repairs a write a crash lost between a commit and its folder write); waits for
+  // pending writes on stop.
   background.push({ name: "content.folders", start: async () => services.content.repairFolders(), stop: () => services.content.folders.flush() });
   background.push(projectsModule.projectsScanScheduler(services.jobs, config.projects.scanIntervalS, logger.child({ module: "projects" })));
   background.push(upstreamModule.upstreamCheckScheduler(services.jobs, config.upstream.checkIntervalS, logger.child({ module: "upstream" })));

@@ -426,7 +426,7 @@ export class ProjectService {
     }
     const content = prepare(tree);
     const stored = await this.db.transaction(({ prisma: tx }) => this.content.storeVersion(tx, artifact, false, content, { sourceRef: join(project.path, ".claude"), commit: null, createdBy: principal.name }));
-    this.artifacts.announce("UPDATED", stored.artifact);
+    this.artifacts.announce("UPDATED", stored.artifact, stored.revision);
     const map = artifact.type === "SKILL" ? targetOf("SKILL", artifact.name, tree.map((f) => f.path)) : new Map(deployedFiles(d).map((f) => [f.source, f.path]));
     const files = content.files.flatMap((f) => (map.get(f.path) ? [{ path: map.get(f.path) ?? "", source: f.path, sha256: f.sha256 }] : []));
     const versionId = stored.artifact.currentVersionId ?? d.versionId;

@@ -391,22 +391,26 @@ export class SharingService {
     const source = `bundle:${preview.verification.name}@${preview.verification.version}`;
     const type = (m: ManifestArtifact) => m.type as (typeof ARTIFACT_TYPES)[number];
     const stored = await this.db.transaction(async ({ prisma: tx }) => {
-      const out: { artifact: Artifact; created: boolean; unchanged: boolean }[] = [];
+      const out: { artifact: Artifact; created: boolean; unchanged: boolean; revision: number }[] = [];
       for (const p of plan) {
         if (p.action === "SKIPPED") continue;
         if (p.action === "UNCHANGED") {
           // Same content: only the bundled tags, which an earlier import may not have applied.
           const existing = await tx.artifact.findUnique({ where: { collectionId_type_name: { collectionId, type: type(p.m), name: p.name } }, select: { id: true } });
-          if (existing && p.m.tags.length > 0) await this.tags.attachByNames(tx, existing.id, p.m.tags, `manifest.artifacts.${conflictKey(p.m)}.tags`);
+          if (existing && p.m.tags.length > 0) {
+            // Tag links are in the collection's manifest: its revision advances first.
+            await this.artifacts.touch(tx, existing.id, collectionId);
+            await this.tags.attachByNames(tx, existing.id, p.m.tags, `manifest.artifacts.${conflictKey(p.m)}.tags`);
+          }
           continue;
         }
-        const { artifact, created } = await this.artifacts.upsertInTransaction(tx, { collectionId, type: type(p.m), name: p.name, origin: "MARKETPLACE", metadata: { ...p.m.metadata, version: p.m.version } });
-        out.push(await this.content.storeVersion(tx, artifact, created, p.content, { sourceRef: source, commit: null, createdBy: principal.name }));
+        const { artifact, created, revision } = await this.artifacts.upsertInTransaction(tx, { collectionId, type: type(p.m), name: p.name, origin: "MARKETPLACE", metadata: { ...p.m.metadata, version: p.m.version } });
+        out.push({ ...(await this.content.storeVersion(tx, artifact, created, p.content, { sourceRef: source, commit: null, createdBy: principal.name })), revision });
         if (p.m.tags.length > 0) await this.tags.attachByNames(tx, artifact.id, p.m.tags, `manifest.artifacts.${conflictKey(p.m)}.tags`);
       }
       return out;
     }, { timeoutMs: 60_000 });
-    for (const s of stored) if (!s.unchanged || s.created) this.artifacts.announce(s.created ? "ADDED" : "UPDATED", s.artifact);
+    for (const s of stored) if (!s.unchanged || s.created) this.artifacts.announce(s.created ? "ADDED" : "UPDATED", s.artifact, s.revision);
     if (plan.some((p) => p.action !== "SKIPPED" && p.m.tags.length > 0)) this.artifacts.collectionChanged(null);
     await progress(100, "imported");
     return {
