@@ -38,6 +38,8 @@ import { anonymousPrincipal, type Principal } from "./lib/principal.js";
 import type { Services } from "./lib/services.js";
 import { SHARE_PATH } from "./modules/sharing/index.js";
 import { useShareLinks } from "./graphql/plugins/share-links.js";
+import { useMarketplaceBundles } from "./graphql/plugins/marketplace-bundles.js";
+import { BUNDLE_ROUTE } from "./modules/marketplace/index.js";
 import { getSchema } from "./schema.js";
 import { createServices } from "./services.js";
 
@@ -167,6 +169,14 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       useRequestScope(logger),
       ...(instrumented ? [useMetricsEndpoint(metrics, config.telemetry.metrics.token)] : []),
       useHealthEndpoints(async () => services.system.readiness(), logger),
+      // GET /marketplace/bundles/<listing>: published bundles, for readers.
+      useMarketplaceBundles(BUNDLE_ROUTE, services.marketplace, async (request) => {
+        try {
+          return (await principalFor(bearerToken(request.headers.get("authorization")))).scopes.has("read");
+        } catch {
+          return false;
+        }
+      }),
       // GET /share/<token>: a share link's bundle file (the link's token is the credential).
       useShareLinks(SHARE_PATH, services.sharing.links, logger.child({ module: "sharing" })),
       // GraphQL at /graphql only (yoga also matched any path ending in it, e.g. /x/graphql).

@@ -14,6 +14,8 @@ const projects = () => import("./modules/projects/cli.js").then((m) => m.registe
 const upstream = () => import("./modules/upstream/cli.js").then((m) => m.registerUpstreamCommands);
 const ratings = () => import("./modules/ratings/cli.js").then((m) => m.registerRatingCommands);
 
+const marketplace = () => import("./modules/marketplace/cli.js").then((m) => m.registerMarketplaceCommands);
+
 /** Top-level command → the loader of the function that registers it (and its siblings). */
 const COMMANDS: Record<string, () => Promise<Register>> = {
   serve: platform,
@@ -34,7 +36,11 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   status: projects,
   sync: projects,
   update: upstream,
-  marketplace: () => import("./modules/marketplace/cli.js").then((m) => m.registerMarketplaceCommands),
+  marketplace,
+  install: marketplace,
+  publish: marketplace,
+  submissions: marketplace,
+  submission: marketplace,
   optimize: () => import("./modules/optimizer/cli.js").then((m) => m.registerOptimizerCommands),
   share: () => import("./modules/sharing/share-cli.js").then((m) => m.registerShareCommands),
 };

@@ -79,7 +79,7 @@ function builders(options: ServiceOptions) {
     medallions: async () => new (await import("./modules/medallions/index.js")).MedallionService(db, undefined, now),
     marketplace: async () => {
       const [{ MarketplaceService }, artifacts] = await Promise.all([import("./modules/marketplace/index.js"), get("artifacts")]);
-      return new MarketplaceService(db, artifacts);
+      return new MarketplaceService(db, artifacts, { sharing: () => get("sharing"), content: () => get("content"), projects: () => get("projects"), mcp: () => get("mcp"), collections: () => get("collections") });
     },
     content: async () => {
       const [{ ContentService }, artifacts, collections] = await Promise.all([import("./modules/content/index.js"), get("artifacts"), get("collections")]);
@@ -125,8 +125,10 @@ export async function createServices(options: ServiceOptions): Promise<BuiltServ
   services.content.onUsage(services.usage.record);
   services.projects.onUsage(services.usage.record);
   services.upstream.onUsage(services.usage.record);
+  services.marketplace.onUsage(services.usage.record);
   const { config, logger } = options;
   services.jobs.registry.register(marketplaceModule.marketplaceSyncKind(services.marketplace));
+  services.jobs.registry.register(marketplaceModule.marketplaceInstallKind(services.marketplace.installer));
   services.jobs.registry.register(ratings.scoresRecomputeKind(services.ratings));
   services.jobs.registry.register(mcpModule.mcpHealthSweepKind(services.mcp, services.jobs));
   services.jobs.registry.register(contentModule.contentImportKind(services.content));

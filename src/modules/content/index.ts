@@ -16,3 +16,6 @@ declare module "../../lib/services.js" {
 // Used by projects (deploys write artifacts' files into project folders the same way).
 export { sha256, textOf } from "./hash.js";
 export { readTree, safeRelative } from "./tree.js";
+// Used by the marketplace (Claude Code plugin marketplaces are git repositories read like imports).
+export { checkout, localPathOf, type Checkout } from "./git.js";
+export { resolveUnder } from "./tree.js";

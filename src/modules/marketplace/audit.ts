@@ -16,6 +16,7 @@ export const AUDIT_EVENT_TYPES = [
   "SUBMISSION_REVIEWED",
   "BROKER_CREATED",
   "BROKER_SYNCED",
+  "LISTING_INSTALLED",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

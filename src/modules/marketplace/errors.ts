@@ -20,3 +20,18 @@ export class SubmissionStateError extends DomainError {
     super(`Submission ${submissionId} is ${status}: ${detail}`);
   }
 }
+
+/** How far an install can be trusted: VERIFIED (signed by this instance's or a trusted key), UNVERIFIED, UNSIGNED. */
+export type InstallTrust = "VERIFIED" | "UNVERIFIED" | "UNSIGNED";
+
+/** An install that is not VERIFIED, refused because the caller did not accept it (acceptUnverified). */
+export class UnverifiedListingError extends DomainError {
+  override name = "UnverifiedListingError";
+  constructor(
+    readonly listingId: string,
+    readonly trust: Exclude<InstallTrust, "VERIFIED">,
+    readonly reason: string,
+  ) {
+    super(`The listing's content is ${trust}: ${reason}. Install it only if you trust its source, with acceptUnverified: true${trust === "UNSIGNED" ? " (an unsigned bundle also needs the admin scope)" : ""}.`);
+  }
+}

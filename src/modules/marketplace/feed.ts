@@ -19,12 +19,18 @@ export const feedEntrySchema = z.object({
   artifacts: z.array(z.object({ type: z.enum(ArtifactType), name: z.string().min(1).max(200) })).max(500).default([]),
   priceCents: z.number().int().min(0).default(0),
   sourceUrl: url.nullish(),
-  bundleUrl: url.nullish(),
+  /** Absolute, or relative to the feed page (resolved when stored). */
+  bundleUrl: z.string().min(1).max(2000).nullish(),
   homepage: url.nullish(),
   repository: url.nullish(),
   downloads: z.number().int().min(0).default(0),
   rating: z.number().min(0, "must be 0–5").max(5, "must be 0–5").default(0),
   signature: z.string().max(2000).nullish(),
+  /** The bundle's SHA-256 (hex) and size: installListing refuses a download that differs. */
+  bundleSha256: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lower-case hex digits").nullish(),
+  bundleSize: z.number().int().min(0).nullish(),
+  /** The fingerprint of the key that signed the bundle. */
+  signer: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lower-case hex digits").nullish(),
 });
 
 export const feedPageSchema = z.object({

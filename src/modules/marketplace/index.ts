@@ -5,6 +5,7 @@ import type { MarketplaceService } from "./service.js";
 
 export {
   MarketplaceService,
+  type MarketplaceDeps,
   type AuditFilter,
   type CreateBrokerInput,
   type ListingPage,
@@ -14,7 +15,8 @@ export { LOCAL_BROKER, type ListingData } from "./listings.js";
 export type { ListingFacets, ListingFilter, ListingOrder, ListingSearch, ListingSearchPage, ListingSearchParams } from "./search.js";
 export type { AuditEntry, AuditEventType, AuditVerification } from "./audit.js";
 export { marketplaceSyncKind, type SyncReporter, type SyncResult } from "./sync.js";
-export { ConsentRequiredError, SubmissionStateError } from "./errors.js";
+export { ConsentRequiredError, SubmissionStateError, UnverifiedListingError, type InstallTrust } from "./errors.js";
+export { BUNDLE_ROUTE, marketplaceInstallKind, type InstallInput, type InstallResult } from "./install.js";
 
 declare module "../../lib/services.js" {
   interface Services {

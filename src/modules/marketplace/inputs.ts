@@ -69,8 +69,12 @@ export const CreateBrokerInput = builder.inputType("CreateBrokerInput", {
   description: "A broker to add.",
   fields: (t) => ({
     name: t.string({ required: true, description: "Unique name: 1–64 lower-case letters, digits or hyphens.", validate: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "must be 1–64 lower-case letters, digits or hyphens") }),
-    kind: t.field({ type: BrokerKindEnum, required: true, description: "LOCAL or HTTP_FEED." }),
-    url: t.string({ description: "The feed URL; required for HTTP_FEED.", validate: httpUrl }),
+    kind: t.field({ type: BrokerKindEnum, required: true, description: "What the broker speaks: LOCAL, HTTP_FEED, CLAUDE_MARKETPLACE or MCP_REGISTRY." }),
+    url: t.string({
+      description:
+        "Required but for LOCAL. HTTP_FEED: the feed URL; MCP_REGISTRY: the registry's base URL (or its /v0/servers endpoint); CLAUDE_MARKETPLACE: a git repository (URL, or a local path under SKILLGRAPH_IMPORT_ROOTS) holding .claude-plugin/marketplace.json, or an http(s) URL of a marketplace.json.",
+      validate: z.string().min(1, "must not be empty").max(2000, "must be at most 2000 characters"),
+    }),
     enabled: t.boolean({ defaultValue: true, description: "False keeps it from syncing and from search." }),
     rateLimit: t.int({ description: "Feed requests per window (default 60).", validate: z.number().int().min(1, "must be at least 1").max(10_000, "must be at most 10000") }),
     rateWindowSeconds: t.int({ description: "The window, in seconds (default 60).", validate: z.number().int().min(1, "must be at least 1").max(86_400, "must be at most 86400") }),

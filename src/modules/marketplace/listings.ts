@@ -1,7 +1,7 @@
 // Writing listings: the LOCAL broker, and creating or replacing a broker's listing with its tags
 // and artifacts. Approvals (service.ts) and feed syncs (sync.ts) both write through here, inside
 // their own transactions.
-import type { Tx } from "../../db/index.js";
+import { DbNull, type Prisma, type Tx } from "../../db/index.js";
 import type { Broker, MarketplaceListing } from "../../generated/prisma/client.js";
 import type { ArtifactType } from "../../generated/prisma/enums.js";
 import { normaliseTags } from "./rules.js";
@@ -26,6 +26,13 @@ export interface ListingData {
   downloads?: number;
   rating?: number;
   signature?: string | null;
+  /** SHA-256 (hex) and size of the bundle (or, for an MCP registry server, of its canonical server.json). */
+  bundleSha256?: string | null;
+  bundleSize?: number | null;
+  /** The fingerprint of the key that signed the bundle. */
+  signer?: string | null;
+  /** How to install it (broker-specific: see install.ts). */
+  install?: Prisma.InputJsonValue | null;
 }
 
 export function ensureLocalBroker(tx: Tx): Promise<Broker> {
@@ -49,6 +56,10 @@ export async function upsertListing(tx: Tx, brokerId: string, d: ListingData): P
     ...(d.downloads !== undefined ? { downloads: d.downloads } : {}),
     ...(d.rating !== undefined ? { rating: d.rating } : {}),
     signature: d.signature ?? null,
+    bundleSha256: d.bundleSha256 ?? null,
+    bundleSize: d.bundleSize ?? null,
+    signer: d.signer ?? null,
+    install: d.install ?? DbNull,
     status: "ACTIVE" as const,
     withdrawnAt: null,
     tagText: tags.join(" "),

@@ -16,6 +16,7 @@ import { AuditEventRef, AuditVerificationType, BrokerRef, ListingFacetsType, Lis
 
 export { AuditEventRef, BrokerKindEnum, BrokerRef, ListingArtifactRef, ListingRef, ListingStatusEnum, SubmissionRef, SubmissionStatusEnum } from "./types.js";
 export { ListingFilterInput, ListingOrderEnum } from "./inputs.js";
+import "./mutations.js";
 
 export const ListingConnection = connectionFor(ListingRef, "MarketplaceListing", "listings");
 export const BrokerConnection = connectionFor(BrokerRef, "Broker", "brokers");
@@ -157,7 +158,7 @@ builder.mutationFields((t) => ({
   publishListing: t.field({
     type: PublishListingPayload,
     description:
-      "Submits a listing for moderation. Rules (name, semver, SPDX licence, artifacts exist, name not another publisher's, agreement accepted) are errors and nothing is written; licence concerns are warnings on the submission.",
+      "Submits a listing for moderation, with a signed bundle of the artifacts' current files built now (what approval publishes at bundleUrl). Rules (name, semver, SPDX licence, artifacts exist, name not another publisher's, agreement accepted) are errors and nothing is written; licence concerns are warnings on the submission.",
     errors: { types: [InvalidInputError, NotFoundError, AlreadyExistsError, ConsentRequiredError], directResult: true },
     args: { input: t.arg({ type: PublishListingInput, required: true, description: "The listing." }) },
     resolve: async (_root, { input }, ctx) => ({

@@ -2,7 +2,7 @@
 // the audit trail every step writes to (in the same transaction as the step), and the reads the
 // GraphQL layer asks for. Artifacts come from the artifacts module's service, never its table.
 import type { Database, Prisma } from "../../db/index.js";
-import { isUniqueViolation } from "../../db/index.js";
+import { DbNull, isUniqueViolation } from "../../db/index.js";
 import type { Broker, MarketplaceListing, PublisherConsent, Submission } from "../../generated/prisma/client.js";
 import type { BrokerKind, SubmissionStatus } from "../../generated/prisma/enums.js";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
@@ -11,13 +11,21 @@ import { artifactKey, type ArtifactService } from "../artifacts/index.js";
 import { auditedTransaction, verifyAuditChain, type AuditVerification } from "./audit.js";
 import { ConsentRequiredError, SubmissionStateError } from "./errors.js";
 import { checkListingLicense, compatibilityWarnings } from "./licenses.js";
+import { bundleOf, installSchema, ListingInstaller, listingBundle, type SubmissionBundle } from "./install.js";
+import { noUsage, type UsageSink } from "../../lib/usage.js";
 import { ensureLocalBroker, LOCAL_BROKER, upsertListing } from "./listings.js";
 import { DECISION_STATUS, PUBLISHER_AGREEMENT_VERSION, publishRuleErrors, REVIEWABLE, stringsOf, type PublishInput, type ReviewDecision } from "./publishing.js";
 import { normaliseTags } from "./rules.js";
 import type { ListingFacets, ListingFilter, ListingSearch, ListingSearchParams } from "./search.js";
 import { PostgresListingSearch } from "./search-postgres.js";
 import { SqliteListingSearch } from "./search-sqlite.js";
-import { syncFeed, type SyncOptions, type SyncReporter, type SyncResult } from "./sync.js";
+import { syncClaudeMarketplace, syncFeed, syncMcpRegistry, type PluginRepositories, type SyncOptions, type SyncReporter, type SyncResult } from "./sync.js";
+import { checkout, resolveUnder, type ContentService } from "../content/index.js";
+import type { McpService } from "../mcp/index.js";
+import type { CollectionService } from "../collections/index.js";
+import type { ProjectService } from "../projects/index.js";
+import type { SharingService } from "../sharing/index.js";
+import { isHttpUrl } from "./rules.js";
 
 export interface CreateBrokerInput {
   name: string;
@@ -26,6 +34,25 @@ export interface CreateBrokerInput {
   enabled?: boolean | null;
   rateLimit?: number | null;
   rateWindowSeconds?: number | null;
+}
+
+/** The raw id of a MarketplaceListing global ID; null for anything else. */
+function decodeListingId(ref: string): string | null {
+  try {
+    const text = Buffer.from(ref, "base64").toString("utf8");
+    return text.startsWith("MarketplaceListing:") && Buffer.from(text, "utf8").toString("base64") === ref ? text.slice("MarketplaceListing:".length) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The services the marketplace publishes and installs through, each built on first use. */
+export interface MarketplaceDeps {
+  sharing(): Promise<SharingService>;
+  content(): Promise<ContentService>;
+  projects(): Promise<ProjectService>;
+  mcp(): Promise<McpService>;
+  collections(): Promise<CollectionService>;
 }
 
 /** What the audit log can be filtered by (all given conditions hold). */
@@ -63,11 +90,22 @@ const statusWhere = (status: SubmissionStatus | null | undefined): Prisma.Submis
 export class MarketplaceService {
   /** Full-text listing search, SQLite FTS5 or PostgreSQL text search by the database's provider. */
   readonly search: ListingSearch;
+  /** installListing (the marketplace.install job runs it). */
+  readonly installer: ListingInstaller;
+  private usage: UsageSink = noUsage;
+
+  /** Where installs are reported as usage events (the usage module). */
+  onUsage(sink: UsageSink): void {
+    this.usage = sink;
+  }
 
   constructor(
     private readonly db: Database,
     private readonly artifacts: ArtifactService,
+    /** The modules publishing and installing go through, built when first used. */
+    readonly deps: MarketplaceDeps,
   ) {
+    this.installer = new ListingInstaller(db, artifacts, deps, () => this.usage);
     const sql = db.sql;
     this.search = sql.pick<() => ListingSearch>({ sqlite: () => new SqliteListingSearch(sql), postgresql: () => new PostgresListingSearch(sql) })();
   }
@@ -130,6 +168,11 @@ export class MarketplaceService {
     const ordered = ids.flatMap((id) => byId.get(id) ?? []);
     const warnings = [...license.warnings, ...compatibilityWarnings(input.license, ordered.map((a) => ({ key: artifactKey(a.type, a.name), license: a.license })))];
     const tags = normaliseTags(input.tags);
+    // The bundle the listing will serve, built and signed now, so the reviewer approves exactly it.
+    const empty = ordered.filter((a) => !a.currentVersionId);
+    let bundle: SubmissionBundle | null = null;
+    // Artifacts with no files (added by hand) give a listing with no bundle: it lists, it does not install.
+    if (empty.length === 0) bundle = await this.buildBundle(principal, input, ids);
 
     return auditedTransaction(this.db, async ({ prisma: tx }) => {
       const submission = await tx.submission.create({
@@ -146,13 +189,14 @@ export class MarketplaceService {
           errors: [],
           warnings: warnings.map((w) => ({ ...w })),
           osiApproved: license.osiApproved,
+          bundle: bundle ? { ...bundle } : DbNull,
         },
       });
       const subject = `submission:${submission.id}`;
       return {
         value: submission,
         audit: [
-          { eventType: "SUBMISSION_CREATED", actor: principal.name, subject, details: { name: input.name, version: input.version, artifactIds: ids } },
+          { eventType: "SUBMISSION_CREATED", actor: principal.name, subject, details: { name: input.name, version: input.version, artifactIds: ids, bundleSha256: bundle?.sha256 ?? null, signer: bundle?.signer ?? null } },
           {
             eventType: "LICENSE_VALIDATED",
             actor: principal.name,
@@ -162,6 +206,41 @@ export class MarketplaceService {
         ],
       };
     });
+  }
+
+  /** Exports the artifacts as a signed bundle and keeps it under its SHA-256 (sharing). */
+  private async buildBundle(principal: Principal, input: PublishInput, ids: string[]): Promise<SubmissionBundle> {
+    const sharing = await this.deps.sharing();
+    try {
+      const exported = await sharing.exportBundle(principal, { artifacts: ids, name: input.name, version: input.version });
+      const stored = await sharing.storeBundle(await sharing.readBundle(exported.file));
+      return { file: stored.file, sha256: stored.sha256, size: stored.size, signature: exported.signature, signer: exported.signer };
+    } catch (err) {
+      if (err instanceof InvalidInputError) throw new InvalidInputError(err.field === "artifacts" ? "input.artifactIds" : `input.${err.field}`, err.message);
+      throw err;
+    }
+  }
+
+  /** A listing by global ID, <broker>/<listingId>, or listingId (the LOCAL broker's first); null when none. */
+  async findListing(ref: string): Promise<MarketplaceListing | null> {
+    const global = decodeListingId(ref);
+    if (global) return this.db.prisma.marketplaceListing.findUnique({ where: { id: global } });
+    const slash = ref.indexOf("/");
+    if (slash > 0) {
+      const scoped = await this.db.prisma.marketplaceListing.findFirst({ where: { broker: { name: ref.slice(0, slash) }, listingId: ref.slice(slash + 1) } });
+      if (scoped) return scoped;
+    }
+    const rows = await this.db.prisma.marketplaceListing.findMany({ where: { listingId: ref }, include: { broker: { select: { name: true } } }, take: 10 });
+    return rows.find((r) => r.broker.name === LOCAL_BROKER) ?? (rows.length === 1 ? (rows[0] ?? null) : null);
+  }
+
+  /** The bundle an active LOCAL listing publishes (GET /marketplace/bundles/<name>); null when there is none. */
+  async publishedBundle(name: string): Promise<{ bytes: Buffer; sha256: string; file: string } | null> {
+    const listing = await this.db.prisma.marketplaceListing.findFirst({ where: { listingId: name, status: "ACTIVE", broker: { name: LOCAL_BROKER } } });
+    const source = listing ? installSchema.safeParse(listing.install) : null;
+    if (!listing || !source?.success || source.data.kind !== "BUNDLE" || !source.data.file || !listing.bundleSha256) return null;
+    const bytes = await (await this.deps.sharing()).readBundle(source.data.file);
+    return { bytes, sha256: listing.bundleSha256, file: source.data.file };
   }
 
   async submission(id: string): Promise<Submission> {
@@ -225,6 +304,7 @@ export class MarketplaceService {
           }),
           homepage: s.homepage,
           repository: s.repository,
+          ...listingBundle(s.name, bundleOf(s.bundle)),
         });
       }
       const status = DECISION_STATUS[decision];
@@ -249,7 +329,12 @@ export class MarketplaceService {
   // ---- brokers
 
   async createBroker(principal: Principal, input: CreateBrokerInput): Promise<Broker> {
-    if (input.kind === "HTTP_FEED" && !input.url) throw new InvalidInputError("input.url", "is required for an HTTP_FEED broker");
+    if (input.kind !== "LOCAL" && !input.url) throw new InvalidInputError("input.url", `is required for a ${input.kind} broker`);
+    if (input.url && input.kind !== "CLAUDE_MARKETPLACE" && !isHttpUrl(input.url)) throw new InvalidInputError("input.url", "must be an http(s) URL");
+    if (input.url && input.kind === "CLAUDE_MARKETPLACE") {
+      if (input.url.length > 2000 || input.url.startsWith("-")) throw new InvalidInputError("input.url", "must be a git repository URL or path, or an http(s) URL of a marketplace.json, of at most 2000 characters");
+      if (!isHttpUrl(input.url)) (await this.deps.content()).checkInput({ git: { url: input.url } });
+    }
     if (input.kind === "LOCAL" && input.url) throw new InvalidInputError("input.url", "must be empty for a LOCAL broker");
     const taken = await this.db.prisma.broker.findUnique({ where: { name: input.name }, select: { id: true } });
     if (taken) throw new AlreadyExistsError("Broker", "name", input.name);
@@ -283,17 +368,28 @@ export class MarketplaceService {
     return b;
   }
 
-  /** The broker, when it can be synced now (an enabled HTTP_FEED broker); an InvalidInputError on `name` otherwise. */
+  /** The broker, when it can be synced now (an enabled broker with a URL: not LOCAL); an InvalidInputError on `name` otherwise. */
   async syncableBroker(name: string): Promise<Broker> {
     const broker = await this.brokerByName(name);
-    if (broker.kind !== "HTTP_FEED" || !broker.url) throw new InvalidInputError("name", `broker "${broker.name}" is ${broker.kind}; only HTTP_FEED brokers sync`);
+    if (broker.kind === "LOCAL" || !broker.url) throw new InvalidInputError("name", `broker "${broker.name}" is ${broker.kind}; only HTTP_FEED, CLAUDE_MARKETPLACE and MCP_REGISTRY brokers sync`);
     if (!broker.enabled) throw new InvalidInputError("name", `broker "${broker.name}" is disabled`);
     return broker;
   }
 
-  /** Syncs an HTTP_FEED broker now (the marketplace.sync job runs this). `actor` is recorded: a principal's name, or job:<id>. */
+  /** Syncs a broker now (the marketplace.sync job runs this). `actor` is recorded: a principal's name, or job:<id>. */
   async syncBroker(name: string, actor: string, reporter: SyncReporter = {}, options: SyncOptions = {}): Promise<SyncResult> {
-    return syncFeed(this.db, await this.syncableBroker(name), actor, reporter, options);
+    const broker = await this.syncableBroker(name);
+    if (broker.kind === "MCP_REGISTRY") return syncMcpRegistry(this.db, broker, actor, reporter, options);
+    if (broker.kind === "CLAUDE_MARKETPLACE") {
+      const content = await this.deps.content();
+      const repos: PluginRepositories = {
+        check: (url) => content.checkInput({ git: { url } }),
+        checkout,
+        resolveUnder,
+      };
+      return syncClaudeMarketplace(this.db, broker, actor, repos, reporter, options);
+    }
+    return syncFeed(this.db, broker, actor, reporter, options);
   }
 
   // ---- reads for the GraphQL layer (every reader with the read scope sees every listing and broker)

@@ -6,13 +6,16 @@ import type { Artifact } from "../../generated/prisma/client.js";
 import { BrokerKind, ListingStatus, SubmissionStatus } from "../../generated/prisma/enums.js";
 import { ArtifactRef, ArtifactTypeEnum } from "../artifacts/schema.js";
 import { ConsentRequiredError, SubmissionStateError } from "./errors.js";
+import { bundleOf } from "./install.js";
 import { issuesOf, stringsOf } from "./publishing.js";
 
 export const BrokerKindEnum = builder.enumType("BrokerKind", {
-  description: "LOCAL: listings published here; HTTP_FEED: listings from a JSON feed at a URL.",
+  description: "LOCAL: listings published here; HTTP_FEED: listings from a JSON feed at a URL; CLAUDE_MARKETPLACE: plugins of a Claude Code plugin marketplace; MCP_REGISTRY: servers of an MCP registry (/v0/servers).",
   values: {
-    LOCAL: { value: BrokerKind.LOCAL, description: "Listings published on this server (publishListing)." },
+    LOCAL: { value: BrokerKind.LOCAL, description: "Listings published on this server (publishListing), through moderation." },
     HTTP_FEED: { value: BrokerKind.HTTP_FEED, description: "Listings read from a JSON feed at a URL (syncBroker)." },
+    CLAUDE_MARKETPLACE: { value: BrokerKind.CLAUDE_MARKETPLACE, description: "Each plugin of a Claude Code plugin marketplace (a git repository or URL with .claude-plugin/marketplace.json); installs the plugin's skills, commands and agents." },
+    MCP_REGISTRY: { value: BrokerKind.MCP_REGISTRY, description: "Each server of an MCP registry (GET /v0/servers, cursor paging); installs into the MCP server registry, where a launch still needs an admin's approval." },
   } as const,
 });
 export const ListingStatusEnum = builder.enumType("ListingStatus", {
@@ -101,12 +104,15 @@ export const ListingRef = builder.prismaNode("MarketplaceListing", {
     priceCents: t.exposeInt("priceCents", { description: "0 = free." }),
     free: t.boolean({ description: "True when priceCents is 0.", select: { priceCents: true }, resolve: (l) => l.priceCents === 0 }),
     sourceUrl: t.exposeString("sourceUrl", { nullable: true, description: "Where the listing came from on its broker, if known." }),
-    bundleUrl: t.exposeString("bundleUrl", { nullable: true, description: "Where to download the bundle, if published." }),
+    bundleUrl: t.exposeString("bundleUrl", { nullable: true, description: "Where to download the bundle, if published: an http(s) URL, or for a LOCAL listing the path on this server (/marketplace/bundles/<name>)." }),
     homepage: t.exposeString("homepage", { nullable: true, description: "The project's home page." }),
     repository: t.exposeString("repository", { nullable: true, description: "The source repository." }),
     downloads: t.exposeInt("downloads", { description: "Downloads as the broker reports them." }),
     rating: t.exposeFloat("rating", { description: "0–5." }),
     signature: t.exposeString("signature", { nullable: true, description: "The bundle's signature, as published." }),
+    bundleSha256: t.exposeString("bundleSha256", { nullable: true, description: "SHA-256 (hex) of the bundle (of the canonical server.json for an MCP registry server); installListing refuses content that differs." }),
+    bundleSize: t.exposeInt("bundleSize", { nullable: true, description: "The bundle's size in bytes." }),
+    signer: t.exposeString("signer", { nullable: true, description: "Fingerprint of the key that signed the bundle (see trustedKeys and signingKeys)." }),
     status: t.expose("status", { type: ListingStatusEnum, description: "ACTIVE listings are found by search; WITHDRAWN ones are not." }),
     withdrawnAt: t.expose("withdrawnAt", { type: "DateTime", nullable: true, description: "When it was withdrawn; null while active." }),
     broker: t.relation("broker", { description: "The broker it came from." }),
@@ -154,6 +160,8 @@ export const SubmissionRef = builder.prismaNode("Submission", {
     updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When it last changed." }),
     reviewedAt: t.expose("reviewedAt", { type: "DateTime", nullable: true, description: "When it was decided; null until reviewed." }),
     listing: t.relation("listing", { nullable: true, description: "The listing, once approved." }),
+    bundleSha256: t.string({ nullable: true, description: "SHA-256 of the signed bundle built when it was submitted (what approval publishes); null when its artifacts had no files.", resolve: (s) => bundleOf(s.bundle)?.sha256 ?? null }),
+    signer: t.string({ nullable: true, description: "Fingerprint of the key that signed its bundle.", resolve: (s) => bundleOf(s.bundle)?.signer ?? null }),
   }),
 });
 
@@ -164,7 +172,7 @@ export const AuditEventRef = builder.prismaNode("AuditEvent", {
   description: "One step of the marketplace's tamper-evident record (admin only).",
   fields: (t) => ({
     sequence: t.exposeInt("id", { description: "Position in the chain, from 1." }),
-    eventType: t.exposeString("eventType", { description: "CONSENT_ACCEPTED, SUBMISSION_CREATED, LICENSE_VALIDATED, SUBMISSION_REVIEWED, BROKER_CREATED or BROKER_SYNCED." }),
+    eventType: t.exposeString("eventType", { description: "CONSENT_ACCEPTED, SUBMISSION_CREATED, LICENSE_VALIDATED, SUBMISSION_REVIEWED, BROKER_CREATED, BROKER_SYNCED or LISTING_INSTALLED." }),
     actor: t.exposeString("actor", { description: "Token name, or job:<id> for a job." }),
     subject: t.exposeString("subject", { description: "What it is about, e.g. submission:<id>, broker:<name>." }),
     details: t.expose("details", { type: "JSON", description: "What the event recorded (e.g. the decision and feedback of a review), as hashed; never secrets." }),

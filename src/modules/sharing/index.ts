@@ -2,7 +2,7 @@
 // private key sealed, trusted keys, deterministic bundle export (a job) and verification.
 import type { SharingService } from "./service.js";
 
-export { SharingService, type ExportInput, type ExportResult, type VerifyResult } from "./service.js";
+export { SharingService, type ExportInput, type ExportResult, type ImportBundleResult, type VerifyOptions, type VerifyResult } from "./service.js";
 export { BundleVerificationError, type BundleProblem } from "./errors.js";
 export { sharingExportKind, sharingImportKind } from "./export-job.js";
 export type { SharingConfig } from "./config.js";

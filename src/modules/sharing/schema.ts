@@ -65,7 +65,7 @@ export const TrustedKeyRef = builder.prismaNode("TrustedKey", {
 
 const BundleTrustEnum = builder.enumType("BundleTrust", {
   description: "Who vouches for a verified bundle.",
-  values: { OWN: { description: "Signed by this instance's key." }, TRUSTED: { description: "Signed by a trusted key." }, UNSIGNED: { description: "Not signed; an admin accepted it explicitly." } } as const,
+  values: { OWN: { description: "Signed by this instance's key." }, TRUSTED: { description: "Signed by a trusted key." }, UNVERIFIED: { description: "Signed by a key this instance neither owns nor trusts; accepted explicitly (installListing with acceptUnverified)." }, UNSIGNED: { description: "Not signed; an admin accepted it explicitly." } } as const,
 });
 
 const BundleArtifactRef = builder.objectRef<VerifyResult["manifest"]["artifacts"][number]>("BundleArtifact").implement({

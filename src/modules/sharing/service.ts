@@ -23,7 +23,7 @@ import { mcpNeeds } from "./mcp-refs.js";
 import { packArchive, pathProblem, readArchive, type ArchiveEntry } from "./archive.js";
 import type { SharingConfig } from "./config.js";
 import { BundleVerificationError } from "./errors.js";
-import { SharingKeys, verifySignature } from "./keys.js";
+import { fingerprintOf, publicKeyFrom, SharingKeys, verifySignature } from "./keys.js";
 import { archivePath, BUNDLE_EXTENSION, BUNDLE_FORMAT, canonicalJson, MANIFEST_PATH, manifestSchema, normalise, SIGNATURE_PATH, signatureSchema, type BundleManifest, type ManifestArtifact } from "./manifest.js";
 
 export interface ExportInput {
@@ -42,6 +42,8 @@ export interface ExportResult {
   artifacts: number;
   files: number;
   signer: string;
+  /** The Ed25519 signature over the manifest, base64. */
+  signature: string;
 }
 
 export interface VerifyResult {
@@ -52,8 +54,8 @@ export interface VerifyResult {
   createdBy: string | null;
   /** The signer's fingerprint; null for an unsigned bundle an admin accepted. */
   signer: string | null;
-  /** OWN (this instance's key), TRUSTED, or UNSIGNED. */
-  trust: "OWN" | "TRUSTED" | "UNSIGNED";
+  /** OWN (this instance's key), TRUSTED, UNVERIFIED (a valid signature by a key this instance does not know, accepted explicitly), or UNSIGNED. */
+  trust: "OWN" | "TRUSTED" | "UNVERIFIED" | "UNSIGNED";
   manifest: BundleManifest;
 }
 
@@ -80,6 +82,14 @@ export interface ImportBundleInput {
   collection?: string | null;
   strategy: "MERGE" | "FORK" | "SKIP" | "ASK";
   allowUnsigned?: boolean | null;
+  /** Accept a signature by a key that is neither this instance's nor trusted (it must still match the manifest); never a revoked one. */
+  allowUnknownSigner?: boolean | null;
+}
+
+/** What verification accepts besides a bundle signed by this instance's or a trusted key. */
+export interface VerifyOptions {
+  allowUnsigned: boolean;
+  allowUnknownSigner?: boolean;
 }
 
 export interface ImportBundleResult {
@@ -190,7 +200,19 @@ export class SharingService {
     const file = this.fileName(input.name, input.version);
     await writeFileAtomic(join(this.config.bundlesDir, file), bytes);
     await progress(100, `wrote ${file}`);
-    return { file, sha256: sha256(bytes), size: bytes.length, artifacts: manifest.artifacts.length, files: archive.length - 2, signer: sig.fingerprint };
+    return { file, sha256: sha256(bytes), size: bytes.length, artifacts: manifest.artifacts.length, files: archive.length - 2, signer: sig.fingerprint, signature: sig.signature };
+  }
+
+  /**
+   * Stores bundle bytes in the bundles folder under their SHA-256 (<sha256>.skillmeat-pack), so a
+   * stored bundle never changes under the name it was recorded by; the file's name. Verifies nothing.
+   */
+  async storeBundle(bytes: Buffer): Promise<{ file: string; sha256: string; size: number }> {
+    if (bytes.length > this.config.maxBundleBytes) throw new InvalidInputError("file", `the bundle is ${bytes.length} bytes, over SKILLGRAPH_BUNDLE_MAX_BYTES (${this.config.maxBundleBytes})`);
+    const hash = sha256(bytes);
+    const file = `${hash}${BUNDLE_EXTENSION}`;
+    await writeFileAtomic(join(this.config.bundlesDir, file), bytes);
+    return { file, sha256: hash, size: bytes.length };
   }
 
   /** A bundle file's bytes, by its name in the bundles folder (never a path). */
@@ -211,21 +233,21 @@ export class SharingService {
    * this instance's key or a trusted one, not revoked; the signature matches the manifest; every
    * file the manifest lists is there with its size and SHA-256, and nothing else is.
    */
-  async verifyBundle(file: string, options: { allowUnsigned: boolean } = { allowUnsigned: false }): Promise<VerifyResult> {
+  async verifyBundle(file: string, options: VerifyOptions = { allowUnsigned: false }): Promise<VerifyResult> {
     return (await this.verified(file, options)).result;
   }
 
   /** verifyBundle, with the archive's files by path. */
-  private async verified(file: string, options: { allowUnsigned: boolean }): Promise<{ result: VerifyResult; byPath: Map<string, Buffer> }> {
+  private async verified(file: string, options: VerifyOptions): Promise<{ result: VerifyResult; byPath: Map<string, Buffer> }> {
     return this.verifiedBytes(await this.readBundle(file), file, options);
   }
 
   /** verifyBundle of bytes not (yet) in the bundles folder (a download); `file` names them in the result. */
-  async verifyBytes(bytes: Buffer, file: string, options: { allowUnsigned: boolean }): Promise<VerifyResult> {
+  async verifyBytes(bytes: Buffer, file: string, options: VerifyOptions): Promise<VerifyResult> {
     return (await this.verifiedBytes(bytes, file, options)).result;
   }
 
-  private async verifiedBytes(bytes: Buffer, file: string, options: { allowUnsigned: boolean }): Promise<{ result: VerifyResult; byPath: Map<string, Buffer> }> {
+  private async verifiedBytes(bytes: Buffer, file: string, options: VerifyOptions): Promise<{ result: VerifyResult; byPath: Map<string, Buffer> }> {
     const entries = await readArchive(bytes, { maxBytes: this.config.maxBundleBytes, maxEntries: MAX_ENTRIES });
     const byPath = new Map(entries.map((e) => [e.path, e.data]));
     const manifestBytes = byPath.get(MANIFEST_PATH);
@@ -253,13 +275,25 @@ export class SharingService {
         throw new BundleVerificationError("MALFORMED", SIGNATURE_PATH, `the signature file is not valid (${(err as Error).message})`);
       }
       const standing = await this.keys.standing(sig.fingerprint);
-      if (standing.status === "UNKNOWN") throw new BundleVerificationError("UNKNOWN_KEY", SIGNATURE_PATH, `the signer ${sig.fingerprint} is not a trusted key (trustKey)`);
-      if (standing.status === "REVOKED") throw new BundleVerificationError("REVOKED_KEY", SIGNATURE_PATH, `the signer ${sig.fingerprint} (${standing.name ?? "?"}) was revoked`);
-      if (!verifySignature(standing.publicKey ?? "", manifestBytes, sig.signature)) {
-        throw new BundleVerificationError("MANIFEST_CHANGED", MANIFEST_PATH, "the signature does not match the manifest (the manifest or the signature was changed)");
+      if (standing.status === "UNKNOWN" && options.allowUnknownSigner === true) {
+        // The key the bundle names: it must be the one its fingerprint is of, and sign the manifest.
+        if (publicKeyFrom(sig.publicKey) === null || fingerprintOf(Buffer.from(sig.publicKey, "base64")) !== sig.fingerprint) {
+          throw new BundleVerificationError("MALFORMED", SIGNATURE_PATH, "the signature's public key is not the key its fingerprint names");
+        }
+        if (!verifySignature(sig.publicKey, manifestBytes, sig.signature)) {
+          throw new BundleVerificationError("MANIFEST_CHANGED", MANIFEST_PATH, "the signature does not match the manifest (the manifest or the signature was changed)");
+        }
+        signer = sig.fingerprint;
+        trust = "UNVERIFIED";
+      } else if (standing.status === "UNKNOWN") throw new BundleVerificationError("UNKNOWN_KEY", SIGNATURE_PATH, `the signer ${sig.fingerprint} is not a trusted key (trustKey)`);
+      else {
+        if (standing.status === "REVOKED") throw new BundleVerificationError("REVOKED_KEY", SIGNATURE_PATH, `the signer ${sig.fingerprint} (${standing.name ?? "?"}) was revoked`);
+        if (!verifySignature(standing.publicKey ?? "", manifestBytes, sig.signature)) {
+          throw new BundleVerificationError("MANIFEST_CHANGED", MANIFEST_PATH, "the signature does not match the manifest (the manifest or the signature was changed)");
+        }
+        signer = sig.fingerprint;
+        trust = standing.status === "OWN" ? "OWN" : "TRUSTED";
       }
-      signer = sig.fingerprint;
-      trust = standing.status === "OWN" ? "OWN" : "TRUSTED";
     }
     const expected = new Map<string, { size: number; sha256: string }>();
     for (const a of manifest.artifacts) {
@@ -285,11 +319,11 @@ export class SharingService {
    * NEW, IDENTICAL or CONFLICT (with the files that differ). Reads the collection's artifacts and
    * the conflicting ones' files with one statement each; writes nothing.
    */
-  async previewImport(file: string, collection: string | null | undefined, options: { allowUnsigned: boolean }): Promise<ImportPreview> {
+  async previewImport(file: string, collection: string | null | undefined, options: VerifyOptions): Promise<ImportPreview> {
     return (await this.previewWithFiles(file, collection, options)).preview;
   }
 
-  private async previewWithFiles(file: string, collection: string | null | undefined, options: { allowUnsigned: boolean }, forImport = false): Promise<{ preview: ImportPreview; byPath: Map<string, Buffer>; collectionId: string }> {
+  private async previewWithFiles(file: string, collection: string | null | undefined, options: VerifyOptions, forImport = false): Promise<{ preview: ImportPreview; byPath: Map<string, Buffer>; collectionId: string }> {
     const { result: verification, byPath } = await this.verified(file, options);
     // An import into a fresh instance makes the default collection; a preview only reads.
     const target = forImport ? await this.collections.resolve(collection) : await this.collections.byName(collection ?? "default");
@@ -330,7 +364,7 @@ export class SharingService {
    * same bundle again changes nothing.
    */
   async importBundle(principal: Principal, input: ImportBundleInput, progress: Progress = async () => {}, ask?: Ask): Promise<ImportBundleResult> {
-    const options = { allowUnsigned: input.allowUnsigned === true };
+    const options = { allowUnsigned: input.allowUnsigned === true, allowUnknownSigner: input.allowUnknownSigner === true };
     const { preview, byPath, collectionId } = await this.previewWithFiles(input.file, input.collection, options, true);
     await progress(40, "verified");
     const bundled = (m: ManifestArtifact) => prepare(m.files.map((f) => ({ path: f.path, data: byPath.get(archivePath(m, f.path)) ?? Buffer.alloc(0) })));
