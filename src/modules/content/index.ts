@@ -5,7 +5,8 @@ import type { ContentService } from "./service.js";
 export { ContentService, classify, prepare, type FileDiff, type FileInfo, type ImportInput, type ImportResult } from "./service.js";
 export { ContentRuleError } from "./errors.js";
 export { contentImportKind } from "./import-job.js";
-export { remoteActivity, type RemoteActivity } from "./git.js";
+export { git, gitRefProblem, localPathOf, remoteActivity, type RemoteActivity } from "./git.js";
+export { resolveUnder } from "./tree.js";
 export type { ContentConfig } from "./config.js";
 
 declare module "../../lib/services.js" {

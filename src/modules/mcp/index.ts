@@ -14,5 +14,5 @@ declare module "../../lib/services.js" {
   }
 }
 // Used by sharing (bundle signing keys are sealed the same way as secret environment values).
-export { loadSecretBox, requireSecretBox, type SecretBox } from "./secrets.js";
+export { loadSecretBox, redact, requireSecretBox, type SecretBox } from "./secrets.js";
 export { SecretKeyError } from "./errors.js";

@@ -18,8 +18,9 @@ import { prepare, type ContentService } from "../content/index.js";
 import { packArchive, pathProblem, readArchive, type ArchiveEntry } from "./archive.js";
 import type { SharingConfig } from "./config.js";
 import { BundleVerificationError } from "./errors.js";
-import { SharingKeys, verifySignature } from "./keys.js";
-import { archivePath, BUNDLE_EXTENSION, BUNDLE_FORMAT, canonicalJson, MANIFEST_PATH, manifestSchema, normalise, SIGNATURE_PATH, signatureSchema, type BundleManifest, type ManifestArtifact } from "./manifest.js";
+import { SharingKeys, verifySignature, type Standing } from "./keys.js";
+import { VaultService } from "./vaults.js";
+import { archivePath, BUNDLE_EXTENSION, NAME, VERSION, BUNDLE_FORMAT, canonicalJson, MANIFEST_PATH, manifestSchema, normalise, SIGNATURE_PATH, signatureSchema, type BundleManifest, type ManifestArtifact } from "./manifest.js";
 
 export interface ExportInput {
   /** Artifact ids; or */
@@ -86,8 +87,6 @@ export interface ImportBundleResult {
 
 export type Progress = (percent: number, message: string) => Promise<void>;
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$/;
 const MAX_ENTRIES = 100_000;
 
 const sha256 = (b: Uint8Array | string) => createHash("sha256").update(b).digest("hex");
@@ -95,6 +94,8 @@ const tools = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is s
 
 export class SharingService {
   readonly keys: SharingKeys;
+  /** Vaults: folders, git repositories and S3 buckets bundles are pushed to and pulled from (vaults.ts). */
+  readonly vaults: VaultService;
 
   constructor(
     private readonly db: Database,
@@ -107,6 +108,7 @@ export class SharingService {
     logger: Logger,
   ) {
     this.keys = new SharingKeys(db, appConfig, logger);
+    this.vaults = new VaultService(db, this, config, appConfig, logger);
   }
 
   /** Checks an export's input before it is queued (again in the job). */
@@ -203,7 +205,15 @@ export class SharingService {
 
   /** verifyBundle, with the archive's files by path. */
   private async verified(file: string, options: { allowUnsigned: boolean }): Promise<{ result: VerifyResult; byPath: Map<string, Buffer> }> {
-    const bytes = await this.readBundle(file);
+    return this.check(await this.readBundle(file), file, options, (fp) => this.keys.standing(fp));
+  }
+
+  /** verifyBundle over a bundle's bytes that are not in the bundles folder (yet): a vault's copy. `standing` may be a preloaded key ring (keys.ring()). */
+  async verifyBytes(bytes: Buffer, file: string, options: { allowUnsigned: boolean }, standing: Standing = (fp) => this.keys.standing(fp)): Promise<VerifyResult> {
+    return (await this.check(bytes, file, options, standing)).result;
+  }
+
+  private async check(bytes: Buffer, file: string, options: { allowUnsigned: boolean }, standing: Standing): Promise<{ result: VerifyResult; byPath: Map<string, Buffer> }> {
     const entries = await readArchive(bytes, { maxBytes: this.config.maxBundleBytes, maxEntries: MAX_ENTRIES });
     const byPath = new Map(entries.map((e) => [e.path, e.data]));
     const manifestBytes = byPath.get(MANIFEST_PATH);
@@ -230,14 +240,14 @@ export class SharingService {
       } catch (err) {
         throw new BundleVerificationError("MALFORMED", SIGNATURE_PATH, `the signature file is not valid (${(err as Error).message})`);
       }
-      const standing = await this.keys.standing(sig.fingerprint);
-      if (standing.status === "UNKNOWN") throw new BundleVerificationError("UNKNOWN_KEY", SIGNATURE_PATH, `the signer ${sig.fingerprint} is not a trusted key (trustKey)`);
-      if (standing.status === "REVOKED") throw new BundleVerificationError("REVOKED_KEY", SIGNATURE_PATH, `the signer ${sig.fingerprint} (${standing.name ?? "?"}) was revoked`);
-      if (!verifySignature(standing.publicKey ?? "", manifestBytes, sig.signature)) {
+      const signerStanding = await standing(sig.fingerprint);
+      if (signerStanding.status === "UNKNOWN") throw new BundleVerificationError("UNKNOWN_KEY", SIGNATURE_PATH, `the signer ${sig.fingerprint} is not a trusted key (trustKey)`);
+      if (signerStanding.status === "REVOKED") throw new BundleVerificationError("REVOKED_KEY", SIGNATURE_PATH, `the signer ${sig.fingerprint} (${signerStanding.name ?? "?"}) was revoked`);
+      if (!verifySignature(signerStanding.publicKey ?? "", manifestBytes, sig.signature)) {
         throw new BundleVerificationError("MANIFEST_CHANGED", MANIFEST_PATH, "the signature does not match the manifest (the manifest or the signature was changed)");
       }
       signer = sig.fingerprint;
-      trust = standing.status === "OWN" ? "OWN" : "TRUSTED";
+      trust = signerStanding.status === "OWN" ? "OWN" : "TRUSTED";
     }
     const expected = new Map<string, { size: number; sha256: string }>();
     for (const a of manifest.artifacts) {
