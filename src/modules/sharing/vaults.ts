@@ -5,6 +5,7 @@
 // and out: push sends only a bundle that verifies here; pull stores only one that does.
 import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { z } from "zod";
 import type { Config } from "../../config.js";
 import type { Database } from "../../db/index.js";
 import type { Prisma, Vault } from "../../generated/prisma/client.js";
@@ -75,6 +76,12 @@ export interface PullResult {
   signer: string | null;
   trust: VerifyResult["trust"];
 }
+
+// The stored shapes of Vault.config and of the sealed credentials.
+const folderConfig = z.object({ path: z.string() });
+const gitConfig = z.object({ url: z.string(), branch: z.string() });
+const s3Config = z.object({ endpoint: z.string().nullable(), region: z.string(), bucket: z.string(), prefix: z.string(), forcePathStyle: z.boolean() });
+const s3Credentials = z.object({ accessKeyId: z.string(), secretAccessKey: z.string() });
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 const aadOf = (id: string) => `vault\u0000${id}`;
@@ -184,17 +191,19 @@ export class VaultService {
   /** The store behind a vault, with its credentials unsealed in memory. */
   private store(v: Vault): VaultStore {
     const max = this.config.maxBundleBytes;
-    const config = v.config as Record<string, unknown>;
-    if (v.kind === "FOLDER") return new FolderVaultStore(v.name, String(config.path), this.config.vaultRoots, max);
-    if (v.kind === "GIT") return new GitVaultStore(v.name, String(config.url), String(config.branch ?? "main"), max);
-    const credentials = v.sealedCredentials ? (JSON.parse(this.secretBox().open(v.sealedCredentials, aadOf(v.id))) as S3Credentials) : null;
-    return new S3VaultStore(v.name, config as unknown as S3VaultConfig, credentials, max);
+    if (v.kind === "FOLDER") return new FolderVaultStore(v.name, folderConfig.parse(v.config).path, this.config.vaultRoots, max);
+    if (v.kind === "GIT") {
+      const { url, branch } = gitConfig.parse(v.config);
+      return new GitVaultStore(v.name, url, branch, max);
+    }
+    const credentials = v.sealedCredentials ? s3Credentials.parse(JSON.parse(this.secretBox().open(v.sealedCredentials, aadOf(v.id)))) : null;
+    return new S3VaultStore(v.name, s3Config.parse(v.config), credentials, max);
   }
 
   /** A GIT vault on a local path must still be under SKILLGRAPH_VAULT_ROOTS (the roots may have changed). */
   private async recheck(v: Vault): Promise<void> {
     if (v.kind !== "GIT") return;
-    const local = localPathOf(String((v.config as Record<string, unknown>).url));
+    const local = localPathOf(gitConfig.parse(v.config).url);
     if (local !== null) await underRoots(local, this.config.vaultRoots, "vault");
   }
 

@@ -3,17 +3,17 @@
 // no field: hasCredentials says whether there are any.
 import { createContextCache } from "@pothos/core";
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import { builder } from "../../graphql/builder.js";
-import { connectionFor } from "../../graphql/connections.js";
-import type { Context } from "../../graphql/context.js";
-import { ErrorInterface } from "../../graphql/errors.js";
-import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
-import { JobRef } from "../jobs/schema.js";
-import { SecretKeyError } from "../mcp/index.js";
-import { BundleProblemEnum, BundleTrustEnum } from "./schema.js";
-import type { Standing } from "./keys.js";
-import { VaultError } from "./vault-store.js";
-import type { VaultBundle } from "./vaults.js";
+import { builder } from "../../../graphql/builder.js";
+import { connectionFor } from "../../../graphql/connections.js";
+import type { Context } from "../../../graphql/context.js";
+import { ErrorInterface } from "../../../graphql/errors.js";
+import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../../lib/errors.js";
+import { JobRef } from "../../jobs/schema.js";
+import { SecretKeyError } from "../../mcp/index.js";
+import { BundleProblemEnum, BundleTrustEnum } from "../schema.js";
+import type { Standing } from "../keys.js";
+import { VaultError } from "../vault-store.js";
+import type { VaultBundle } from "../vaults.js";
 
 builder.objectType(VaultError, {
   name: "VaultError",
@@ -24,7 +24,7 @@ builder.objectType(VaultError, {
 });
 
 /** The signers' standing, read once per request (two statements) for every vault listed. */
-const ringOf = createContextCache((ctx: Context): { ring: Promise<Standing> | null } => ({ ring: null }));
+const ringOf = createContextCache((_ctx: Context): { ring: Promise<Standing> | null } => ({ ring: null }));
 const ring = (ctx: Context) => {
   const cache = ringOf(ctx);
   cache.ring ??= ctx.services.sharing.keys.ring();
@@ -72,7 +72,12 @@ export const VaultRef = builder.prismaNode("Vault", {
     bundles: t.field({
       type: [VaultBundleRef],
       description: "What the vault holds now (read from the folder, the branch or the bucket), by name and version, each verified.",
-      errors: { types: [VaultError, SecretKeyError] },
+      errors: {
+        types: [VaultError, SecretKeyError],
+        union: { name: "VaultBundlesResult", description: "The vault's bundles, or why the vault could not be read." },
+        result: { name: "VaultBundlesSuccess", description: "The bundles found in the vault." },
+        dataField: { description: "Each bundle, by name and version." },
+      },
       select: { id: true, name: true, kind: true, config: true, sealedCredentials: true },
       resolve: async (v, _a, ctx) => ctx.services.sharing.vaults.bundles(v, await ring(ctx)),
     }),
