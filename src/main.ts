@@ -13,6 +13,7 @@ const content = () => import("./modules/content/cli.js").then((m) => m.registerC
 const projects = () => import("./modules/projects/cli.js").then((m) => m.registerProjectCommands);
 const upstream = () => import("./modules/upstream/cli.js").then((m) => m.registerUpstreamCommands);
 const ratings = () => import("./modules/ratings/cli.js").then((m) => m.registerRatingCommands);
+const sharing = () => import("./modules/sharing/cli.js").then((m) => m.registerSharingCommands);
 
 /** Top-level command → the loader of the function that registers it (and its siblings). */
 const COMMANDS: Record<string, () => Promise<Register>> = {
@@ -36,6 +37,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   update: upstream,
   marketplace: () => import("./modules/marketplace/cli.js").then((m) => m.registerMarketplaceCommands),
   optimize: () => import("./modules/optimizer/cli.js").then((m) => m.registerOptimizerCommands),
+  bundle: sharing,
+  vault: sharing,
 };
 
 /** The package's version, from package.json beside src/ and dist/. */
