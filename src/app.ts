@@ -36,6 +36,7 @@ import { enableMetrics, type Metrics } from "./lib/metrics.js";
 import { startTracing, type TracingHandle } from "./lib/tracing-sdk.js";
 import { anonymousPrincipal, type Principal } from "./lib/principal.js";
 import type { Services } from "./lib/services.js";
+import { useShareLinks } from "./modules/sharing/index.js";
 import { getSchema } from "./schema.js";
 import { createServices } from "./services.js";
 
@@ -152,6 +153,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       useRequestScope(logger),
       useMetricsEndpoint(metrics, config.telemetry.metrics.token),
       useHealthEndpoints(async () => services.system.readiness(), logger),
+      // GET /share/<token>: a share link's bundle file (the link's token is the credential).
+      useShareLinks(services.sharing, logger.child({ module: "sharing" })),
       // GraphQL at /graphql only (yoga also matched any path ending in it, e.g. /x/graphql).
       useOnlyGraphqlEndpoint("/graphql"),
       // Trusted documents (SKILLGRAPH_TRUSTED_DOCUMENTS) and automatic persisted queries: the

@@ -39,6 +39,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   optimize: () => import("./modules/optimizer/cli.js").then((m) => m.registerOptimizerCommands),
   bundle: sharing,
   vault: sharing,
+  share: () => import("./modules/sharing/share-cli.js").then((m) => m.registerShareCommands),
 };
 
 /** The package's version, from package.json beside src/ and dist/. */

@@ -86,8 +86,8 @@ function builders(options: ServiceOptions) {
       return new ContentService(db, artifacts, collections, config.content, { tags: () => get("tags"), groups: () => get("groups"), logger: logger.child({ module: "content" }) });
     },
     projects: async () => {
-      const [{ ProjectService }, artifacts, content] = await Promise.all([import("./modules/projects/index.js"), get("artifacts"), get("content")]);
-      return new ProjectService(db, events, artifacts, content, config.projects);
+      const [{ ProjectService }, artifacts, content, ratings] = await Promise.all([import("./modules/projects/index.js"), get("artifacts"), get("content"), get("ratings")]);
+      return new ProjectService(db, events, artifacts, content, ratings, config.projects);
     },
     upstream: async () => {
       const [{ UpstreamService }, content, ratings] = await Promise.all([import("./modules/upstream/index.js"), get("content"), get("ratings")]);
@@ -95,8 +95,8 @@ function builders(options: ServiceOptions) {
     },
     usage: async () => new (await import("./modules/usage/index.js")).UsageService(db, events, logger.child({ module: "usage" }), now),
     sharing: async () => {
-      const [{ SharingService }, artifacts, collections, content, tags] = await Promise.all([import("./modules/sharing/index.js"), get("artifacts"), get("collections"), get("content"), get("tags")]);
-      return new SharingService(db, artifacts, collections, content, tags, config.sharing, config, logger.child({ module: "sharing" }));
+      const [{ SharingService }, artifacts, collections, content, tags, mcp] = await Promise.all([import("./modules/sharing/index.js"), get("artifacts"), get("collections"), get("content"), get("tags"), get("mcp")]);
+      return new SharingService(db, artifacts, collections, content, tags, mcp, config.sharing, config, logger.child({ module: "sharing" }));
     },
     system: async () => {
       const [{ SystemService }, jobService, mcp] = await Promise.all([import("./modules/system/index.js"), get("jobs"), get("mcp")]);
@@ -142,8 +142,9 @@ export async function createServices(options: ServiceOptions): Promise<BuiltServ
   if (config.jobs.concurrency > 0) background.push(worker);
   // Always registered: with the interval at 0 it only cancels running checks on shutdown.
   background.push(mcpModule.mcpHealthScheduler(services.mcp, services.jobs, config.mcp.healthIntervalS, logger.child({ module: "mcp" })));
-  // Rewrites every collection folder from the database once on start (repairs a write a crash
-  // lost between a commit and its folder write); waits for pending writes on stop.
+  // On start, rewrites every collection folder whose manifest records an older revision than the
+  // database (repairs a write a crash lost between a commit and its folder write); waits for
+  // pending writes on stop.
   background.push({ name: "content.folders", start: async () => services.content.repairFolders(), stop: () => services.content.folders.flush() });
   background.push(projectsModule.projectsScanScheduler(services.jobs, config.projects.scanIntervalS, logger.child({ module: "projects" })));
   background.push(upstreamModule.upstreamCheckScheduler(services.jobs, config.upstream.checkIntervalS, logger.child({ module: "upstream" })));

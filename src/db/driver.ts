@@ -37,6 +37,14 @@ function sqliteParam(v: unknown): unknown {
   return v;
 }
 
+/**
+ * A parameter for PostgreSQL: a Date as UTC ISO 8601 (pg would send local time with its offset,
+ * which a timestamp-without-time-zone column keeps as local wall time).
+ */
+function pgParam(v: unknown): unknown {
+  return v instanceof Date ? v.toISOString() : v;
+}
+
 const STATEMENT_CACHE = 500;
 
 async function openSqlite(url: string, readonly: boolean, emit: Emit): Promise<DriverConnection> {
@@ -70,19 +78,28 @@ async function openSqlite(url: string, readonly: boolean, emit: Emit): Promise<D
     execute: async (s) => run(s, (stmt, params) => (stmt.reader ? (stmt.all(...params), 0) : stmt.run(...params).changes)),
     pick: (variants) => variants.sqlite,
   };
+  /** A transaction's BEGIN, COMMIT or ROLLBACK, seen by the statement listeners like any statement. */
+  const control = (text: string) => {
+    const started = performance.now();
+    try {
+      db.exec(text);
+    } finally {
+      emit(text, performance.now() - started);
+    }
+  };
   let queue: Promise<unknown> = Promise.resolve();
   return {
     executor,
     readsOnly: (s) => prepare(s.sql).readonly,
     transaction<T>(fn: (e: SqlExecutor) => Promise<T>): Promise<T> {
       const next = queue.then(async () => {
-        db.exec("BEGIN IMMEDIATE");
+        control("BEGIN IMMEDIATE");
         try {
           const value = await fn(executor);
-          db.exec("COMMIT");
+          control("COMMIT");
           return value;
         } catch (err) {
-          if (db.inTransaction) db.exec("ROLLBACK");
+          if (db.inTransaction) control("ROLLBACK");
           throw err;
         }
       });
@@ -124,7 +141,7 @@ async function openPostgres(url: string, poolSize: number, emit: Emit): Promise<
       name = `sg_${createHash("sha1").update(text).digest("base64url")}`;
       names.set(text, name);
     }
-    return { name, text, values };
+    return { name, text, values: values.map(pgParam) };
   };
   const on = (client: Pool | PoolClient): SqlExecutor => ({
     provider: "postgresql",
@@ -153,13 +170,21 @@ async function openPostgres(url: string, poolSize: number, emit: Emit): Promise<
     readsOnly: (s) => READ_ONLY.test(s.text) && !WRITES.test(s.text),
     async transaction<T>(fn: (e: SqlExecutor) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      const control = async (text: string) => {
+        const started = performance.now();
+        try {
+          await client.query(text);
+        } finally {
+          emit(text, performance.now() - started);
+        }
+      };
       try {
-        await client.query("BEGIN");
+        await control("BEGIN");
         const value = await fn(on(client));
-        await client.query("COMMIT");
+        await control("COMMIT");
         return value;
       } catch (err) {
-        await client.query("ROLLBACK").catch(() => {});
+        await control("ROLLBACK").catch(() => {});
         throw err;
       } finally {
         client.release();

@@ -32,7 +32,8 @@ describe("skillgraph add / show --files / collection", () => {
     expect(readFileSync(join(folders, "default", "collection.toml"), "utf8")).toContain(`content_hash = "${out.contentHash}"`);
     expect(readFileSync(join(folders, "default", "commands", "review.md"), "utf8")).toContain("Review the diff.");
     expect((await cli(["collection", "verify", "default"])).stdout).toBe("default: folder and database agree\n");
-  });
+    // Five processes, each starting the CLI: slow on a loaded machine.
+  }, 120_000);
 
   it("refuses a bad import naming the file and the rule, exit 2", async () => {
     const dir = writeTree(join(root, "bad"), { "SKILL.md": "---\nname: bad\n---\n" });

@@ -53,6 +53,38 @@ describe("content on a list", () => {
     await t().app.services.content.folders.flush();
   }, 120_000);
 
+  it("a change's folder write-through reads only what changed: the same statements for 5 and 50 artifacts", async () => {
+    await t().clear();
+    const s = t().app.services;
+    const add = async (from: number, to: number) => {
+      for (let i = from; i < to; i++) await s.artifacts.add({ type: "COMMAND", name: `c${String(i).padStart(3, "0")}`, origin: "LOCAL", tags: [`t${i % 3}`] });
+      await s.content.folders.flush();
+    };
+    const change = async (n: number) => {
+      const [a] = await s.artifacts.byIds([(await s.artifacts.byKey("command:c001")).id]);
+      const counted = await t().countStatements(async () => {
+        await s.artifacts.update(a?.id ?? "", { metadata: { title: `title at ${n}` } });
+        await s.content.folders.flush();
+      });
+      expect(await s.content.folders.verify("default")).toEqual([]);
+      return counted;
+    };
+    await add(0, 5);
+    await change(5);
+    const small = await change(5);
+    await add(5, 50);
+    await change(50);
+    const large = await change(50);
+    expect(large.count).toBe(small.count);
+    // No read of the collection's artifacts (a whole rewrite reads them all by collectionId): only the changed one, by id.
+    const wholeCollection = (q: string) => /FROM ([`"](main|public)[`"]\.)?[`"]Artifact[`"]/.test(q) && /[`"]collectionId[`"] = /.test(q);
+    expect(large.statements.filter(wholeCollection)).toEqual([]);
+    await s.content.folders.write(await s.collections.byName("default"));
+    const collection = await s.collections.byName("default");
+    const whole = await t().countStatements(() => s.content.folders.write(collection));
+    expect(whole.statements.filter(wholeCollection).length).toBeGreaterThan(0);
+  }, 120_000);
+
   it("the content hash is one hash over paths and file hashes, whatever the order", () => {
     const a = prepare([{ path: "b.txt", data: Buffer.from("b") }, { path: "a.txt", data: Buffer.from("a") }]);
     const b = prepare([{ path: "a.txt", data: Buffer.from("a") }, { path: "b.txt", data: Buffer.from("b") }]);

@@ -49,10 +49,12 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Receives the app's log lines (default: silent). */
   logger?: Logger;
+  /** "sqlite": the embedded database even when TEST_DATABASE_URL is set (tests comparing both). */
+  database?: "sqlite";
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const database: TestDatabase = await createTestDatabase();
+  const database: TestDatabase = await createTestDatabase(options.database);
   const config = loadConfig({
     DATABASE_URL: database.url,
     PORT: "0",

@@ -12,8 +12,9 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const server = process.env.TEST_DATABASE_URL;
+/** `sqlite` forces the embedded database even when TEST_DATABASE_URL is set (tests comparing both). */
+export async function createTestDatabase(only?: "sqlite"): Promise<TestDatabase> {
+  const server = only === "sqlite" ? undefined : process.env.TEST_DATABASE_URL;
   if (!server) {
     const dir = mkdtempSync(join(tmpdir(), "skillgraph-test-"));
     return {

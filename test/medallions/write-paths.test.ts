@@ -117,24 +117,33 @@ describe("medallion writes", () => {
   });
 });
 
-// SQLite has one connection per process: a write must queue behind an open transaction rather than
-// run inside it (and commit or roll back with it). PostgreSQL gives each its own connection.
-describe.runIf(!process.env.TEST_DATABASE_URL)("medallion writes while another transaction holds SQLite's connection", () => {
+// SQLite lets one connection write at a time: a medallion write (on the driver's writer) must wait
+// for a Prisma transaction that holds the write lock, rather than fail or block the event loop the
+// transaction needs to finish. PostgreSQL gives each its own connection.
+describe.runIf(!process.env.TEST_DATABASE_URL)("medallion writes while a Prisma transaction holds SQLite's writer", () => {
   const t = useTestApp();
   beforeEach(() => t().clear());
 
-  it("wait for that transaction instead of writing inside it", async () => {
+  it("wait for that transaction, then write on their own", async () => {
     const s = t().app.services.medallions;
-    const db = t().app.database.prisma;
-    let created: Promise<unknown> | undefined;
-    await db.$transaction(async (tx) => {
-      await tx.$executeRawUnsafe(`SELECT 1`);
-      created = s.create({ ...content(1, ["src/tx"]), medallionId: "med-00000000000f" });
-      // Not written inside the open transaction (it would commit or roll back with it).
-      await new Promise((r) => setTimeout(r, 20));
-      expect(await tx.medallion.count()).toBe(0);
+    let opened: () => void = () => {};
+    const open = new Promise<void>((resolve) => (opened = resolve));
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const holder = t().app.database.transaction(async (tx) => {
+      opened();
+      await released;
+      // The write waited: it is not inside this transaction, and has not committed beside it.
+      expect(await tx.prisma.medallion.count()).toBe(0);
+      throw new Error("roll back");
     });
+    await open;
+    const created = s.create({ ...content(1, ["src/tx"]), medallionId: "med-00000000000f" });
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    await expect(holder).rejects.toThrow("roll back");
     await created;
+    // Written after the rollback, so kept.
     expect((await s.document("med-00000000000f")).scope.graphNodes).toEqual(["src/tx"]);
   });
 });

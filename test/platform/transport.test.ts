@@ -61,10 +61,10 @@ describe("one port, every transport", () => {
       // The client cannot tell when the server has registered the subscription, so add skills
       // until one is seen; the first event must be one of them, whole.
       const added = await addUntil("ws-seen", done);
-      expect(events).toHaveLength(1);
+      // (An event already on the wire when the client unsubscribed may follow the first.)
       const name = (events[0] as { artifactChanged: { artifact: { name: string } } }).artifactChanged.artifact.name;
       expect(added).toContain(name);
-      expect(events).toEqual([{ artifactChanged: { kind: "ADDED", key: `skill:${name}`, artifact: { name } } }]);
+      expect(events[0]).toEqual({ artifactChanged: { kind: "ADDED", key: `skill:${name}`, artifact: { name } } });
     } finally {
       await client.dispose();
     }

@@ -89,9 +89,9 @@ describe("rating rate limit", () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     let opened: () => void = () => {};
     const open = new Promise<void>((resolve) => (opened = resolve));
-    // Holds a transaction open on the connection (on SQLite, Prisma's only one) while the rates arrive.
-    const holder = db.$transaction(async (tx) => {
-      await tx.artifact.findUnique({ where: { id: a.id } });
+    // Holds a transaction open (on SQLite it holds the one writer) while the rates arrive.
+    const holder = t().app.database.transaction(async (tx) => {
+      await tx.prisma.artifact.findUnique({ where: { id: a.id } });
       opened();
       await gate;
     });

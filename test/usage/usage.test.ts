@@ -1,5 +1,5 @@
-// Usage analytics through the API: imports, deploys, undeploys and syncs (and updates, in
-// test/upstream) are recorded; usage(window, groupBy) counts them by artifact, project and day;
+// Usage analytics through the API: imports, deploys, undeploys, syncs and captures (as imports from
+// a project; updates in test/upstream) are recorded; usage(window, groupBy) counts them by artifact, project and day;
 // usageUpdated streams them; a page of buckets costs the same statements for 2 artifacts or 6.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -89,6 +89,33 @@ describe("usage analytics", () => {
       { kind: "IMPORT", artifactId: encodeGlobalID("Artifact", a.artifactId), projectId: null },
       { kind: "DEPLOY", artifactId: encodeGlobalID("Artifact", a.artifactId), projectId: encodeGlobalID("Project", p.id) },
     ]);
+  });
+
+  it("a sync, a capture (an IMPORT from the project) and an undeploy are each one event, with who did it", async () => {
+    const src = writeTree(join(imports, "kinds"), { "SKILL.md": skillMd("kinds"), "a.txt": "a\n" });
+    const a = await t().app.services.content.import(SYSTEM, { path: src });
+    const dir = join(roots, `kinds-${++n}`);
+    mkdirSync(dir, { recursive: true });
+    const p = await t().app.services.projects.register(dir);
+    const who = { ...SYSTEM, name: "token:dashboard" };
+    const d = await t().app.services.projects.deploy(who, a.artifactId, p.id);
+    writeTree(src, { "a.txt": "b\n" });
+    await t().app.services.content.import(SYSTEM, { path: src });
+    await t().app.services.projects.sync(who, d.id, "OVERWRITE", () => Promise.reject(new Error("no question expected")));
+    writeTree(join(dir, ".claude/skills/kinds"), { "a.txt": "edited here\n" });
+    await t().app.services.projects.capture(who, d.id);
+    await t().app.services.projects.undeploy(d.id, who);
+    const rows = await t().app.database.prisma.usageEvent.findMany({ where: { artifactId: a.artifactId }, orderBy: [{ at: "asc" }, { id: "asc" }] });
+    expect(rows.map((r) => [r.kind, r.projectId, r.actor])).toEqual([
+      ["IMPORT", null, SYSTEM.name],
+      ["DEPLOY", p.id, who.name],
+      ["IMPORT", null, SYSTEM.name],
+      ["SYNC", p.id, who.name],
+      ["IMPORT", p.id, who.name],
+      ["UNDEPLOY", p.id, who.name],
+    ]);
+    // "Imports per project": the capture is the one that came from a project folder.
+    expect(await usage({ w: { from: monthStart() }, g: "PROJECT", k: ["IMPORT"] })).toEqual([{ count: 1, day: null, artifact: null, project: { name: p.name } }]);
   });
 
   it("a page of buckets with their artifacts costs the same statements for 2 artifacts or 6", async () => {

@@ -32,6 +32,8 @@ export function operationLabel(name: string | undefined): string {
 export function routeOf(pathname: string, graphqlEndpoint: string): string {
   if (pathname === graphqlEndpoint) return graphqlEndpoint;
   if (pathname === "/healthz" || pathname === "/readyz" || pathname === "/metrics") return pathname;
+  // The token is a secret and unbounded: one label for every share link.
+  if (pathname.startsWith("/share/")) return "/share/:token";
   return "other";
 }
 

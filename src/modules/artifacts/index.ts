@@ -11,6 +11,7 @@ export {
   type ArtifactOrder,
   type ArtifactTagging,
   type ArtifactTrustRow,
+  type CollectionChange,
   type CollectionChangeListener,
   type UpdateArtifactInput,
 } from "./service.js";

@@ -140,8 +140,21 @@ function metadataFields(m: ArtifactMetadataInput | null | undefined) {
 }
 
 
-/** Called after a commit that changed a collection's artifacts, tags, groups or membership (null: any collection). */
-export type CollectionChangeListener = (collectionId: string | null) => void;
+/**
+ * What a committed change did to a collection: the revision its transaction committed (the
+ * collection's change sequence, see CollectionService.bump) and the artifacts whose manifest
+ * entries it changed ([]: none, only group or tag definitions; null: unknown, rewrite them all).
+ */
+export interface CollectionChange {
+  revision: number;
+  artifactIds: readonly string[] | null;
+}
+
+/**
+ * Called after a commit that changed a collection's artifacts, tags, groups or membership (null:
+ * any collection); without `change`, what changed is unknown.
+ */
+export type CollectionChangeListener = (collectionId: string | null, change?: CollectionChange) => void;
 
 export class ArtifactService {
   private readonly changeListeners = new Set<CollectionChangeListener>();
@@ -269,8 +282,10 @@ export class ArtifactService {
     const collection = await this.collections.resolve(input.collection);
     const key = artifactKey(input.type, input.name);
     let artifact: Artifact;
+    let revision: number;
     try {
-      artifact = await this.db.transaction(async ({ prisma: tx }) => {
+      [artifact, revision] = await this.db.transaction(async ({ prisma: tx }) => {
+        const revision = await this.collections.bump(tx, collection.id);
         const existing = await tx.artifact.findUnique({
           where: { collectionId_type_name: { collectionId: collection.id, type: input.type, name: input.name } },
           select: { id: true },
@@ -290,13 +305,13 @@ export class ArtifactService {
           },
         });
         if (input.tags?.length) await this.tagging().attachByNames(tx, created.id, input.tags, "input.tags");
-        return created;
+        return [created, revision] as const;
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw new AlreadyExistsError("Artifact", "key", key);
       throw err;
     }
-    this.changed("ADDED", artifact);
+    this.changed("ADDED", artifact, revision);
     return artifact;
   }
 
@@ -315,26 +330,51 @@ export class ArtifactService {
       if (patch[k] !== undefined) data[k] = patch[k];
     }
     let updated: Artifact;
+    let revision: number;
     try {
-      updated = await this.db.prisma.artifact.update({ where: { id }, data });
+      [updated, revision] = await this.db.transaction(async ({ prisma: tx }) => {
+        const revision = await this.collections.bump(tx, current.collectionId);
+        return [await tx.artifact.update({ where: { id }, data }), revision] as const;
+      });
     } catch (err) {
       if (isUniqueViolation(err)) throw new AlreadyExistsError("Artifact", "key", artifactKey(current.type, patch.name ?? current.name));
       throw err;
     }
-    this.changed("UPDATED", updated);
+    this.changed("UPDATED", updated, revision);
     return updated;
   }
 
   async remove(id: string): Promise<Artifact> {
     const current = await this.byId(id);
-    await this.db.prisma.artifact.delete({ where: { id } });
-    this.changed("REMOVED", current);
+    const revision = await this.db.transaction(async ({ prisma: tx }) => {
+      const revision = await this.collections.bump(tx, current.collectionId);
+      await tx.artifact.delete({ where: { id } });
+      return revision;
+    });
+    this.changed("REMOVED", current, revision);
     return current;
   }
 
-  /** Marks an artifact changed (its tags or groups changed), inside the caller's transaction when given. */
-  async touch(id: string, tx: Prisma.TransactionClient = this.db.prisma): Promise<void> {
+  /**
+   * Marks an artifact of this collection changed (its tags changed) inside the caller's
+   * transaction, first advancing the collection's revision; returns that revision.
+   */
+  async touch(tx: Prisma.TransactionClient, id: string, collectionId: string): Promise<number> {
+    const revision = await this.collections.bump(tx, collectionId);
     await tx.artifact.update({ where: { id }, data: { updatedAt: new Date() }, select: { id: true } });
+    return revision;
+  }
+
+  /**
+   * Advances the revision of every collection holding an artifact that matches `where` (a tag's
+   * rename or deletion), inside the caller's transaction, in id order; returns each one's revision.
+   */
+  async bumpCollectionsOf(tx: Prisma.TransactionClient, where: Prisma.ArtifactWhereInput): Promise<{ collectionId: string; revision: number }[]> {
+    const rows = await tx.artifact.findMany({ where, select: { collectionId: true }, distinct: ["collectionId"] });
+    const ids = [...new Set(rows.map((r) => r.collectionId))].sort();
+    const out = [];
+    for (const collectionId of ids) out.push({ collectionId, revision: await this.collections.bump(tx, collectionId) });
+    return out;
   }
 
   // ---- for the content module: writes inside its import and recovery transactions
@@ -346,9 +386,10 @@ export class ArtifactService {
   async upsertInTransaction(
     tx: Prisma.TransactionClient,
     input: { collectionId: string; type: ArtifactType; name: string; origin: ArtifactOrigin; source?: string | null; resolvedSha?: string | null; versionSpec?: string | null; resolvedVersion?: string | null; metadata?: ArtifactMetadataInput | null },
-  ): Promise<{ artifact: Artifact; created: boolean }> {
+  ): Promise<{ artifact: Artifact; created: boolean; revision: number }> {
     const problem = artifactNameProblem(input.name);
     if (problem) throw new InvalidInputError("name", problem);
+    const revision = await this.collections.bump(tx, input.collectionId);
     const fields = {
       origin: input.origin,
       ...(input.source ? sourceFieldsLenient(input.source) : { source: null }),
@@ -358,18 +399,56 @@ export class ArtifactService {
       ...metadataFields(input.metadata),
     };
     const existing = await tx.artifact.findUnique({ where: { collectionId_type_name: { collectionId: input.collectionId, type: input.type, name: input.name } } });
-    if (existing) return { artifact: await tx.artifact.update({ where: { id: existing.id }, data: fields }), created: false };
-    return { artifact: await tx.artifact.create({ data: { collectionId: input.collectionId, type: input.type, name: input.name, ...fields } }), created: true };
+    if (existing) return { artifact: await tx.artifact.update({ where: { id: existing.id }, data: fields }), created: false, revision };
+    return { artifact: await tx.artifact.create({ data: { collectionId: input.collectionId, type: input.type, name: input.name, ...fields } }), created: true, revision };
   }
 
-  /** Records the artifact's current content (its newest version), inside the caller's transaction. */
-  async setContent(tx: Prisma.TransactionClient, id: string, content: { contentHash: string; currentVersionId: string }): Promise<Artifact> {
-    return tx.artifact.update({ where: { id }, data: content });
+  /**
+   * Creates new artifacts of one collection with their ids and current content given, inside the
+   * caller's transaction, in few statements (recovery of a collection folder into a database that
+   * lacks them). The caller advances the collection's revision and stores the versions.
+   */
+  async createManyInTransaction(
+    tx: Prisma.TransactionClient,
+    rows: readonly { id: string; collectionId: string; type: ArtifactType; name: string; origin: ArtifactOrigin; source?: string | null; versionSpec?: string | null; resolvedVersion?: string | null; resolvedSha?: string | null; metadata?: ArtifactMetadataInput | null; contentHash: string | null; currentVersionId: string | null }[],
+  ): Promise<void> {
+    const data = rows.map((r) => {
+      const problem = artifactNameProblem(r.name);
+      if (problem) throw new InvalidInputError("name", problem);
+      return {
+        id: r.id,
+        collectionId: r.collectionId,
+        type: r.type,
+        name: r.name,
+        origin: r.origin,
+        ...(r.source ? sourceFieldsLenient(r.source) : { source: null }),
+        versionSpec: r.versionSpec ?? null,
+        resolvedVersion: r.resolvedVersion ?? null,
+        resolvedSha: r.resolvedSha ?? null,
+        ...metadataFields(r.metadata),
+        contentHash: r.contentHash,
+        currentVersionId: r.currentVersionId,
+      } as Prisma.ArtifactCreateManyInput;
+    });
+    // Prisma's SQLite statements take at most 999 parameters: about 20 columns a row.
+    for (const part of chunks(data, 40)) await tx.artifact.createMany({ data: part });
   }
 
-  /** Publishes artifact:changed for a write another module made through this one (after its commit). */
-  announce(kind: ArtifactChangeKind, a: Artifact): void {
-    this.changed(kind, a);
+  /**
+   * Records the artifact's current content (its newest version), inside the caller's transaction
+   * (advancing its collection's revision first, once per transaction); returns the row and that revision.
+   */
+  async setContent(tx: Prisma.TransactionClient, artifact: { id: string; collectionId: string }, content: { contentHash: string; currentVersionId: string }): Promise<{ artifact: Artifact; revision: number }> {
+    const revision = await this.collections.bump(tx, artifact.collectionId);
+    return { artifact: await tx.artifact.update({ where: { id: artifact.id }, data: content }), revision };
+  }
+
+  /**
+   * Publishes artifact:changed for a write another module made through this one (after its
+   * commit); `revision`: the collection revision its transaction committed, when it advanced one.
+   */
+  announce(kind: ArtifactChangeKind, a: Artifact, revision?: number | null): void {
+    this.changed(kind, a, revision);
   }
 
   /** Every artifact of a collection, every column, by type and name (the collection folder). */
@@ -423,12 +502,12 @@ export class ArtifactService {
   }
 
   /** Reports a committed change to a collection (null: tags, which any collection may use). */
-  collectionChanged(collectionId: string | null): void {
-    for (const l of this.changeListeners) l(collectionId);
+  collectionChanged(collectionId: string | null, change?: CollectionChange): void {
+    for (const l of this.changeListeners) l(collectionId, change);
   }
 
-  private changed(kind: ArtifactChangeKind, a: Artifact): void {
-    this.collectionChanged(a.collectionId);
+  private changed(kind: ArtifactChangeKind, a: Artifact, revision?: number | null): void {
+    this.collectionChanged(a.collectionId, revision == null ? undefined : { revision, artifactIds: [a.id] });
     this.events.publish("artifact:changed", {
       kind,
       artifactId: a.id,

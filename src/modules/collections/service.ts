@@ -19,7 +19,39 @@ export interface CreateCollectionInput {
 type Page = Omit<Prisma.CollectionFindManyArgs, "where" | "orderBy">;
 
 export class CollectionService {
+  /** Per transaction (the client object Prisma hands its callback): the revision each collection was bumped to. */
+  private readonly bumped = new WeakMap<object, Map<string, number>>();
+
   constructor(private readonly db: Database) {}
+
+  /**
+   * Advances a collection's revision (its change sequence, which collection.toml records) inside
+   * the caller's transaction, once per transaction however often it is called; returns the
+   * revision the transaction commits. Call it before writing the collection's other rows: the
+   * collection row is then the first lock every writer takes, so writers of one collection queue
+   * on it instead of deadlocking, and revisions follow commit order.
+   */
+  async bump(tx: Prisma.TransactionClient, collectionId: string): Promise<number> {
+    let mine = this.bumped.get(tx);
+    if (!mine) {
+      mine = new Map();
+      this.bumped.set(tx, mine);
+    }
+    const known = mine.get(collectionId);
+    if (known !== undefined) return known;
+    const { revision } = await tx.collection.update({ where: { id: collectionId }, data: { revision: { increment: 1 } }, select: { revision: true } });
+    mine.set(collectionId, revision);
+    return revision;
+  }
+
+  /** Sets a collection's revision past `atLeast` (recovery: the database is then newer than the folder it was rebuilt from). */
+  async advancePast(tx: Prisma.TransactionClient, collectionId: string, atLeast: number): Promise<number> {
+    const current = await this.bump(tx, collectionId);
+    if (current > atLeast) return current;
+    const { revision } = await tx.collection.update({ where: { id: collectionId }, data: { revision: atLeast + 1 }, select: { revision: true } });
+    this.bumped.get(tx)?.set(collectionId, revision);
+    return revision;
+  }
 
   async create(input: CreateCollectionInput): Promise<Collection> {
     if (!COLLECTION_NAME.test(input.name)) throw new InvalidInputError("input.name", COLLECTION_NAME_RULE);

@@ -2,7 +2,7 @@
 // folder (owns ContentBlob, ArtifactVersion, ArtifactFile).
 import type { ContentService } from "./service.js";
 
-export { ContentService, classify, prepare, type FileDiff, type FileInfo, type ImportInput, type ImportResult } from "./service.js";
+export { ContentService, classify, diffTrees, prepare, type FileDiff, type FileInfo, type ImportInput, type ImportResult } from "./service.js";
 export { ContentRuleError } from "./errors.js";
 export { contentImportKind } from "./import-job.js";
 export { git, gitRefProblem, localPathOf, remoteActivity, type RemoteActivity } from "./git.js";

@@ -41,8 +41,19 @@ export interface ManifestGroup {
   members: string[];
 }
 
+export interface ManifestCollection {
+  name: string;
+  version: string;
+  description?: string;
+  /**
+   * The collection's revision (its change sequence in the database) this manifest reflects; absent
+   * in manifests written before revisions existed.
+   */
+  revision?: number;
+}
+
 export interface Manifest {
-  collection: { name: string; version: string; description?: string };
+  collection: ManifestCollection;
   artifacts: ManifestArtifact[];
   tags: ManifestTag[];
   groups: ManifestGroup[];
@@ -53,9 +64,25 @@ export function compact<T extends object>(o: { [K in keyof T]: T[K] | null | und
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as T;
 }
 
+const HEADER = "# skillgraph collection manifest: written by skillgraph after every change; the database can be rebuilt from this folder.\n";
+
+/** One [[artifacts]] table as text: kept per artifact, so a change re-renders only its own entry. */
+export function renderArtifact(a: ManifestArtifact): string {
+  return stringify({ artifacts: [a] });
+}
+
+/**
+ * The manifest's text from its parts: the header, [collection], the artifacts' tables (already
+ * rendered, in order), [[tags]] and [[groups]]. renderManifest and the incremental write-through
+ * both use it, so a manifest patched one entry at a time is byte for byte the one written whole.
+ */
+export function renderManifestParts(collection: ManifestCollection, artifacts: readonly string[], tags: readonly ManifestTag[], groups: readonly ManifestGroup[]): string {
+  const parts = [HEADER + stringify({ collection }), ...artifacts, ...tags.map((t) => stringify({ tags: [t] })), ...groups.map((g) => stringify({ groups: [g] }))];
+  return parts.join("\n");
+}
+
 export function renderManifest(m: Manifest): string {
-  const header = "# skillgraph collection manifest: written by skillgraph after every change; the database can be rebuilt from this folder.\n";
-  return header + stringify({ collection: m.collection, artifacts: m.artifacts, tags: m.tags, groups: m.groups }) + "\n";
+  return renderManifestParts(m.collection, m.artifacts.map(renderArtifact), m.tags, m.groups);
 }
 
 const str = (v: unknown): v is string => typeof v === "string";
@@ -101,5 +128,6 @@ export function parseManifest(text: string): Manifest {
       ? [compact<ManifestGroup>({ name: g.name, description: str(g.description) ? g.description : undefined, color: str(g.color) ? g.color : undefined, icon: str(g.icon) ? g.icon : undefined, position: typeof g.position === "number" ? g.position : i, members: strs(g.members) })]
       : [],
   );
-  return { collection: compact({ name: c.name, version: str(c.version) ? c.version : "1.0.0", description: str(c.description) ? c.description : undefined }), artifacts, tags, groups };
+  const revision = typeof c.revision === "number" && Number.isInteger(c.revision) && c.revision >= 0 ? c.revision : undefined;
+  return { collection: compact<ManifestCollection>({ name: c.name, version: str(c.version) ? c.version : "1.0.0", description: str(c.description) ? c.description : undefined, revision }), artifacts, tags, groups };
 }

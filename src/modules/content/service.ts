@@ -108,7 +108,7 @@ export class ContentService {
     others: { tags: () => Promise<TagService>; groups: () => Promise<GroupService>; logger?: Logger },
   ) {
     this.folders = new CollectionFolders({ db, content: this, artifacts, collections, tags: others.tags, groups: others.groups, dir: config.collectionsDir, limits: config.limits, logger: others.logger });
-    artifacts.onCollectionChanged((id) => this.folders.schedule(id));
+    artifacts.onCollectionChanged((id, change) => this.folders.schedule(id, change));
   }
 
   private usage: UsageSink = noUsage;
@@ -118,9 +118,12 @@ export class ContentService {
     this.usage = sink;
   }
 
-  /** Writes every collection's folder from the database (on start: repairs a write lost to a crash). */
-  repairFolders(): void {
-    this.folders.schedule(null);
+  /**
+   * On start: rewrites each collection folder whose manifest is behind the database's revision
+   * (repairs a write lost to a crash between a commit and its folder write); see CollectionFolders.repair.
+   */
+  repairFolders(): Promise<void> {
+    return this.folders.repair();
   }
 
   /** The allowed root a local path is under (lexically; resolveUnder then checks the real path). */
@@ -188,7 +191,7 @@ export class ContentService {
     const collection = await this.collections.resolve(input.collection);
     await progress(70, "Storing");
     const stored = await this.db.transaction(async ({ prisma: tx }) => {
-      const { artifact, created } = await this.artifacts.upsertInTransaction(tx, {
+      const { artifact, created, revision } = await this.artifacts.upsertInTransaction(tx, {
         collectionId: collection.id,
         type,
         name: meta.name,
@@ -198,10 +201,10 @@ export class ContentService {
         versionSpec: input.git?.ref ?? null,
         metadata: { description: meta.description, license: meta.license, tools: meta.tools },
       });
-      return this.storeVersion(tx, artifact, created, content, { sourceRef, commit, createdBy: principal.name });
+      return { ...(await this.storeVersion(tx, artifact, created, content, { sourceRef, commit, createdBy: principal.name })), revision };
     }, { timeoutMs: 60_000 });
     await progress(95, stored.unchanged ? "Unchanged" : `Version ${stored.version}`);
-    this.artifacts.announce(stored.created ? "ADDED" : "UPDATED", stored.artifact);
+    this.artifacts.announce(stored.created ? "ADDED" : "UPDATED", stored.artifact, stored.revision);
     await this.usage({ kind: "IMPORT", artifactId: stored.artifact.id, actor: principal.name });
     return {
       artifactId: stored.artifact.id,
@@ -226,9 +229,9 @@ export class ContentService {
     created: boolean,
     content: PreparedContent,
     origin: { sourceRef: string | null; commit: string | null; createdBy: string | null },
-  ): Promise<{ artifact: Artifact; created: boolean; unchanged: boolean; version: number }> {
+  ): Promise<{ artifact: Artifact; created: boolean; unchanged: boolean; version: number; revision: number | null }> {
     const last = await tx.artifactVersion.findFirst({ where: { artifactId: artifact.id }, orderBy: { number: "desc" }, select: { number: true, contentHash: true } });
-    if (last && last.contentHash === content.contentHash) return { artifact, created, unchanged: true, version: last.number };
+    if (last && last.contentHash === content.contentHash) return { artifact, created, unchanged: true, version: last.number, revision: null };
     const shas = [...new Set(content.files.map((f) => f.sha256))];
     const have = new Set((await tx.contentBlob.findMany({ where: { sha256: { in: shas } }, select: { sha256: true } })).map((b) => b.sha256));
     const missing = new Map<string, Buffer>();
@@ -249,8 +252,27 @@ export class ContentService {
       },
       select: { id: true },
     });
-    const updated = await this.artifacts.setContent(tx, artifact.id, { contentHash: content.contentHash, currentVersionId: version.id });
-    return { artifact: updated, created, unchanged: false, version: number };
+    const { artifact: updated, revision } = await this.artifacts.setContent(tx, artifact, { contentHash: content.contentHash, currentVersionId: version.id });
+    return { artifact: updated, created, unchanged: false, version: number, revision };
+  }
+
+  /**
+   * Stores each artifact's first version with the version id given, inside the caller's
+   * transaction, in few statements (recovery into a database without these artifacts: the
+   * artifact rows, made by the caller, already point at these ids).
+   */
+  async storeFirstVersions(tx: Prisma.TransactionClient, items: readonly { artifactId: string; versionId: string; content: PreparedContent; origin: { sourceRef: string | null; commit: string | null; createdBy: string | null } }[]): Promise<void> {
+    const blobs = new Map<string, Buffer>();
+    for (const i of items) for (const f of i.content.files) blobs.set(f.sha256, f.data);
+    const have = new Set<string>();
+    for (const part of chunks([...blobs.keys()], 500)) for (const b of await tx.contentBlob.findMany({ where: { sha256: { in: part } }, select: { sha256: true } })) have.add(b.sha256);
+    const missing = [...blobs].filter(([sha]) => !have.has(sha)).map(([sha, data]) => ({ sha256: sha, size: data.length, data: new Uint8Array(data) }));
+    // Prisma's SQLite statements take at most 999 parameters.
+    for (const part of chunks(missing, 300)) await tx.contentBlob.createMany({ data: part });
+    const versions = items.map((i) => ({ id: i.versionId, artifactId: i.artifactId, number: 1, contentHash: i.content.contentHash, sourceRef: i.origin.sourceRef, commit: i.origin.commit, createdBy: i.origin.createdBy }));
+    for (const part of chunks(versions, 100)) await tx.artifactVersion.createMany({ data: part });
+    const files = items.flatMap((i) => i.content.files.map((f) => ({ versionId: i.versionId, path: f.path, sha256: f.sha256, size: f.data.length, mediaType: f.mediaType })));
+    for (const part of chunks(files, 150)) await tx.artifactFile.createMany({ data: part });
   }
 
   // ---- reads
@@ -324,20 +346,25 @@ export class ContentService {
     if (!a) throw new NotFoundError("ArtifactVersion", String(from));
     if (!b) throw new NotFoundError("ArtifactVersion", String(to));
     const [left, right] = await Promise.all([this.versionData(a.id), this.versionData(b.id)]);
-    const l = new Map(left.map((f) => [f.path, f]));
-    const r = new Map(right.map((f) => [f.path, f]));
-    const paths = [...new Set([...l.keys(), ...r.keys()])].sort();
-    const out: FileDiff[] = [];
-    for (const path of paths) {
-      const x = l.get(path);
-      const y = r.get(path);
-      if (x && y && x.sha256 === y.sha256) continue;
-      const status = !x ? "ADDED" : !y ? "REMOVED" : "MODIFIED";
-      const tx = x ? textOf(x.data) : "";
-      const ty = y ? textOf(y.data) : "";
-      const patch = tx === null || ty === null ? null : createTwoFilesPatch(x ? `a/${path}` : "/dev/null", y ? `b/${path}` : "/dev/null", tx, ty, `v${from}`, `v${to}`);
-      out.push({ path, status, patch });
-    }
-    return out;
+    return diffTrees(left, right, `v${from}`, `v${to}`);
   }
+}
+
+/** Per-file unified diffs from one file tree to another (labels name the sides); unchanged files are left out. */
+export function diffTrees(left: readonly { path: string; sha256: string; data: Uint8Array }[], right: readonly { path: string; sha256: string; data: Uint8Array }[], fromLabel: string, toLabel: string): FileDiff[] {
+  const l = new Map(left.map((f) => [f.path, f]));
+  const r = new Map(right.map((f) => [f.path, f]));
+  const paths = [...new Set([...l.keys(), ...r.keys()])].sort();
+  const out: FileDiff[] = [];
+  for (const path of paths) {
+    const x = l.get(path);
+    const y = r.get(path);
+    if (x && y && x.sha256 === y.sha256) continue;
+    const status = !x ? "ADDED" : !y ? "REMOVED" : "MODIFIED";
+    const tx = x ? textOf(x.data) : "";
+    const ty = y ? textOf(y.data) : "";
+    const patch = tx === null || ty === null ? null : createTwoFilesPatch(x ? `a/${path}` : "/dev/null", y ? `b/${path}` : "/dev/null", tx, ty, fromLabel, toLabel);
+    out.push({ path, status, patch });
+  }
+  return out;
 }

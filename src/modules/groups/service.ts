@@ -36,6 +36,7 @@ export class GroupService {
     const collection = await this.collections.resolve(input.collection);
     try {
       return await this.db.transaction(async ({ prisma: tx }) => {
+        const revision = await this.collections.bump(tx, collection.id);
         const clash = await tx.group.findUnique({ where: { collectionId_name: { collectionId: collection.id, name: input.name } }, select: { id: true } });
         if (clash) throw new AlreadyExistsError("Group", "name", input.name);
         const count = await tx.group.count({ where: { collectionId: collection.id } });
@@ -49,9 +50,9 @@ export class GroupService {
             position: count,
           },
         });
-        return created;
-      }).then((g) => {
-        this.artifacts.collectionChanged(g.collectionId);
+        return [created, revision] as const;
+      }).then(([g, revision]) => {
+        this.artifacts.collectionChanged(g.collectionId, { revision, artifactIds: [] });
         return g;
       });
     } catch (err) {
@@ -70,22 +71,27 @@ export class GroupService {
     const data: Prisma.GroupUpdateInput = {};
     if (input.name != null) data.name = input.name;
     for (const k of ["description", "color", "icon"] as const) if (input[k] !== undefined) data[k] = input[k];
-    const updated = await this.db.prisma.group.update({ where: { id }, data });
-    this.artifacts.collectionChanged(updated.collectionId);
+    const [updated, revision] = await this.db.transaction(async ({ prisma: tx }) => {
+      const revision = await this.collections.bump(tx, group.collectionId);
+      return [await tx.group.update({ where: { id }, data }), revision] as const;
+    });
+    this.artifacts.collectionChanged(updated.collectionId, { revision, artifactIds: [] });
     return updated;
   }
 
   /** Deletes a group (not its artifacts) and closes the gap in the order. */
   async delete(id: string): Promise<Group> {
     const group = await this.byId(id);
-    await this.db.transaction(async ({ prisma: tx }) => {
+    const revision = await this.db.transaction(async ({ prisma: tx }) => {
+      const revision = await this.collections.bump(tx, group.collectionId);
       await tx.group.delete({ where: { id } });
       await tx.group.updateMany({
         where: { collectionId: group.collectionId, position: { gt: group.position } },
         data: { position: { decrement: 1 } },
       });
+      return revision;
     });
-    this.artifacts.collectionChanged(group.collectionId);
+    this.artifacts.collectionChanged(group.collectionId, { revision, artifactIds: [] });
     return group;
   }
 
@@ -100,12 +106,14 @@ export class GroupService {
       if (!a) throw new NotFoundError("Artifact", artifactId);
       if (a.collectionId !== group.collectionId) throw new InvalidInputError(`artifactIds.${i}`, "the artifact belongs to another collection than the group");
     }
-    await this.db.transaction(async ({ prisma: tx }) => {
+    const revision = await this.db.transaction(async ({ prisma: tx }) => {
+      const revision = await this.collections.bump(tx, group.collectionId);
       await tx.groupMember.deleteMany({ where: { groupId: id } });
       if (unique.length > 0) await tx.groupMember.createMany({ data: unique.map((artifactId, position) => ({ groupId: id, artifactId, position })) });
       await tx.group.update({ where: { id }, data: { updatedAt: new Date() } });
+      return revision;
     });
-    this.artifacts.collectionChanged(group.collectionId);
+    this.artifacts.collectionChanged(group.collectionId, { revision, artifactIds: [] });
     return this.byId(id);
   }
 
@@ -113,13 +121,15 @@ export class GroupService {
   async move(id: string, position: number): Promise<Group> {
     if (!Number.isInteger(position) || position < 0) throw new InvalidInputError("position", "must be an integer of 0 or more");
     const group = await this.byId(id);
-    await this.db.transaction(async ({ prisma: tx }) => {
+    const revision = await this.db.transaction(async ({ prisma: tx }) => {
+      const revision = await this.collections.bump(tx, group.collectionId);
       const groups = await tx.group.findMany({ where: { collectionId: group.collectionId }, orderBy: { position: "asc" }, select: { id: true } });
       const order = groups.map((g) => g.id).filter((g) => g !== id);
       order.splice(Math.min(position, order.length), 0, id);
       for (const [i, gid] of order.entries()) await tx.group.update({ where: { id: gid }, data: { position: i } });
+      return revision;
     });
-    this.artifacts.collectionChanged(group.collectionId);
+    this.artifacts.collectionChanged(group.collectionId, { revision, artifactIds: [] });
     return this.byId(id);
   }
 

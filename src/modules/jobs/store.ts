@@ -88,6 +88,15 @@ interface Candidate {
 }
 const decodeCandidate = rowDecoder<Candidate>({ id: "String", version: "Int", status: "String", resume: "Boolean", attempts: "Int", startedAt: "DateTime", cancelRequested: "Boolean" });
 
+/** A job's lease owner and cancel flag, as a heartbeat reads them back. */
+export interface Beat {
+  id: string;
+  leaseOwner: string | null;
+  status: JobStatus;
+  cancelRequested: boolean;
+}
+const decodeBeat = rowDecoder<Beat>({ id: "String", leaseOwner: "String", status: "String", cancelRequested: "Boolean" });
+
 export interface Claimed {
   job: Job;
   /** The lease was taken over from a worker whose lease expired (a crash or a stall). */
@@ -111,13 +120,13 @@ export class JobStore {
 
   private async apply(id: string, guard: JobGuard, extra: Sql | undefined, data: JobData, event: { type: JobEventType; message?: string | null }): Promise<Job | null> {
     const at = this.now();
-    const job = await this.db.transaction(async (tx) => {
+    const job = await this.db.sqlTransaction(async (tx) => {
       // The write comes first: on SQLite it takes the write lock before anything is read.
-      const [found] = await tx.sql.query(sql`UPDATE "Job" SET ${assignments(data, at)} WHERE ${conditions(id, guard, extra)} RETURNING *`);
+      const [found] = await tx.query(sql`UPDATE "Job" SET ${assignments(data, at)} WHERE ${conditions(id, guard, extra)} RETURNING *`);
       if (!found) return null;
       const row = decodeJob(found);
       const message = event.message === undefined ? row.message : event.message;
-      await tx.sql.execute(sql`
+      await tx.execute(sql`
         INSERT INTO "JobEvent" ("id", "jobId", "sequence", "type", "status", "progress", "phase", "message", "attempt", "createdAt")
         VALUES (${randomUUID()}, ${id}, ${row.eventSequence}, ${event.type}, ${row.status}, ${row.progress}, ${row.phase}, ${message}, ${row.attempts}, ${at})`);
       return row;
@@ -216,18 +225,19 @@ export class JobStore {
     return claimed;
   }
 
-  /** Renews the leases `owner` holds on `ids`; returns each job's lease owner and cancel flag. */
-  async heartbeat(owner: string, ids: string[], leaseMs: number) {
+  /**
+   * Renews the leases `owner` holds on `ids`; returns each job's lease owner and cancel flag.
+   * Hand-written, so a worker's first beat after start-up never waits for Prisma's engine to load
+   * (a lease could run out meanwhile, and another claim would take the job over).
+   */
+  async heartbeat(owner: string, ids: string[], leaseMs: number): Promise<Beat[]> {
     if (ids.length === 0) return [];
     const at = this.now();
-    await this.db.prisma.job.updateMany({
-      where: { id: { in: ids }, leaseOwner: owner, status: "RUNNING" },
-      data: { leaseExpiresAt: new Date(at.getTime() + leaseMs) },
-    });
-    return this.db.prisma.job.findMany({
-      where: { id: { in: ids } },
-      select: { id: true, leaseOwner: true, status: true, cancelRequested: true },
-    });
+    await this.db.sql.execute(sql`
+      UPDATE "Job" SET "leaseExpiresAt" = ${new Date(at.getTime() + leaseMs)}
+      WHERE "id" IN (${join(ids)}) AND "leaseOwner" = ${owner} AND "status" = 'RUNNING'`);
+    const rows = await this.db.sql.query(sql`SELECT "id", "leaseOwner", "status", "cancelRequested" FROM "Job" WHERE "id" IN (${join(ids)})`);
+    return rows.map(decodeBeat);
   }
 
   /** The condition for every write by the worker holding the lease. */

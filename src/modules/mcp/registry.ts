@@ -45,6 +45,12 @@ export class McpRegistry {
     return this.db.prisma.mcpServer.findUnique({ where: { name } });
   }
 
+  /** Servers whose name is one of `entryNames` or ends in "/<entry name>" (their deployment entry name): one statement. */
+  byEntryNames(entryNames: readonly string[]): Promise<McpServer[]> {
+    if (entryNames.length === 0) return Promise.resolve([]);
+    return this.db.prisma.mcpServer.findMany({ where: { OR: [{ name: { in: [...entryNames] } }, ...entryNames.map((n) => ({ name: { endsWith: `/${n}` } }))] }, orderBy: { name: "asc" } });
+  }
+
   /** Case-insensitive text in the name or title (LIKE is case-insensitive on SQLite; PostgreSQL needs to be told). */
   private where(search: string | null | undefined): Prisma.McpServerWhereInput {
     if (!search) return {};

@@ -87,10 +87,10 @@ export class MedallionStore {
       await this.db.batch(plan.statements);
       return true;
     }
-    return this.db.transaction(
+    return this.db.sqlTransaction(
       async (tx) => {
-        if ((await tx.sql.execute(guard)) === 0) return false;
-        for (const s of plan.statements) await tx.sql.execute(s);
+        if ((await tx.execute(guard)) === 0) return false;
+        for (const s of plan.statements) await tx.execute(s);
         return true;
       },
       { maxWaitMs: TRANSACTION_WAIT_MS },

@@ -74,9 +74,9 @@ export function registerProjectCommands(program: Command): void {
     .option("--project <dir|name>", "project folder or name (default: the current folder)")
     .option("--json", "print JSON")
     .action(async (key: string, opts: { project?: string; json?: boolean }) => {
-      await withServices(async ({ services }) => {
+      await withServices(async ({ services, principal }) => {
         const { project, deployment } = await deploymentOf(services, key, opts.project);
-        await services.projects.undeploy(deployment.id);
+        await services.projects.undeploy(deployment.id, principal);
         if (opts.json) console.log(JSON.stringify({ project: project.name, key, removed: deployedFiles(deployment).map((f) => f.path) }, null, 2));
         else console.log(`${key} undeployed from ${project.name}`);
       });

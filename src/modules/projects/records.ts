@@ -8,17 +8,21 @@ const hooksSchema = z.object({ entries: z.record(z.string(), z.array(z.unknown()
 export type DeployedFile = z.infer<typeof fileSchema>;
 export type DeployedHooks = z.infer<typeof hooksSchema>;
 
+// null (no hooks, no files) is the common case: answered without building a parse error.
 export function filesOf(value: unknown): DeployedFile[] {
+  if (value === null || value === undefined) return [];
   const r = z.array(fileSchema).safeParse(value);
   return r.success ? r.data : [];
 }
 
 export function dirsOf(value: unknown): string[] {
+  if (value === null || value === undefined) return [];
   const r = z.array(z.string()).safeParse(value);
   return r.success ? r.data : [];
 }
 
 export function hooksRecordOf(value: unknown): DeployedHooks | null {
+  if (value === null || value === undefined) return null;
   const r = hooksSchema.safeParse(value);
   return r.success ? r.data : null;
 }

@@ -173,7 +173,7 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFoundError, ProjectPathError], directResult: true },
     args: { id: t.arg.globalID({ required: true, for: DeploymentRef, description: "The deployment to remove." }) },
     resolve: async (_r, args, ctx) => {
-      const d = await ctx.services.projects.undeploy(args.id.id);
+      const d = await ctx.services.projects.undeploy(args.id.id, ctx.principal);
       return { removedDeploymentId: encodeGlobalID("Deployment", d.id), files: deployedFiles(d).map((f) => f.path) };
     },
   }),

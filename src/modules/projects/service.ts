@@ -5,18 +5,20 @@
 import { realpath, stat } from "node:fs/promises";
 import { basename, isAbsolute, join, resolve, sep } from "node:path";
 import type { Database, Prisma } from "../../db/index.js";
-import type { Deployment, Project } from "../../generated/prisma/client.js";
+import type { Artifact, Deployment, Project } from "../../generated/prisma/client.js";
 import type { EventBus } from "../../lib/event-bus.js";
 import { ForbiddenError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import { hasScope, type Principal } from "../../lib/principal.js";
 import { noUsage, type UsageSink } from "../../lib/usage.js";
 import type { ArtifactService } from "../artifacts/index.js";
+import type { RatingService } from "../ratings/index.js";
 import { prepare, readTree, sha256, textOf, type ContentService } from "../content/index.js";
 import type { ProjectsConfig } from "./config.js";
+import { declaredTools, deniedTools, parseLenient, PERMISSION_FILES } from "./compat.js";
 import { driftStatus, worstStatus } from "./drift.js";
 import { DeployConflictError, ProjectPathError } from "./errors.js";
 import type { DeploymentStatusName } from "./events.js";
-import { applyChanges, checkedPath, hashesOnDisk, readIfFile, removeEmptyDirs, type Change } from "./files.js";
+import { applyChanges, checkedPath, hashesOnDisk, readIfFile, removeEmptyDirs, type Change, type FolderCache } from "./files.js";
 import { hooksOf, hooksPresent, mergeHooks, parseSettings, removeHooks } from "./hooks.js";
 import { mergeFile, type MergeHunk } from "./merge.js";
 import { dirsOf, filesOf, hooksRecordOf, type DeployedFile, type DeployedHooks } from "./records.js";
@@ -60,12 +62,14 @@ export class ProjectService {
     private readonly events: EventBus,
     private readonly artifacts: ArtifactService,
     private readonly content: ContentService,
+    /** Gets each deploy's outcome at its project: the compatibility score is computed from them. */
+    private readonly ratings: RatingService,
     readonly config: ProjectsConfig,
   ) {}
 
   private usage: UsageSink = noUsage;
 
-  /** Where deploys, undeploys and syncs are reported as usage events (the usage module). */
+  /** Where deploys, undeploys, syncs and captures (as IMPORT, with the project) are reported as usage events (the usage module). */
   onUsage(sink: UsageSink): void {
     this.usage = sink;
   }
@@ -154,15 +158,31 @@ export class ProjectService {
     const [versions] = await this.content.versionsOf([artifact.id]);
     const version = versionNumber ? versions?.find((v) => v.number === versionNumber) : versions?.find((v) => v.id === artifact.currentVersionId);
     if (!version) throw versionNumber ? new NotFoundError("ArtifactVersion", String(versionNumber)) : new InvalidInputError("artifact", "has no content to deploy (import it first)");
+    let saved: Deployment;
+    try {
+      saved = await this.write(principal, artifact, project, version.id);
+    } catch (err) {
+      await this.recordFailure(artifact.id, project.id, err);
+      throw err;
+    }
+    await this.recordFit(artifact, project);
+    await this.usage({ kind: "DEPLOY", artifactId: saved.artifactId, projectId: saved.projectId, actor: principal.name });
+    return saved;
+  }
+
+  /** Writes the version's files (or hooks) into the project and upserts the Deployment. */
+  private async write(principal: Principal, artifact: Artifact, project: Project, versionId: string): Promise<Deployment> {
+    const type = artifact.type;
+    if (!isDeployable(type)) throw new InvalidInputError("artifact", `a ${type.toLowerCase()} artifact is not deployed into a project folder`);
     const previous = await this.db.prisma.deployment.findUnique({ where: { projectId_artifactId: { projectId: project.id, artifactId: artifact.id } } });
-    const data = await this.content.versionData(version.id);
+    const data = await this.content.versionData(versionId);
     let files: DeployedFile[] = [];
     let hooks: DeployedHooks | null = null;
     let createdDirs: string[] = [];
-    if (artifact.type === "HOOK") {
+    if (type === "HOOK") {
       hooks = await this.writeHooks(project.path, data, previous ? deployedHooks(previous) : null);
     } else {
-      const map = targetOf(artifact.type, artifact.name, data.map((f) => f.path));
+      const map = targetOf(type, artifact.name, data.map((f) => f.path));
       const ours = new Map((previous ? deployedFiles(previous) : []).map((f) => [f.path, f.sha256]));
       const wanted = data.filter((f) => map.has(f.path)).map((f) => ({ rel: map.get(f.path) ?? "", source: f.path, data: f.data }));
       const onDisk = await hashesOnDisk(project.path, [...new Set([...wanted.map((w) => w.rel), ...ours.keys()])]);
@@ -180,12 +200,26 @@ export class ProjectService {
     const dirs = [...new Set([...(previous ? dirsOf(previous.createdDirs) : []), ...createdDirs])];
     const saved = await this.db.prisma.deployment.upsert({
       where: { projectId_artifactId: { projectId: project.id, artifactId: artifact.id } },
-      create: { projectId: project.id, artifactId: artifact.id, versionId: version.id, files: json(files), createdDirs: json(dirs), hooks: hooks ? json(hooks) : undefined, status: "SYNCED", createdBy: principal.name },
-      update: { versionId: version.id, files: json(files), createdDirs: json(dirs), hooks: hooks ? json(hooks) : undefined, status: "SYNCED", checkedAt: new Date(), createdBy: principal.name },
+      create: { projectId: project.id, artifactId: artifact.id, versionId, files: json(files), createdDirs: json(dirs), hooks: hooks ? json(hooks) : undefined, status: "SYNCED", createdBy: principal.name },
+      update: { versionId, files: json(files), createdDirs: json(dirs), hooks: hooks ? json(hooks) : undefined, status: "SYNCED", checkedAt: new Date(), createdBy: principal.name },
     });
     this.announce(saved, previous?.status ?? null, "SYNCED");
-    await this.usage({ kind: "DEPLOY", artifactId: saved.artifactId, projectId: saved.projectId, actor: principal.name });
     return saved;
+  }
+
+  // ---- compatibility (reported to ratings)
+
+  /** A deploy or sync that reached the project and failed there (a conflict, a path or write rule): the artifact did not fit it. */
+  private async recordFailure(artifactId: string, projectId: string, err: unknown): Promise<void> {
+    if (!(err instanceof DeployConflictError) && !(err instanceof ProjectPathError)) return;
+    await this.ratings.setDeployOutcome(artifactId, { target: projectId, fits: false, reason: err.message });
+  }
+
+  /** A deploy or sync that succeeded: it fits unless the project's settings deny a tool the artifact declares. */
+  private async recordFit(artifact: Pick<Artifact, "id" | "tools">, project: Pick<Project, "id" | "path">): Promise<void> {
+    const declared = declaredTools(artifact.tools);
+    const denied = declared.length ? deniedTools(declared, await Promise.all(PERMISSION_FILES.map(async (f) => parseLenient((await readIfFile(project.path, f).catch(() => null))?.toString("utf8") ?? null)))) : [];
+    await this.ratings.setDeployOutcome(artifact.id, { target: project.id, fits: denied.length === 0, reason: denied.length ? `the project's settings deny ${denied.join(", ")}` : null });
   }
 
   private async writeHooks(root: string, data: { path: string; data: Uint8Array }[], previous: DeployedHooks | null): Promise<DeployedHooks> {
@@ -204,7 +238,7 @@ export class ProjectService {
   }
 
   /** Removes exactly what the deployment wrote (files it wrote, folders it made, its hook entries) and its record. */
-  async undeploy(id: string): Promise<Deployment> {
+  async undeploy(id: string, principal?: Principal): Promise<Deployment> {
     const d = await this.deployment(id);
     const project = await this.resolve({ id: d.projectId });
     const hooks = deployedHooks(d);
@@ -224,7 +258,7 @@ export class ProjectService {
     }
     await this.db.prisma.deployment.delete({ where: { id } });
     this.announce(d, d.status, null);
-    await this.usage({ kind: "UNDEPLOY", artifactId: d.artifactId, projectId: d.projectId, actor: null });
+    await this.usage({ kind: "UNDEPLOY", artifactId: d.artifactId, projectId: d.projectId, actor: principal?.name ?? null });
     return d;
   }
 
@@ -234,7 +268,8 @@ export class ProjectService {
   async scan(projectId: string): Promise<ProjectStatus> {
     const project = await this.resolve({ id: projectId });
     const deployments = await this.db.prisma.deployment.findMany({ where: { projectId }, include: { artifact: { select: { currentVersionId: true } } } });
-    const found = await Promise.all(deployments.map(async (d) => ({ d, status: await this.statusOf(project.path, d, d.artifact.currentVersionId !== d.versionId) })));
+    const folders: FolderCache = new Map();
+    const found = await Promise.all(deployments.map(async (d) => ({ d, status: await this.statusOf(project.path, d, d.artifact.currentVersionId !== d.versionId, folders) })));
     const changed = found.filter((f) => f.status !== f.d.status);
     const now = new Date();
     await this.db.transaction(async ({ prisma: tx }) => {
@@ -255,7 +290,7 @@ export class ProjectService {
     return projects.length;
   }
 
-  private async statusOf(root: string, d: Deployment, outdated: boolean): Promise<DeploymentStatusName> {
+  private async statusOf(root: string, d: Deployment, outdated: boolean, folders: FolderCache = new Map()): Promise<DeploymentStatusName> {
     const hooks = deployedHooks(d);
     if (hooks) {
       const text = await readIfFile(root, SETTINGS_FILE).catch(() => null);
@@ -269,7 +304,7 @@ export class ProjectService {
       return driftStatus([], new Map(), outdated) === "OUTDATED" ? (present.exact ? "OUTDATED" : "CONFLICTED") : present.exact ? "SYNCED" : "MODIFIED";
     }
     const files = deployedFiles(d);
-    return driftStatus(files, await hashesOnDisk(root, files.map((f) => f.path)), outdated);
+    return driftStatus(files, await hashesOnDisk(root, files.map((f) => f.path), folders), outdated);
   }
 
   // ---- sync and capture
@@ -288,7 +323,16 @@ export class ProjectService {
    * file that differs. Answers: { files: { <path>: { take: "THEIRS" | "OURS" } | { text } } }.
    */
   async sync(principal: Principal, id: string, strategy: SyncStrategy, ask: Ask): Promise<Deployment> {
-    const d = await this.syncOnce(principal, id, strategy, ask);
+    let d: Deployment;
+    try {
+      d = await this.syncOnce(principal, id, strategy, ask);
+    } catch (err) {
+      const known = await this.db.prisma.deployment.findUnique({ where: { id }, select: { artifactId: true, projectId: true } });
+      if (known) await this.recordFailure(known.artifactId, known.projectId, err);
+      throw err;
+    }
+    const [artifact, project] = await Promise.all([this.artifacts.byId(d.artifactId), this.resolve({ id: d.projectId })]);
+    await this.recordFit(artifact, project);
     await this.usage({ kind: "SYNC", artifactId: d.artifactId, projectId: d.projectId, actor: principal.name });
     return d;
   }
@@ -299,7 +343,8 @@ export class ProjectService {
     if (!artifact.currentVersionId) throw new InvalidInputError("id", "the artifact has no content");
     if (deployedHooks(d) || artifact.type === "HOOK") {
       if (strategy === "KEEP_LOCAL") return this.markVersion(d, artifact.currentVersionId, deployedFiles(d));
-      return this.deploy(principal, artifact.id, project.id);
+      // Written as a deploy of the current version, counted once (as the sync).
+      return this.write(principal, artifact, project, artifact.currentVersionId);
     }
     const [base, theirs] = await Promise.all([this.content.versionData(d.versionId), this.content.versionData(artifact.currentVersionId)]);
     if (!isDeployable(artifact.type)) throw new InvalidInputError("id", "not a file deployment");
@@ -381,11 +426,14 @@ export class ProjectService {
     }
     const content = prepare(tree);
     const stored = await this.db.transaction(({ prisma: tx }) => this.content.storeVersion(tx, artifact, false, content, { sourceRef: join(project.path, ".claude"), commit: null, createdBy: principal.name }));
-    this.artifacts.announce("UPDATED", stored.artifact);
+    this.artifacts.announce("UPDATED", stored.artifact, stored.revision);
     const map = artifact.type === "SKILL" ? targetOf("SKILL", artifact.name, tree.map((f) => f.path)) : new Map(deployedFiles(d).map((f) => [f.source, f.path]));
     const files = content.files.flatMap((f) => (map.get(f.path) ? [{ path: map.get(f.path) ?? "", source: f.path, sha256: f.sha256 }] : []));
     const versionId = stored.artifact.currentVersionId ?? d.versionId;
-    return { deployment: await this.markVersion(d, versionId, files), version: stored.version };
+    const deployment = await this.markVersion(d, versionId, files);
+    // A new version entering the collection, like an import: from this project's folder.
+    await this.usage({ kind: "IMPORT", artifactId: artifact.id, projectId: project.id, actor: principal.name });
+    return { deployment, version: stored.version };
   }
 
   private announce(d: Deployment, previousStatus: DeploymentStatusName | null, status: DeploymentStatusName | null): void {

@@ -3,12 +3,12 @@
 // ratings. Every write updates the row and the artifact's quality sort key in its transaction.
 // Writers to one artifact are serialised: on SQLite by the single writer, on PostgreSQL by a
 // transaction-scoped advisory lock per artifact (lock()).
-import type { Database, SqlExecutor } from "../../db/index.js";
+import type { Database, SqlExecutor, Transaction } from "../../db/index.js";
 import { chunks, join, modelDecoder, raw, sql } from "../../db/index.js";
 import type { ArtifactScore, CommunityScore } from "../../generated/prisma/client.js";
 import { NotFoundError } from "../../lib/errors.js";
 import type { ArtifactService, ArtifactTrustRow } from "../artifacts/index.js";
-import { computeScores, type CommunitySignal, type MaintenanceSignal, type Scores, type TrustInput } from "./scoring.js";
+import { computeScores, type CommunitySignal, type CompatibilitySignal, type MaintenanceSignal, type Scores, type TrustInput } from "./scoring.js";
 
 /** What the score of one artifact is computed from: its aggregate row (null before any write). */
 export interface ScoreData {
@@ -23,10 +23,17 @@ export interface ArtifactScores extends Scores {
 
 export type ArtifactTrust = TrustInput & { id: string };
 
+/** One deploy attempt's outcome at a target (a project's id): fits, or why not. */
+export interface DeployOutcomeInput {
+  target: string;
+  fits: boolean;
+  reason?: string | null;
+}
+
 export type AggregateDelta = { ratingCount?: number; ratingSum?: number; matchResolvedCount?: number; matchConfirmedConfidence?: number };
 
 const decodeAggregate = modelDecoder<ArtifactScore>("ArtifactScore");
-const AGGREGATE_COLUMNS = raw(`"artifactId", "ratingCount", "ratingSum", "matchResolvedCount", "matchConfirmedConfidence", "communitySignals", "upstreamLastCommitAt", "upstreamCommits90d", "upstreamCheckedAt", "updatedAt"`);
+const AGGREGATE_COLUMNS = raw(`"artifactId", "ratingCount", "ratingSum", "matchResolvedCount", "matchConfirmedConfidence", "communitySignals", "upstreamLastCommitAt", "upstreamCommits90d", "upstreamCheckedAt", "compatTargets", "compatFits", "updatedAt"`);
 
 export function trustOf(row: ArtifactTrustRow): ArtifactTrust {
   // An origin this code does not know yet gets the "unknown" trust prior.
@@ -60,6 +67,12 @@ export function maintenanceOf(a: Pick<ArtifactScore, "upstreamLastCommitAt" | "u
   return { lastCommitAt: a.upstreamLastCommitAt, commitsLast90Days: a.upstreamCommits90d ?? 0 };
 }
 
+/** The aggregate's count of deploy targets and fitting ones, or null before any deploy outcome (the prior). */
+export function compatibilityOf(a: Pick<ArtifactScore, "compatTargets" | "compatFits"> | null): CompatibilitySignal | null {
+  if (!a || a.compatTargets <= 0) return null;
+  return { targets: a.compatTargets, fits: a.compatFits };
+}
+
 export function scoresFrom(artifact: ArtifactTrust, data: ScoreData, now: Date): ArtifactScores {
   const a = data.aggregate;
   const scores = computeScores(
@@ -71,6 +84,7 @@ export function scoresFrom(artifact: ArtifactTrust, data: ScoreData, now: Date):
       matchResolvedCount: a?.matchResolvedCount ?? 0,
       matchConfirmedConfidence: a?.matchConfirmedConfidence ?? 0,
       maintenance: maintenanceOf(a),
+      compatibility: compatibilityOf(a),
     },
     now,
   );
@@ -121,6 +135,28 @@ export class ScoreStore {
         "updatedAt" = excluded."updatedAt"
       RETURNING ${AGGREGATE_COLUMNS}`);
     return this.rescored(tx, artifact, row, now);
+  }
+
+  /**
+   * Stores the artifact's last deploy outcome at one target (replacing the target's previous one),
+   * copies the counts of targets and fitting targets onto its aggregate row (creating it), then
+   * refreshes its sort key.
+   */
+  async setDeployOutcome(tx: Transaction, artifact: ArtifactTrust, outcome: DeployOutcomeInput, now: Date): Promise<ArtifactScores> {
+    const data = { fits: outcome.fits, reason: outcome.fits ? null : (outcome.reason ?? "did not fit").slice(0, 500), at: now };
+    await tx.prisma.deployOutcome.upsert({ where: { artifactId_target: { artifactId: artifact.id, target: outcome.target } }, create: { artifactId: artifact.id, target: outcome.target, ...data }, update: data });
+    const counts = await tx.prisma.deployOutcome.groupBy({ by: ["fits"], where: { artifactId: artifact.id }, _count: { _all: true } });
+    const targets = counts.reduce((n, c) => n + c._count._all, 0);
+    const fits = counts.find((c) => c.fits)?._count._all ?? 0;
+    const [row] = await tx.sql.query(sql`
+      INSERT INTO "ArtifactScore" ("artifactId", "ratingCount", "ratingSum", "matchResolvedCount", "matchConfirmedConfidence", "compatTargets", "compatFits", "updatedAt")
+      VALUES (${artifact.id}, 0, 0, 0, 0, ${targets}, ${fits}, ${now})
+      ON CONFLICT ("artifactId") DO UPDATE SET
+        "compatTargets" = excluded."compatTargets",
+        "compatFits" = excluded."compatFits",
+        "updatedAt" = excluded."updatedAt"
+      RETURNING ${AGGREGATE_COLUMNS}`);
+    return this.rescored(tx.sql, artifact, row, now);
   }
 
   /** Applies a delta to the artifact's aggregate row (creating it), then refreshes its sort key. */

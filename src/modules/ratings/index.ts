@@ -3,7 +3,7 @@
 import type { RatingService } from "./service.js";
 
 export { RatingService, raterOf, type RateInput, type RatingPatch } from "./service.js";
-export type { ArtifactScores, ScoreData } from "./aggregates.js";
+export type { ArtifactScores, DeployOutcomeInput, ScoreData } from "./aggregates.js";
 export type { CommunityScoreRow } from "./community.js";
 export type { MatchInput } from "./matches.js";
 export { MAX_FEEDBACK, MAX_IMPORT_ROWS, RATE_LIMIT, RATE_WINDOW_MS } from "./rules.js";

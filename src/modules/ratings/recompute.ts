@@ -1,4 +1,4 @@
-// Rebuilds every aggregate and sort key from the ratings, matches and community rows, and drops
+// Rebuilds every aggregate and sort key from the ratings, matches, community and deploy-outcome rows, and drops
 // rate-limit entries older than the window (the scores.recompute job runs it).
 import type { Database } from "../../db/index.js";
 import { chunks, DbNull } from "../../db/index.js";
@@ -10,17 +10,18 @@ import { RATE_WINDOW_MS } from "./rules.js";
 export async function recomputeAll(db: Database, artifacts: ArtifactService, now: Date): Promise<{ artifactCount: number; ratingCount: number }> {
   return db.transaction(
     async ({ prisma: tx, sql }) => {
-      const [ratings, matches, trust, community] = await Promise.all([
+      const [ratings, matches, trust, community, outcomes] = await Promise.all([
         tx.rating.groupBy({ by: ["artifactId"], _count: { _all: true }, _sum: { rating: true } }),
         tx.artifactMatch.groupBy({ by: ["artifactId", "confirmed"], _count: { _all: true }, _sum: { confidence: true } }),
         artifacts.allTrust(sql),
         tx.communityScore.findMany(),
+        tx.deployOutcome.groupBy({ by: ["artifactId", "fits"], _count: { _all: true } }),
       ]);
       const agg = new Map<string, ArtifactScore>();
       const row = (artifactId: string): ArtifactScore => {
         let r = agg.get(artifactId);
         if (!r) {
-          r = { artifactId, ratingCount: 0, ratingSum: 0, matchResolvedCount: 0, matchConfirmedConfidence: 0, communitySignals: null, upstreamLastCommitAt: null, upstreamCommits90d: null, upstreamCheckedAt: null, updatedAt: now };
+          r = { artifactId, ratingCount: 0, ratingSum: 0, matchResolvedCount: 0, matchConfirmedConfidence: 0, communitySignals: null, upstreamLastCommitAt: null, upstreamCommits90d: null, upstreamCheckedAt: null, compatTargets: 0, compatFits: 0, updatedAt: now };
           agg.set(artifactId, r);
         }
         return r;
@@ -37,6 +38,11 @@ export async function recomputeAll(db: Database, artifacts: ArtifactService, now
         const r = row(g.artifactId);
         r.matchResolvedCount += g._count._all;
         if (g.confirmed) r.matchConfirmedConfidence += g._sum.confidence ?? 0;
+      }
+      for (const g of outcomes) {
+        const r = row(g.artifactId);
+        r.compatTargets += g._count._all;
+        if (g.fits) r.compatFits += g._count._all;
       }
       const signals = new Map<string, CommunityScore[]>();
       for (const c of community) signals.set(c.artifactId, [...(signals.get(c.artifactId) ?? []), c]);
@@ -60,7 +66,9 @@ export async function recomputeAll(db: Database, artifacts: ArtifactService, now
           p.matchResolvedCount === r.matchResolvedCount &&
           Math.abs(p.matchConfirmedConfidence - r.matchConfirmedConfidence) < 1e-9 &&
           JSON.stringify(p.communitySignals ?? null) === JSON.stringify(r.communitySignals) &&
-          p.upstreamCheckedAt?.getTime() === r.upstreamCheckedAt?.getTime()
+          p.upstreamCheckedAt?.getTime() === r.upstreamCheckedAt?.getTime() &&
+          p.compatTargets === r.compatTargets &&
+          p.compatFits === r.compatFits
         ) {
           r.updatedAt = p.updatedAt;
           r.matchConfirmedConfidence = p.matchConfirmedConfidence;

@@ -5,7 +5,10 @@
 //   maintenance  M = 0.6·100·0.5^(d/90) + 0.4·100·min(1, c/10)   (git-imported artifacts with an
 //                  upstream check: d = days since the newest commit on the artifact's path, c =
 //                  commits on it in the 90 days before the check; prior 50 without a check)
-//   compat.      K = 50 (prior: no signal yet)
+//   compat.      K = 100 · f / t                                 (t = deploy targets (projects) the
+//                  artifact was deployed to, f = those where its last deploy fit: its type has a
+//                  folder there, none of its declared tools is denied by the target's settings, and
+//                  the deploy ran without errors; prior 50 with no target)
 //   quality      Q = 0.4·U + 0.3·C + 0.2·M + 0.1·K
 //   trust        T = (W·P + Σ (rᵢ − 1)·25) / (W + n)             P = prior by origin (official 95,
 //                                                                  verified 80, GitHub 60, local 50, unknown 40)
@@ -89,6 +92,18 @@ export function maintenanceValue(signal: MaintenanceSignal | null | undefined, n
   return clamp(MAINTENANCE_WEIGHTS.recency * recency + MAINTENANCE_WEIGHTS.activity * activity);
 }
 
+/** Deploy outcomes of an artifact: each target's last deploy counts once. */
+export interface CompatibilitySignal {
+  targets: number;
+  fits: number;
+}
+
+/** 100 × targets fitted / targets deployed to; null with no target (the caller uses the prior). */
+export function compatibilityValue(signal: CompatibilitySignal | null | undefined): number | null {
+  if (!signal || signal.targets <= 0) return null;
+  return clamp((100 * Math.min(signal.targets, Math.max(0, signal.fits))) / signal.targets);
+}
+
 export interface TrustInput {
   origin: "LOCAL" | "GITHUB" | "MARKETPLACE";
   sourceOwner: string | null;
@@ -119,6 +134,8 @@ export interface ScoreInputs {
   matchConfirmedConfidence: number;
   /** Upstream activity (git-imported artifacts with a successful check); none → the prior. */
   maintenance?: MaintenanceSignal | null;
+  /** Deploy outcomes per target (the projects module reports them); none → the prior. */
+  compatibility?: CompatibilitySignal | null;
 }
 
 export interface ScoreComponent {
@@ -149,11 +166,13 @@ export function computeScores(input: ScoreInputs, now: Date): Scores {
   const community = communityMeasured ?? COMMUNITY_PRIOR;
   const maintenanceMeasured = maintenanceValue(input.maintenance, now);
   const maintenance = maintenanceMeasured ?? MAINTENANCE_PRIOR;
+  const compatibilityMeasured = compatibilityValue(input.compatibility);
+  const compatibility = compatibilityMeasured ?? COMPATIBILITY_PRIOR;
   const components: ScoreComponent[] = [
     { name: "userRating", weight: WEIGHTS.userRating, value: user, isPrior: n === 0 },
     { name: "community", weight: WEIGHTS.community, value: community, isPrior: communityMeasured === null },
     { name: "maintenance", weight: WEIGHTS.maintenance, value: maintenance, isPrior: maintenanceMeasured === null },
-    { name: "compatibility", weight: WEIGHTS.compatibility, value: COMPATIBILITY_PRIOR, isPrior: true },
+    { name: "compatibility", weight: WEIGHTS.compatibility, value: compatibility, isPrior: compatibilityMeasured === null },
   ];
   const quality = clamp(components.reduce((acc, c) => acc + c.weight * c.value, 0));
   const tier = trustTier(input.artifact);
@@ -174,7 +193,7 @@ export function computeScores(input: ScoreInputs, now: Date): Scores {
     userRating: { average: n > 0 ? sum / n : null, count: n, bayesian: user },
     communityScore: community,
     maintenanceScore: maintenance,
-    compatibilityScore: COMPATIBILITY_PRIOR,
+    compatibilityScore: compatibility,
     components,
     schemaVersion: SCHEMA_VERSION,
   };

@@ -9,7 +9,7 @@ import type { Prisma, Rating } from "../../generated/prisma/client.js";
 import { ForbiddenError, NotFoundError } from "../../lib/errors.js";
 import { principalRef, type Principal } from "../../lib/principal.js";
 import type { ArtifactService } from "../artifacts/index.js";
-import { scoresFrom, ScoreStore, trustOf, type ArtifactScores, type ArtifactTrust, type ScoreData } from "./aggregates.js";
+import { scoresFrom, ScoreStore, trustOf, type ArtifactScores, type ArtifactTrust, type DeployOutcomeInput, type ScoreData } from "./aggregates.js";
 import { CommunityScores } from "./community.js";
 import { MatchHistory } from "./matches.js";
 import { recomputeAll } from "./recompute.js";
@@ -104,10 +104,22 @@ export class RatingService {
    * successful check): the maintenance score is computed from it, and the sort key is refreshed.
    */
   setMaintenance(artifactId: string, signal: { lastCommitAt: Date | null; commitsLast90Days: number; checkedAt: Date }): Promise<ArtifactScores> {
-    return this.db.transaction(async ({ sql: tx }) => {
+    return this.db.sqlTransaction(async (tx) => {
       await this.store.lock(tx, [artifactId]);
       const artifact = await this.store.trust(tx, artifactId);
       return this.store.setMaintenance(tx, artifact, signal, this.now());
+    });
+  }
+
+  /**
+   * Records an artifact's deploy outcome at one target (the projects module reports each deploy and
+   * sync): the compatibility score counts each target's last outcome, and the sort key is refreshed.
+   */
+  setDeployOutcome(artifactId: string, outcome: DeployOutcomeInput): Promise<ArtifactScores> {
+    return this.db.transaction(async (tx) => {
+      await this.store.lock(tx.sql, [artifactId]);
+      const artifact = await this.store.trust(tx.sql, artifactId);
+      return this.store.setDeployOutcome(tx, artifact, outcome, this.now());
     });
   }
 
@@ -126,7 +138,7 @@ export class RatingService {
   }
 
   private rateInTransaction(raterId: string, input: RateInput): Promise<{ rating: Rating; scores: ArtifactScores }> {
-    return this.db.transaction(async ({ sql: tx }) => {
+    return this.db.sqlTransaction(async (tx) => {
       const now = this.now();
       await this.store.lock(tx, [input.artifactId]);
       const artifact = await this.store.trust(tx, input.artifactId);

@@ -34,7 +34,7 @@ const ScoreComponentNameEnum = builder.enumType("ScoreComponentName", {
     USER_RATING: { value: "userRating", description: `Bayesian average of the ratings, weight ${WEIGHTS.userRating}.` },
     COMMUNITY: { value: "community", description: `Mean of the decayed community signals, weight ${WEIGHTS.community}.` },
     MAINTENANCE: { value: "maintenance", description: `Upstream activity of a git-imported artifact (recency of its last commit, commits in 90 days), weight ${WEIGHTS.maintenance} (prior 50 without a successful upstream check).` },
-    COMPATIBILITY: { value: "compatibility", description: `Compatibility signal, weight ${WEIGHTS.compatibility} (prior 50 until a signal exists).` },
+    COMPATIBILITY: { value: "compatibility", description: `Share of the deploy targets (projects) where the artifact's last deploy fit (type and declared tools allowed there, no error), weight ${WEIGHTS.compatibility} (prior 50 before any deploy).` },
   } as const,
 });
 
@@ -87,7 +87,7 @@ export const ArtifactScoresType = builder.objectRef<ArtifactScores>("ArtifactSco
       description: "Mean over sources of score × max(0.4, 0.95^months since lastUpdated), months of 30 days; 50 with no source.",
     }),
     maintenanceScore: t.exposeFloat("maintenanceScore", { description: "From upstream activity for git-imported artifacts with a successful upstream check (see the README formula); 50 (prior) otherwise." }),
-    compatibilityScore: t.exposeFloat("compatibilityScore", { description: "50 (prior) until a compatibility signal exists." }),
+    compatibilityScore: t.exposeFloat("compatibilityScore", { description: "100 × the deploy targets (projects) where the artifact's last deploy fit (its type has a folder there, no declared tool is denied by the target's settings, no deploy error) ÷ the targets it was deployed to (see the README formula); 50 (prior) before any deploy." }),
     components: t.field({ type: [ScoreComponentType], description: "The weighted parts of the quality score.", resolve: (s) => s.components }),
     schemaVersion: t.exposeString("schemaVersion", { description: 'Version of these formulas: "1".' }),
     lastUpdated: t.field({

@@ -55,14 +55,16 @@ export async function readArchive(bytes: Buffer, limits: ArchiveLimits): Promise
   const out: ArchiveEntry[] = [];
   const seen = new Set<string>();
   let total = 0;
-  // The first unsafe entry; later entries are skipped unread and the archive is refused at the end.
+  // The first unsafe entry refuses the archive at once: nothing after it is read (an entry may
+  // declare gigabytes it does not hold, and waiting for them would never end).
   let refused: BundleVerificationError | null = null;
   const result = new Promise<ArchiveEntry[]>((resolve, reject) => {
     extract.on("entry", (header, stream, next) => {
       const fail = (err: BundleVerificationError) => {
         refused ??= err;
-        stream.on("end", () => next());
-        stream.resume();
+        stream.on("error", () => {});
+        reject(refused);
+        extract.destroy();
       };
       if (refused) return fail(refused);
       const name = header.name;

@@ -31,26 +31,47 @@ export function sharingExportKind(sharing: SharingService): JobKind<ExportJobInp
   });
 }
 
-export const importBundleInput = z.object({
-  file: z.string().min(1, "must not be empty").max(255, "must be at most 255 characters"),
-  collection: z.string().min(1, "must not be empty").nullish(),
-  strategy: z.enum(["MERGE", "FORK", "SKIP"]),
-  allowUnsigned: z.boolean().nullish(),
-});
+export const importBundleInput = z
+  .object({
+    file: z.string().min(1, "must not be empty").max(255, "must be at most 255 characters").nullish(),
+    /** A URL to download the bundle from (a share link); exactly one of file and url. */
+    url: z.string().min(1, "must not be empty").max(4096, "must be at most 4096 characters").nullish(),
+    collection: z.string().min(1, "must not be empty").nullish(),
+    strategy: z.enum(["MERGE", "FORK", "SKIP", "ASK"]),
+    allowUnsigned: z.boolean().nullish(),
+  })
+  .refine((v) => [v.file, v.url].filter((x) => x !== null && x !== undefined).length === 1, { message: "give exactly one of file and url", path: ["file"] });
 
 export type ImportBundleJobInput = z.infer<typeof importBundleInput>;
 
-/** sharing.import: verifies a bundle and imports it (MERGE, FORK or SKIP per conflict). allowUnsigned is only set when an admin queued it. */
+/**
+ * sharing.import: verifies a bundle (downloaded first when given a url) and imports it (MERGE, FORK,
+ * SKIP, or ASK: pauses for a person). allowUnsigned is only set when an admin queued it.
+ */
 export function sharingImportKind(sharing: SharingService): JobKind<ImportBundleJobInput, ImportBundleResult> {
   return defineJobKind({
     name: "sharing.import",
-    description: "Verifies a bundle in SKILLGRAPH_BUNDLES_DIR and imports its artifacts into a collection; conflicts are merged, forked or skipped.",
+    description: "Verifies a bundle in SKILLGRAPH_BUNDLES_DIR (or downloaded from a URL, e.g. a share link) and imports its artifacts into a collection; conflicts are merged, forked, skipped or asked about (PENDING_HITL).",
     input: importBundleInput,
     scope: "write",
     maxAttempts: 1,
     async run(ctx) {
       const actor = ctx.createdBy ? { ...SYSTEM, name: ctx.createdBy } : SYSTEM;
-      return sharing.importBundle(actor, ctx.input, (percent, message) => ctx.progress(percent, { phase: "import", message }));
+      const allowUnsigned = ctx.input.allowUnsigned === true;
+      // A download is kept (once verified) and named in the checkpoint, so resuming after an ASK answer does not fetch it again.
+      const saved = typeof ctx.checkpoint === "object" && ctx.checkpoint !== null && "file" in ctx.checkpoint ? String((ctx.checkpoint as { file: unknown }).file) : null;
+      let file = ctx.input.file ?? saved;
+      if (!file) {
+        await ctx.progress(5, { phase: "download", message: "downloading" });
+        file = await sharing.receive(ctx.input.url ?? "", { allowUnsigned }, ctx.signal);
+        await ctx.saveCheckpoint({ file });
+      }
+      return sharing.importBundle(
+        actor,
+        { file, collection: ctx.input.collection, strategy: ctx.input.strategy, allowUnsigned },
+        (percent, message) => ctx.progress(percent, { phase: "import", message }),
+        (key, prompt) => ctx.ask(key, prompt),
+      );
     },
   });
 }

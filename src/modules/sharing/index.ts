@@ -9,6 +9,8 @@ export { sharingPullKind, sharingPushKind } from "./vault-jobs.js";
 export { VaultError } from "./vault-store.js";
 export type { VaultBundle, PullResult, PushResult } from "./vaults.js";
 export type { SharingConfig } from "./config.js";
+export { useShareLinks } from "./share-route.js";
+export { ShareLinkRefusedError, BundleDownloadError } from "./errors.js";
 
 declare module "../../lib/services.js" {
   interface Services {

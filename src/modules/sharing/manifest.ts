@@ -22,16 +22,22 @@ const artifactSchema = z.object({
   files: z.array(fileSchema),
 });
 
+/** An MCP server the artifacts need: its entry name, what this instance's registry knew of it, and who needs it. */
+const mcpServerSchema = z.object({ name: z.string().min(1), registryName: z.string().nullable(), version: z.string().nullable(), neededBy: z.array(z.string()) });
+
 export const manifestSchema = z.object({
   format: z.literal(BUNDLE_FORMAT),
   name: z.string().min(1),
   version: z.string().min(1),
   createdBy: z.string().nullable(),
   artifacts: z.array(artifactSchema),
+  // Bundles made before MCP references were listed have none.
+  mcpServers: z.array(mcpServerSchema).optional(),
 });
 
 export type BundleManifest = z.infer<typeof manifestSchema>;
 export type ManifestArtifact = z.infer<typeof artifactSchema>;
+export type ManifestMcpServer = z.infer<typeof mcpServerSchema>;
 
 export const signatureSchema = z.object({ algorithm: z.literal("ed25519"), fingerprint: z.string().regex(/^[0-9a-f]{64}$/), publicKey: z.string(), signature: z.string() });
 export type BundleSignature = z.infer<typeof signatureSchema>;
@@ -55,5 +61,6 @@ export function normalise(m: BundleManifest): BundleManifest {
     artifacts: [...m.artifacts]
       .sort((a, b) => bytesOrder(`${a.type}\0${a.name}`, `${b.type}\0${b.name}`))
       .map((a) => ({ ...a, tags: [...a.tags].sort(bytesOrder), files: [...a.files].sort((x, y) => bytesOrder(x.path, y.path)) })),
+    ...(m.mcpServers ? { mcpServers: [...m.mcpServers].sort((a, b) => bytesOrder(a.name, b.name)).map((s) => ({ ...s, neededBy: [...s.neededBy].sort(bytesOrder) })) } : {}),
   };
 }

@@ -1,10 +1,14 @@
 // Sharing: signingKeys, trustedKeys, verifyBundle; rotateSigningKey, trustKey, revokeTrustedKey
 // (admin), exportBundle (a sharing.export job). Private keys have no field: they never leave the server.
 import { builder } from "../../graphql/builder.js";
+import { connectionFor } from "../../graphql/connections.js";
+import type { Context } from "../../graphql/context.js";
+import type { ShareLink } from "../../generated/prisma/client.js";
 import { ErrorInterface } from "../../graphql/errors.js";
 import { InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import { JobRef } from "../jobs/schema.js";
 import { SecretKeyError } from "../mcp/index.js";
+import { checkBundleUrl } from "./download.js";
 import { BundleVerificationError } from "./errors.js";
 import type { SigningKeyView } from "./keys.js";
 import type { ImportPreview, ImportPreviewItem, VerifyResult } from "./service.js";
@@ -177,7 +181,17 @@ const ExportBundlePayload = builder.simpleObject("ExportBundlePayload", {
 
 const ImportStrategyEnum = builder.enumType("BundleImportStrategy", {
   description: "What importBundle does with a conflict (same key, other content).",
-  values: { MERGE: { description: "The bundled content becomes a new version of the existing artifact." }, FORK: { description: "Imported beside it as <name>-<first 8 hex of its content hash>." }, SKIP: { description: "Left as it is." } } as const,
+  values: {
+    MERGE: { description: "The bundled content becomes a new version of the existing artifact." },
+    FORK: { description: "Imported beside it as <name>-<first 8 hex of its content hash>." },
+    SKIP: { description: "Left as it is." },
+    ASK: { description: 'The job pauses (PENDING_HITL) with every conflict and its per-file diff in the prompt; answer with respondToJob: { "artifacts": { "<type>:<name>": "MERGE" | "FORK" | "SKIP" } }.' },
+  } as const,
+});
+
+const BundleSourceInput = builder.inputType("BundleSourceInput", {
+  description: "Where importBundle gets a bundle from, besides a file in the bundles folder.",
+  fields: (t) => ({ url: t.string({ required: true, description: "An http(s) URL to download it from (another instance's share link); size limit SKILLGRAPH_BUNDLE_MAX_BYTES, timeout SKILLGRAPH_BUNDLE_DOWNLOAD_TIMEOUT_MS." }) }),
 });
 
 const ImportBundlePayload = builder.simpleObject("ImportBundlePayload", {
@@ -215,10 +229,11 @@ builder.mutationFields((t) => ({
   }),
   importBundle: t.field({
     type: ImportBundlePayload,
-    description: "Verifies a bundle and imports it into a collection as a sharing.import job (preview it first with bundleImportPreview): NEW artifacts are created, IDENTICAL ones untouched, conflicts MERGEd (new version), FORKed (<name>-<hash8>) or SKIPped. Importing twice changes nothing. allowUnsigned needs admin.",
+    description: "Verifies a bundle and imports it into a collection as a sharing.import job (preview it first with bundleImportPreview): NEW artifacts are created with their bundled tags, IDENTICAL ones untouched, conflicts MERGEd (new version), FORKed (<name>-<hash8>), SKIPped, or ASKed about (the job pauses). Give file or source.url (downloaded, verified, then kept in the bundles folder). Importing twice changes nothing. allowUnsigned needs admin.",
     errors: { types: [InvalidInputError, NotFoundError], directResult: true },
     args: {
-      file: t.arg.string({ required: true, description: "The bundle file's name in the bundles folder." }),
+      file: t.arg.string({ description: "The bundle file's name in the bundles folder (or give source)." }),
+      source: t.arg({ type: BundleSourceInput, description: "A URL to download the bundle from (or give file)." }),
       collection: t.arg.string({ description: 'The target collection; "default" when omitted.' }),
       strategy: t.arg({ type: ImportStrategyEnum, required: true, description: "What to do with a conflict." }),
       allowUnsigned: t.arg.boolean({ description: "Admin only: accept a bundle with no signature." }),
@@ -226,9 +241,12 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       const allowUnsigned = args.allowUnsigned === true;
       if (allowUnsigned && !ctx.principal.scopes.has("admin")) throw new InvalidInputError("allowUnsigned", "only an admin may accept unsigned bundles");
-      await ctx.services.sharing.readBundle(args.file);
+      const url = args.source?.url ?? null;
+      if ((args.file ? 1 : 0) + (url ? 1 : 0) !== 1) throw new InvalidInputError("file", "give exactly one of file and source.url");
+      if (url) checkBundleUrl(url);
+      if (args.file) await ctx.services.sharing.readBundle(args.file);
       if (args.collection) await ctx.services.collections.byName(args.collection);
-      const job = await ctx.services.jobs.enqueue("sharing.import", { file: args.file, collection: args.collection ?? null, strategy: args.strategy, allowUnsigned }, ctx.principal);
+      const job = await ctx.services.jobs.enqueue("sharing.import", { file: args.file ?? null, url, collection: args.collection ?? null, strategy: args.strategy, allowUnsigned }, ctx.principal);
       return { job };
     },
   }),
@@ -254,5 +272,86 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFoundError], directResult: true },
     args: { id: t.arg.globalID({ required: true, for: TrustedKeyRef, description: "The trusted key." }) },
     resolve: (_q, _r, args, ctx) => ctx.services.sharing.keys.revoke(args.id.id),
+  }),
+}));
+
+// ---- share links
+
+export const ShareLinkRef = builder.prismaNode("ShareLink", {
+  id: { field: "id" },
+  nullable: true,
+  description: "A link that serves a bundle file at GET /share/<token> until it expires, is revoked or runs out of downloads. The token is shown once, by createShareLink.",
+  fields: (t) => ({
+    file: t.exposeString("file", { description: "The bundle file's name in the bundles folder." }),
+    size: t.exposeInt("size", { description: "The bundle's size in bytes when the link was made." }),
+    sha256: t.exposeString("sha256", { description: "The bundle's SHA-256 when the link was made (sent as x-content-sha256)." }),
+    expiresAt: t.expose("expiresAt", { type: "DateTime", description: "When it stops serving." }),
+    maxDownloads: t.exposeInt("maxDownloads", { nullable: true, description: "Downloads it serves at most; null: no limit." }),
+    downloads: t.exposeInt("downloads", { description: "Downloads served so far." }),
+    lastDownloadAt: t.expose("lastDownloadAt", { type: "DateTime", nullable: true, description: "When it was last downloaded." }),
+    createdBy: t.exposeString("createdBy", { nullable: true, description: "Who made it." }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was made." }),
+    revokedAt: t.expose("revokedAt", { type: "DateTime", nullable: true, description: "When it was revoked; it serves nothing from then on." }),
+    active: t.boolean({
+      description: "Whether it serves now (not revoked, not expired, downloads left).",
+      resolve: (l) => l.revokedAt === null && l.expiresAt.getTime() > Date.now() && (l.maxDownloads === null || l.downloads < l.maxDownloads),
+    }),
+  }),
+});
+
+const CreatedShareLinkRef = builder.objectRef<{ url: string; link: ShareLink }>("CreatedShareLink").implement({
+  description: "A new share link and its URL; the URL holds the token, which is never shown again.",
+  fields: (t) => ({
+    url: t.exposeString("url", { description: "<public URL>/share/<token>: give it to whoever should download the bundle (importBundle(source: {url}) on another instance)." }),
+    link: t.field({ type: ShareLinkRef, description: "The link's record (without its token).", resolve: (p) => p.link }),
+  }),
+});
+
+/** The request's origin (scheme and host, as the host check let it through): share links' default base URL. */
+const requestOrigin = (ctx: Context & { request?: Request }) => {
+  try {
+    return ctx.request ? new URL(ctx.request.url).origin : null;
+  } catch {
+    return null;
+  }
+};
+
+builder.queryFields((t) => ({
+  shareLinks: t.prismaConnection(
+    {
+      type: "ShareLink",
+      cursor: "id",
+      authScopes: { write: true },
+      description: "Share links, newest first (revoked and expired ones included; see active). Needs write.",
+      resolve: (query, _root, _args, ctx) => ctx.services.sharing.links.list(query),
+      totalCount: (_c, _a, ctx) => ctx.services.sharing.links.count(),
+    },
+    connectionFor(ShareLinkRef, "ShareLink", "share links"),
+  ),
+}));
+
+builder.mutationFields((t) => ({
+  createShareLink: t.field({
+    type: CreatedShareLinkRef,
+    authScopes: { write: true },
+    description: "Makes a link serving a bundle file at GET /share/<token> (URL base: SKILLGRAPH_PUBLIC_URL, else this request's origin). The token is random, stored hashed, and shown only in this answer.",
+    errors: { types: [InvalidInputError, NotFoundError], directResult: true },
+    args: {
+      bundle: t.arg.string({ required: true, description: "The bundle file's name in the bundles folder (e.g. team-1.0.0.skillmeat-pack)." }),
+      expiresIn: t.arg.int({ required: true, description: "Seconds until the link expires (1 to 31536000, a year)." }),
+      maxDownloads: t.arg.int({ description: "Downloads it serves at most (1 to 1000000); none: no limit." }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const made = await ctx.services.sharing.links.create(ctx.principal, { file: args.bundle, expiresIn: args.expiresIn, maxDownloads: args.maxDownloads ?? null }, requestOrigin(ctx));
+      return { url: made.url, link: made.link };
+    },
+  }),
+  revokeShareLink: t.prismaField({
+    type: "ShareLink",
+    authScopes: { write: true },
+    description: "Revokes a share link: GET /share/<token> answers 410 from now on. Revoking twice keeps the first time.",
+    errors: { types: [NotFoundError], directResult: true },
+    args: { id: t.arg.globalID({ required: true, for: ShareLinkRef, description: "The share link." }) },
+    resolve: (_q, _r, args, ctx) => ctx.services.sharing.links.revoke(args.id.id),
   }),
 }));

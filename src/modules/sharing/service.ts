@@ -14,7 +14,12 @@ import type { Principal } from "../../lib/principal.js";
 import { ARTIFACT_TYPES, type ArtifactService } from "../artifacts/index.js";
 import type { CollectionService } from "../collections/index.js";
 import type { TagService } from "../tags/index.js";
-import { prepare, type ContentService } from "../content/index.js";
+import { diffTrees, prepare, type ContentService } from "../content/index.js";
+import type { McpService } from "../mcp/index.js";
+import { askPrompt, conflictKey, parseAskAnswer, type Ask, type AskConflict, type ConflictChoice } from "./ask.js";
+import { checkBundleUrl, downloadBundle } from "./download.js";
+import { ShareLinks } from "./links.js";
+import { mcpNeeds } from "./mcp-refs.js";
 import { packArchive, pathProblem, readArchive, type ArchiveEntry } from "./archive.js";
 import type { SharingConfig } from "./config.js";
 import { BundleVerificationError } from "./errors.js";
@@ -74,7 +79,7 @@ export interface ImportPreview {
 export interface ImportBundleInput {
   file: string;
   collection?: string | null;
-  strategy: "MERGE" | "FORK" | "SKIP";
+  strategy: "MERGE" | "FORK" | "SKIP" | "ASK";
   allowUnsigned?: boolean | null;
 }
 
@@ -94,6 +99,7 @@ const tools = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is s
 
 export class SharingService {
   readonly keys: SharingKeys;
+  readonly links: ShareLinks;
   /** Vaults: folders, git repositories and S3 buckets bundles are pushed to and pulled from (vaults.ts). */
   readonly vaults: VaultService;
 
@@ -103,11 +109,13 @@ export class SharingService {
     private readonly collections: CollectionService,
     private readonly content: ContentService,
     private readonly tags: TagService,
+    private readonly mcp: McpService,
     readonly config: SharingConfig,
     appConfig: Config,
     logger: Logger,
   ) {
     this.keys = new SharingKeys(db, appConfig, logger);
+    this.links = new ShareLinks(db, config, (file) => this.readBundle(file), logger);
     this.vaults = new VaultService(db, this, config, appConfig, logger);
   }
 
@@ -164,7 +172,13 @@ export class SharingService {
       });
       await progress(10 + Math.floor((70 * (i + 1)) / artifacts.length), `read ${a.type.toLowerCase()}:${a.name}`);
     }
-    const manifest = normalise({ format: BUNDLE_FORMAT, name: input.name, version: input.version, createdBy: principal.name ?? null, artifacts: entries });
+    const needs = mcpNeeds(entries.map((e) => ({ type: e.type, name: e.name, tools: e.metadata.tools })));
+    const known = await this.mcp.registry.byEntryNames(needs.map((n) => n.name));
+    const mcpServers = needs.map((n) => {
+      const server = known.find((k) => k.name === n.name) ?? known.find((k) => k.name.endsWith(`/${n.name}`));
+      return { name: n.name, registryName: server?.name ?? null, version: server?.version ?? null, neededBy: n.neededBy };
+    });
+    const manifest = normalise({ format: BUNDLE_FORMAT, name: input.name, version: input.version, createdBy: principal.name ?? null, artifacts: entries, mcpServers });
     const manifestBytes = Buffer.from(canonicalJson(manifest), "utf8");
     const sig = await this.keys.sign(manifestBytes);
     const signature = Buffer.from(canonicalJson({ algorithm: "ed25519", ...sig }), "utf8");
@@ -205,15 +219,15 @@ export class SharingService {
 
   /** verifyBundle, with the archive's files by path. */
   private async verified(file: string, options: { allowUnsigned: boolean }): Promise<{ result: VerifyResult; byPath: Map<string, Buffer> }> {
-    return this.check(await this.readBundle(file), file, options, (fp) => this.keys.standing(fp));
+    return this.verifiedBytes(await this.readBundle(file), file, options);
   }
 
-  /** verifyBundle over a bundle's bytes that are not in the bundles folder (yet): a vault's copy. `standing` may be a preloaded key ring (keys.ring()). */
+  /** verifyBundle of bytes not (yet) in the bundles folder (a download, a vault's copy); `file` names them in the result; `standing` may be a preloaded key ring (keys.ring()). */
   async verifyBytes(bytes: Buffer, file: string, options: { allowUnsigned: boolean }, standing: Standing = (fp) => this.keys.standing(fp)): Promise<VerifyResult> {
-    return (await this.check(bytes, file, options, standing)).result;
+    return (await this.verifiedBytes(bytes, file, options, standing)).result;
   }
 
-  private async check(bytes: Buffer, file: string, options: { allowUnsigned: boolean }, standing: Standing): Promise<{ result: VerifyResult; byPath: Map<string, Buffer> }> {
+  private async verifiedBytes(bytes: Buffer, file: string, options: { allowUnsigned: boolean }, standing: Standing = (fp) => this.keys.standing(fp)): Promise<{ result: VerifyResult; byPath: Map<string, Buffer> }> {
     const entries = await readArchive(bytes, { maxBytes: this.config.maxBundleBytes, maxEntries: MAX_ENTRIES });
     const byPath = new Map(entries.map((e) => [e.path, e.data]));
     const manifestBytes = byPath.get(MANIFEST_PATH);
@@ -277,9 +291,10 @@ export class SharingService {
     return (await this.previewWithFiles(file, collection, options)).preview;
   }
 
-  private async previewWithFiles(file: string, collection: string | null | undefined, options: { allowUnsigned: boolean }): Promise<{ preview: ImportPreview; byPath: Map<string, Buffer>; collectionId: string }> {
+  private async previewWithFiles(file: string, collection: string | null | undefined, options: { allowUnsigned: boolean }, forImport = false): Promise<{ preview: ImportPreview; byPath: Map<string, Buffer>; collectionId: string }> {
     const { result: verification, byPath } = await this.verified(file, options);
-    const target = await this.collections.byName(collection ?? "default");
+    // An import into a fresh instance makes the default collection; a preview only reads.
+    const target = forImport ? await this.collections.resolve(collection) : await this.collections.byName(collection ?? "default");
     const existing = await this.artifacts.inCollection(target.id);
     const byKey = new Map(existing.map((a) => [`${a.type}\0${a.name}`, a]));
     const conflicts = verification.manifest.artifacts
@@ -311,24 +326,30 @@ export class SharingService {
   /**
    * Imports a verified bundle into a collection in one transaction: NEW artifacts are created,
    * IDENTICAL ones left alone, and a CONFLICT is resolved by the strategy: MERGE (a new version of
-   * the existing artifact), FORK (imported as <name>-<first 8 hex of its content hash>), SKIP.
-   * Importing the same bundle again changes nothing.
+   * the existing artifact), FORK (imported as <name>-<first 8 hex of its content hash>), SKIP, or
+   * ASK (`ask` pauses the job with each conflict's diff and resumes with a choice per artifact).
+   * The bundled tags are applied to every artifact imported or already identical. Importing the
+   * same bundle again changes nothing.
    */
-  async importBundle(principal: Principal, input: ImportBundleInput, progress: Progress = async () => {}): Promise<ImportBundleResult> {
+  async importBundle(principal: Principal, input: ImportBundleInput, progress: Progress = async () => {}, ask?: Ask): Promise<ImportBundleResult> {
     const options = { allowUnsigned: input.allowUnsigned === true };
-    const { preview, byPath, collectionId } = await this.previewWithFiles(input.file, input.collection, options);
+    const { preview, byPath, collectionId } = await this.previewWithFiles(input.file, input.collection, options, true);
     await progress(40, "verified");
+    const bundled = (m: ManifestArtifact) => prepare(m.files.map((f) => ({ path: f.path, data: byPath.get(archivePath(m, f.path)) ?? Buffer.alloc(0) })));
+    const choices = input.strategy === "ASK" ? await this.askConflicts(preview, bundled, ask) : null;
     const plan = preview.items.map((item, i) => {
       const m = preview.verification.manifest.artifacts[i];
       if (!m) throw new BundleVerificationError("MALFORMED", MANIFEST_PATH, "the manifest changed while importing");
       if (!(ARTIFACT_TYPES as string[]).includes(m.type)) throw new BundleVerificationError("MALFORMED", MANIFEST_PATH, `unknown artifact type ${m.type}`);
-      const content = prepare(m.files.map((f) => ({ path: f.path, data: byPath.get(archivePath(m, f.path)) ?? Buffer.alloc(0) })));
+      const content = bundled(m);
       if (content.contentHash !== m.contentHash) throw new BundleVerificationError("MALFORMED", MANIFEST_PATH, `the content hash of ${m.type.toLowerCase()}:${m.name} does not match its files`);
+      const strategy: ConflictChoice = choices ? (choices.get(conflictKey(m)) ?? "SKIP") : (input.strategy as ConflictChoice);
       let action: ImportBundleResult["items"][number]["action"];
       let name = m.name;
       if (item.status === "NEW") action = "CREATED";
-      else if (item.status === "IDENTICAL" || input.strategy === "SKIP") action = item.status === "IDENTICAL" ? "UNCHANGED" : "SKIPPED";
-      else if (input.strategy === "MERGE") action = "MERGED";
+      else if (item.status === "IDENTICAL") action = "UNCHANGED";
+      else if (strategy === "SKIP") action = "SKIPPED";
+      else if (strategy === "MERGE") action = "MERGED";
       else {
         action = "FORKED";
         name = `${m.name}-${m.contentHash.slice(0, 8)}`;
@@ -336,22 +357,29 @@ export class SharingService {
       return { m, content, action, name };
     });
     const source = `bundle:${preview.verification.name}@${preview.verification.version}`;
+    const type = (m: ManifestArtifact) => m.type as (typeof ARTIFACT_TYPES)[number];
     const stored = await this.db.transaction(async ({ prisma: tx }) => {
-      const out: { artifact: Artifact; created: boolean; unchanged: boolean }[] = [];
+      const out: { artifact: Artifact; created: boolean; unchanged: boolean; revision: number }[] = [];
       for (const p of plan) {
-        if (p.action === "UNCHANGED" || p.action === "SKIPPED") continue;
-        const { artifact, created } = await this.artifacts.upsertInTransaction(tx, {
-          collectionId,
-          type: p.m.type as (typeof ARTIFACT_TYPES)[number],
-          name: p.name,
-          origin: "MARKETPLACE",
-          metadata: { ...p.m.metadata, version: p.m.version },
-        });
-        out.push(await this.content.storeVersion(tx, artifact, created, p.content, { sourceRef: source, commit: null, createdBy: principal.name }));
+        if (p.action === "SKIPPED") continue;
+        if (p.action === "UNCHANGED") {
+          // Same content: only the bundled tags, which an earlier import may not have applied.
+          const existing = await tx.artifact.findUnique({ where: { collectionId_type_name: { collectionId, type: type(p.m), name: p.name } }, select: { id: true } });
+          if (existing && p.m.tags.length > 0) {
+            // Tag links are in the collection's manifest: its revision advances first.
+            await this.artifacts.touch(tx, existing.id, collectionId);
+            await this.tags.attachByNames(tx, existing.id, p.m.tags, `manifest.artifacts.${conflictKey(p.m)}.tags`);
+          }
+          continue;
+        }
+        const { artifact, created, revision } = await this.artifacts.upsertInTransaction(tx, { collectionId, type: type(p.m), name: p.name, origin: "MARKETPLACE", metadata: { ...p.m.metadata, version: p.m.version } });
+        out.push({ ...(await this.content.storeVersion(tx, artifact, created, p.content, { sourceRef: source, commit: null, createdBy: principal.name })), revision });
+        if (p.m.tags.length > 0) await this.tags.attachByNames(tx, artifact.id, p.m.tags, `manifest.artifacts.${conflictKey(p.m)}.tags`);
       }
       return out;
     }, { timeoutMs: 60_000 });
-    for (const s of stored) if (!s.unchanged || s.created) this.artifacts.announce(s.created ? "ADDED" : "UPDATED", s.artifact);
+    for (const s of stored) if (!s.unchanged || s.created) this.artifacts.announce(s.created ? "ADDED" : "UPDATED", s.artifact, s.revision);
+    if (plan.some((p) => p.action !== "SKIPPED" && p.m.tags.length > 0)) this.artifacts.collectionChanged(null);
     await progress(100, "imported");
     return {
       bundle: preview.verification.name,
@@ -359,5 +387,42 @@ export class SharingService {
       collection: preview.collection,
       items: plan.map((p) => ({ type: p.m.type, name: p.name, action: p.action })),
     };
+  }
+
+  /** ASK: the conflicts with their diffs, asked once per bundle and collection; the answer's choice per artifact. */
+  private async askConflicts(preview: ImportPreview, bundled: (m: ManifestArtifact) => ReturnType<typeof prepare>, ask: Ask | undefined): Promise<Map<string, ConflictChoice>> {
+    const conflicting = preview.items.flatMap((item, i) => {
+      const m = preview.verification.manifest.artifacts[i];
+      return item.status === "CONFLICT" && m ? [{ item, m }] : [];
+    });
+    if (conflicting.length === 0) return new Map();
+    if (!ask) throw new InvalidInputError("strategy", "ASK needs a person to answer: run the import as a job (importBundle)");
+    const target = await this.collections.byName(preview.collection);
+    const existing = await this.artifacts.inCollection(target.id);
+    const conflicts: AskConflict[] = [];
+    for (const { item, m } of conflicting) {
+      const here = existing.find((a) => a.type === m.type && a.name === m.name);
+      const mine = here?.currentVersionId ? await this.content.versionData(here.currentVersionId) : [];
+      conflicts.push({ key: conflictKey(m), type: m.type, name: m.name, existingContentHash: item.existingContentHash, contentHash: m.contentHash, files: diffTrees(mine, bundled(m).files, "here", "bundle") });
+    }
+    const bundle = `${preview.verification.name}@${preview.verification.version}`;
+    const answer = await ask(`import:${preview.verification.sha256}:${preview.collection}`, askPrompt(bundle, preview.collection, conflicts));
+    return parseAskAnswer(answer, conflicts);
+  }
+
+  /**
+   * importBundle(source: {url}): downloads a bundle (size limit, timeout), verifies it in memory,
+   * and only then keeps it in the bundles folder as <name>-<version>-<first 12 hex of its SHA-256>.skillmeat-pack
+   * (an identical file is kept as it is). Returns that file's name. A refused bundle writes nothing.
+   */
+  async receive(url: string, options: { allowUnsigned: boolean }, signal?: AbortSignal): Promise<string> {
+    checkBundleUrl(url);
+    const bytes = await downloadBundle(url, { maxBytes: this.config.maxBundleBytes, timeoutMs: this.config.downloadTimeoutMs }, signal);
+    const verified = await this.verifyBytes(bytes, "(download)", options);
+    const stem = NAME.test(verified.name) && VERSION.test(verified.version) ? `${verified.name}-${verified.version}` : "download";
+    const file = `${stem}-${verified.sha256.slice(0, 12)}${BUNDLE_EXTENSION}`;
+    const existing = await this.readBundle(file).catch(() => null);
+    if (!existing || sha256(existing) !== verified.sha256) await writeFileAtomic(join(this.config.bundlesDir, file), bytes);
+    return file;
   }
 }

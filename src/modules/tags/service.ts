@@ -1,7 +1,7 @@
 // Tags: global labels with a unique name and slug (the Tag table), and their links to artifacts
 // (ArtifactTag). The artifacts module asks this service for both (ArtifactTagging).
 import type { Database, Sql } from "../../db/index.js";
-import { isUniqueViolation, type Prisma } from "../../db/index.js";
+import { chunks, isUniqueViolation, type Prisma } from "../../db/index.js";
 import * as store from "./store.js";
 import type { Tag } from "../../generated/prisma/client.js";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
@@ -72,8 +72,12 @@ export class TagService implements ArtifactTagging {
     }
     if (input.description !== undefined) data.description = input.description;
     try {
-      const updated = await this.db.prisma.tag.update({ where: { id }, data });
-      this.artifacts.collectionChanged(null);
+      // The collections using the tag advance their revision; a rename changes their artifacts' entries.
+      const [updated, bumped] = await this.db.transaction(async ({ prisma: tx }) => {
+        const bumped = await this.artifacts.bumpCollectionsOf(tx, { tags: { some: { tagId: id } } });
+        return [await tx.tag.update({ where: { id }, data }), bumped] as const;
+      });
+      for (const b of bumped) this.artifacts.collectionChanged(b.collectionId, { revision: b.revision, artifactIds: data.name === undefined ? [] : null });
       return updated;
     } catch (err) {
       if (isUniqueViolation(err)) throw new AlreadyExistsError("Tag", "name", input.name ?? "");
@@ -83,8 +87,12 @@ export class TagService implements ArtifactTagging {
 
   async delete(id: string): Promise<Tag> {
     const tag = await this.byId(id);
-    await this.db.prisma.tag.delete({ where: { id } });
-    this.artifacts.collectionChanged(null);
+    const bumped = await this.db.transaction(async ({ prisma: tx }) => {
+      const bumped = await this.artifacts.bumpCollectionsOf(tx, { tags: { some: { tagId: id } } });
+      await tx.tag.delete({ where: { id } });
+      return bumped;
+    });
+    for (const b of bumped) this.artifacts.collectionChanged(b.collectionId, { revision: b.revision, artifactIds: null });
     return tag;
   }
 
@@ -110,21 +118,23 @@ export class TagService implements ArtifactTagging {
 
   /** Attaches a tag to an artifact; attaching twice is harmless. */
   async tagArtifact(artifactId: string, tagId: string): Promise<void> {
-    await this.requireBoth(artifactId, tagId);
-    await this.db.transaction(async ({ prisma: tx }) => {
+    const { collectionId } = await this.requireBoth(artifactId, tagId);
+    const revision = await this.db.transaction(async ({ prisma: tx }) => {
+      const revision = await this.artifacts.touch(tx, artifactId, collectionId);
       await tx.artifactTag.upsert({ where: { artifactId_tagId: { artifactId, tagId } }, create: { artifactId, tagId }, update: {} });
-      await this.artifacts.touch(artifactId, tx);
+      return revision;
     });
-    this.artifacts.collectionChanged(null);
+    this.artifacts.collectionChanged(collectionId, { revision, artifactIds: [artifactId] });
   }
 
   async untagArtifact(artifactId: string, tagId: string): Promise<void> {
-    await this.requireBoth(artifactId, tagId);
-    await this.db.transaction(async ({ prisma: tx }) => {
+    const { collectionId } = await this.requireBoth(artifactId, tagId);
+    const revision = await this.db.transaction(async ({ prisma: tx }) => {
+      const revision = await this.artifacts.touch(tx, artifactId, collectionId);
       await tx.artifactTag.deleteMany({ where: { artifactId, tagId } });
-      await this.artifacts.touch(artifactId, tx);
+      return revision;
     });
-    this.artifacts.collectionChanged(null);
+    this.artifacts.collectionChanged(collectionId, { revision, artifactIds: [artifactId] });
   }
 
   /** Tags of each collection's artifacts (by name), for Collection.tags: one statement for every collection asked. */
@@ -145,6 +155,25 @@ export class TagService implements ArtifactTagging {
       const tag = (await tx.tag.findFirst({ where: byNameOrSlug(name), select: { id: true } })) ?? (await tx.tag.create({ data: newTagData(name, field), select: { id: true } }));
       await tx.artifactTag.upsert({ where: { artifactId_tagId: { artifactId, tagId: tag.id } }, create: { artifactId, tagId: tag.id }, update: {} });
     }
+  }
+
+  /**
+   * Links each artifact to its named tags (created when missing) inside the caller's transaction,
+   * in few statements: for new artifacts (recovery), which have no links yet.
+   */
+  async attachManyByNames(tx: Prisma.TransactionClient, links: readonly { artifactId: string; names: readonly string[] }[], field: string): Promise<void> {
+    const names = [...new Set(links.flatMap((l) => l.names))];
+    if (names.length === 0) return;
+    const idOf = new Map<string, string>();
+    for (const part of chunks(names, 400)) {
+      for (const t of await tx.tag.findMany({ where: { OR: [{ name: { in: part } }, { slug: { in: part } }] }, select: { id: true, name: true, slug: true } })) {
+        idOf.set(t.name, t.id);
+        if (!idOf.has(t.slug)) idOf.set(t.slug, t.id);
+      }
+    }
+    for (const name of names) if (!idOf.has(name)) idOf.set(name, (await tx.tag.create({ data: newTagData(name, field), select: { id: true } })).id);
+    const data = [...new Map(links.flatMap((l) => l.names.map((n) => [`${l.artifactId}\n${idOf.get(n) ?? ""}`, { artifactId: l.artifactId, tagId: idOf.get(n) ?? "" }] as const))).values()];
+    for (const part of chunks(data, 400)) await tx.artifactTag.createMany({ data: part });
   }
 
   artifactWhere(tag: string): Prisma.ArtifactWhereInput {
@@ -170,9 +199,15 @@ export class TagService implements ArtifactTagging {
     return store.tagsOfArtifacts(this.db.sql, artifactIds);
   }
 
-  private async requireBoth(artifactId: string, tagId: string) {
-    const [artifact, tag] = await Promise.all([this.artifacts.existing([artifactId]), this.db.prisma.tag.findUnique({ where: { id: tagId }, select: { id: true } })]);
-    if (artifact.length === 0) throw new NotFoundError("Artifact", artifactId);
+  private async requireBoth(artifactId: string, tagId: string): Promise<{ collectionId: string }> {
+    const [[artifact], tag] = await Promise.all([this.artifacts.existing([artifactId]), this.db.prisma.tag.findUnique({ where: { id: tagId }, select: { id: true } })]);
+    if (!artifact) throw new NotFoundError("Artifact", artifactId);
     if (!tag) throw new NotFoundError("Tag", tagId);
+    return artifact;
+  }
+
+  /** Tags by exact name (the collection folder's tag definitions): one statement. */
+  byNames(names: readonly string[]): Promise<Tag[]> {
+    return names.length ? this.db.prisma.tag.findMany({ where: { name: { in: [...names] } } }) : Promise.resolve([]);
   }
 }
