@@ -13,6 +13,7 @@ const content = () => import("./modules/content/cli.js").then((m) => m.registerC
 const projects = () => import("./modules/projects/cli.js").then((m) => m.registerProjectCommands);
 const upstream = () => import("./modules/upstream/cli.js").then((m) => m.registerUpstreamCommands);
 const ratings = () => import("./modules/ratings/cli.js").then((m) => m.registerRatingCommands);
+const sharing = () => import("./modules/sharing/cli.js").then((m) => m.registerSharingCommands);
 
 const marketplace = () => import("./modules/marketplace/cli.js").then((m) => m.registerMarketplaceCommands);
 
@@ -42,6 +43,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   submissions: marketplace,
   submission: marketplace,
   optimize: () => import("./modules/optimizer/cli.js").then((m) => m.registerOptimizerCommands),
+  bundle: sharing,
+  vault: sharing,
   share: () => import("./modules/sharing/share-cli.js").then((m) => m.registerShareCommands),
 };
 

@@ -22,6 +22,7 @@ import "./modules/projects/schema.js";
 import "./modules/upstream/schema.js";
 import "./modules/usage/schema.js";
 import "./modules/sharing/schema.js";
+import "./modules/sharing/vaults/schema.js";
 
 let built: GraphQLSchema | undefined;
 

@@ -138,6 +138,8 @@ export async function createServices(options: ServiceOptions): Promise<BuiltServ
   services.jobs.registry.register(upstreamModule.upstreamUpdateKind(services.upstream));
   services.jobs.registry.register(sharingModule.sharingExportKind(services.sharing));
   services.jobs.registry.register(sharingModule.sharingImportKind(services.sharing));
+  services.jobs.registry.register(sharingModule.sharingPushKind(services.sharing));
+  services.jobs.registry.register(sharingModule.sharingPullKind(services.sharing));
   const background: BackgroundTask[] = [];
   if (config.jobs.concurrency > 0) background.push(worker);
   // Always registered: with the interval at 0 it only cancels running checks on shutdown.

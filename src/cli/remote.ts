@@ -86,3 +86,21 @@ export function localOnly(command: Command): void {
     throw new ConfigError(`${command.parent?.name() === "skillgraph" ? "" : `${command.parent?.name() ?? ""} `}${command.name()}: works on this machine only; it takes no --url or --token`);
   }
 }
+
+const POLL_MS = 250;
+
+/** Follows a job on the server until it ends, reporting its progress; its result, or a RemoteError with its error. */
+export async function followJob(remote: GraphQLClient, id: string, report: (percent: number, message: string | null) => void, what = "the"): Promise<unknown> {
+  for (;;) {
+    const data = await remote.request<{ node: { status: string; progress: number; message: string | null; result: unknown; error: string | null } | null }>(
+      `query Follow($id: ID!) { node(id: $id) { ... on Job { status progress message result error } } }`,
+      { id },
+    );
+    const job = data.node;
+    if (!job) throw new RemoteError(`the ${what} job disappeared`);
+    report(job.progress, job.message);
+    if (job.status === "SUCCEEDED") return job.result;
+    if (job.status === "FAILED" || job.status === "CANCELLED") throw new RemoteError(`the ${what} job ${job.status.toLowerCase()}${job.error ? `: ${job.error}` : ""}`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}

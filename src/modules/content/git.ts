@@ -21,7 +21,8 @@ const GIT_ENV = {
   GIT_SSH_COMMAND: "ssh -o BatchMode=yes",
 };
 
-async function git(args: string[], cwd?: string, signal?: AbortSignal): Promise<string> {
+/** Runs the system git with the settings above (no host config, hooks, prompts or ext::); its trimmed stdout. */
+export async function git(args: string[], cwd?: string, signal?: AbortSignal): Promise<string> {
   const { stdout } = await run("git", ["-c", "core.hooksPath=/dev/null", "-c", "protocol.ext.allow=never", ...args], { cwd, env: GIT_ENV, signal, maxBuffer: 16 * 1024 * 1024 });
   return stdout.trim();
 }

@@ -5,7 +5,8 @@ import type { ContentService } from "./service.js";
 export { ContentService, classify, diffTrees, prepare, type FileDiff, type FileInfo, type ImportInput, type ImportResult } from "./service.js";
 export { ContentRuleError } from "./errors.js";
 export { contentImportKind } from "./import-job.js";
-export { remoteActivity, type RemoteActivity } from "./git.js";
+export { git, gitRefProblem, localPathOf, remoteActivity, type RemoteActivity } from "./git.js";
+export { resolveUnder } from "./tree.js";
 export type { ContentConfig } from "./config.js";
 
 declare module "../../lib/services.js" {
@@ -17,5 +18,4 @@ declare module "../../lib/services.js" {
 export { sha256, textOf } from "./hash.js";
 export { readTree, safeRelative } from "./tree.js";
 // Used by the marketplace (Claude Code plugin marketplaces are git repositories read like imports).
-export { checkout, localPathOf, type Checkout } from "./git.js";
-export { resolveUnder } from "./tree.js";
+export { checkout, type Checkout } from "./git.js";

@@ -10,31 +10,13 @@ import { bundleOf, type InstallResult } from "./install.js";
 import { issuesOf, PUBLISHER_AGREEMENT_VERSION, type ReviewDecision } from "./publishing.js";
 import type { MarketplaceService } from "./service.js";
 import type { SyncResult } from "./sync.js";
-import { localOnly, RemoteError, remoteOf, unwrap, type GraphQLClient } from "../../cli/remote.js";
+import { followJob, localOnly, remoteOf, unwrap } from "../../cli/remote.js";
 
 interface Verification {
   ok: boolean;
   checked: number;
   firstBroken: { id: number; eventType: string; subject: string } | null;
   reason: string | null;
-}
-
-const POLL_MS = 250;
-
-/** Follows a job on the server until it ends, reporting its progress; its result, or a RemoteError with its error. */
-async function followJob(remote: GraphQLClient, id: string, report: (percent: number, message: string | null) => void): Promise<unknown> {
-  for (;;) {
-    const data = await remote.request<{ node: { status: string; progress: number; message: string | null; result: unknown; error: string | null } | null }>(
-      `query Follow($id: ID!) { node(id: $id) { ... on Job { status progress message result error } } }`,
-      { id },
-    );
-    const job = data.node;
-    if (!job) throw new RemoteError("the job disappeared");
-    report(job.progress, job.message);
-    if (job.status === "SUCCEEDED") return job.result;
-    if (job.status === "FAILED" || job.status === "CANCELLED") throw new RemoteError(`the job ${job.status.toLowerCase()}${job.error ? `: ${job.error}` : ""}`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
 }
 
 export function registerMarketplaceCommands(program: Command): void {
@@ -68,7 +50,7 @@ export function registerMarketplaceCommands(program: Command): void {
           `mutation Sync($name: String!) { syncBroker(name: $name) { __typename ... on SyncBrokerPayload { job { id } } ... on Error { message } } }`,
           { name: broker },
         );
-        result = await followJob(remote, unwrap(data.syncBroker).job.id, (p, m) => progress.update(p, m));
+        result = await followJob(remote, unwrap(data.syncBroker).job.id, (p, m) => progress.update(p, m), "sync");
       } else {
         result = await withServices(({ services, principal }) =>
           services.marketplace.syncBroker(broker, principal.name, { progress: async (p, m) => progress.update(p, m) }),

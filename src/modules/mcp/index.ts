@@ -14,7 +14,7 @@ declare module "../../lib/services.js" {
   }
 }
 // Used by sharing (bundle signing keys are sealed the same way as secret environment values).
-export { loadSecretBox, requireSecretBox, type SecretBox } from "./secrets.js";
+export { loadSecretBox, redact, requireSecretBox, type SecretBox } from "./secrets.js";
 export { SecretKeyError } from "./errors.js";
 // Used by the marketplace (MCP registry brokers list and install server.json documents).
 export { serverJsonSchema, shortName, withoutNulls, type ServerJson } from "./server-json.js";

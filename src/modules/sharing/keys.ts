@@ -12,6 +12,15 @@ import { requireSecretBox, type SecretBox } from "../mcp/index.js";
 
 export type SigningKeyView = Omit<SigningKey, "sealedPrivateKey">;
 
+export interface SignerStanding {
+  status: "OWN" | "TRUSTED" | "REVOKED" | "UNKNOWN";
+  publicKey: string | null;
+  name: string | null;
+}
+
+/** A signer's standing by fingerprint. */
+export type Standing = (fingerprint: string) => Promise<SignerStanding>;
+
 /** SHA-256 of the raw 32-byte public key, hex. */
 export function fingerprintOf(rawPublicKey: Buffer): string {
   return createHash("sha256").update(rawPublicKey).digest("hex");
@@ -125,8 +134,16 @@ export class SharingKeys {
     return this.db.prisma.trustedKey.update({ where: { id }, data: { revokedAt: new Date() } });
   }
 
+  /** Every key's standing, read with two statements: for checking many bundles at once (a vault's listing). */
+  async ring(): Promise<Standing> {
+    const [own, trusted] = await Promise.all([this.db.prisma.signingKey.findMany({ select: { fingerprint: true, publicKey: true } }), this.db.prisma.trustedKey.findMany()]);
+    const byFingerprint = new Map<string, SignerStanding>(trusted.map((t) => [t.fingerprint, { status: t.revokedAt ? "REVOKED" : "TRUSTED", publicKey: t.publicKey, name: t.name }]));
+    for (const k of own) byFingerprint.set(k.fingerprint, { status: "OWN", publicKey: k.publicKey, name: "this instance" });
+    return async (fingerprint) => byFingerprint.get(fingerprint) ?? { status: "UNKNOWN", publicKey: null, name: null };
+  }
+
   /** How a signer stands: this instance's own key, trusted, revoked, or unknown. */
-  async standing(fingerprint: string): Promise<{ status: "OWN" | "TRUSTED" | "REVOKED" | "UNKNOWN"; publicKey: string | null; name: string | null }> {
+  async standing(fingerprint: string): Promise<SignerStanding> {
     const own = await this.db.prisma.signingKey.findUnique({ where: { fingerprint } });
     if (own) return { status: "OWN", publicKey: own.publicKey, name: "this instance" };
     const trusted = await this.db.prisma.trustedKey.findUnique({ where: { fingerprint } });

@@ -7,6 +7,9 @@ export const BUNDLE_FORMAT = "skillmeat-pack/1";
 export const MANIFEST_PATH = "manifest.json";
 export const SIGNATURE_PATH = "signature.json";
 export const BUNDLE_EXTENSION = ".skillmeat-pack";
+/** A bundle's name and version (each one path segment in a vault: <name>/<version>.skillmeat-pack). */
+export const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+export const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$/;
 
 const fileSchema = z.object({ path: z.string(), size: z.number().int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 const artifactSchema = z.object({

@@ -13,7 +13,7 @@ import { BundleVerificationError } from "./errors.js";
 import type { SigningKeyView } from "./keys.js";
 import type { ImportPreview, ImportPreviewItem, VerifyResult } from "./service.js";
 
-const BundleProblemEnum = builder.enumType("BundleProblem", {
+export const BundleProblemEnum = builder.enumType("BundleProblem", {
   description: "Which bundle check failed.",
   values: {
     MALFORMED: { description: "Not a safe, readable bundle: a symlink, hard link, traversal or absolute path, duplicate entry, size limit, or a bad signature file." },
@@ -63,7 +63,7 @@ export const TrustedKeyRef = builder.prismaNode("TrustedKey", {
   }),
 });
 
-const BundleTrustEnum = builder.enumType("BundleTrust", {
+export const BundleTrustEnum = builder.enumType("BundleTrust", {
   description: "Who vouches for a verified bundle.",
   values: { OWN: { description: "Signed by this instance's key." }, TRUSTED: { description: "Signed by a trusted key." }, UNVERIFIED: { description: "Signed by a key this instance neither owns nor trusts; accepted explicitly (installListing with acceptUnverified)." }, UNSIGNED: { description: "Not signed; an admin accepted it explicitly." } } as const,
 });

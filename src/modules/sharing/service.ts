@@ -23,8 +23,9 @@ import { mcpNeeds } from "./mcp-refs.js";
 import { packArchive, pathProblem, readArchive, type ArchiveEntry } from "./archive.js";
 import type { SharingConfig } from "./config.js";
 import { BundleVerificationError } from "./errors.js";
-import { fingerprintOf, publicKeyFrom, SharingKeys, verifySignature } from "./keys.js";
-import { archivePath, BUNDLE_EXTENSION, BUNDLE_FORMAT, canonicalJson, MANIFEST_PATH, manifestSchema, normalise, SIGNATURE_PATH, signatureSchema, type BundleManifest, type ManifestArtifact } from "./manifest.js";
+import { fingerprintOf, publicKeyFrom, SharingKeys, verifySignature, type Standing } from "./keys.js";
+import { VaultService } from "./vaults.js";
+import { archivePath, BUNDLE_EXTENSION, NAME, VERSION, BUNDLE_FORMAT, canonicalJson, MANIFEST_PATH, manifestSchema, normalise, SIGNATURE_PATH, signatureSchema, type BundleManifest, type ManifestArtifact } from "./manifest.js";
 
 export interface ExportInput {
   /** Artifact ids; or */
@@ -101,8 +102,6 @@ export interface ImportBundleResult {
 
 export type Progress = (percent: number, message: string) => Promise<void>;
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$/;
 const MAX_ENTRIES = 100_000;
 
 const sha256 = (b: Uint8Array | string) => createHash("sha256").update(b).digest("hex");
@@ -111,6 +110,8 @@ const tools = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is s
 export class SharingService {
   readonly keys: SharingKeys;
   readonly links: ShareLinks;
+  /** Vaults: folders, git repositories and S3 buckets bundles are pushed to and pulled from (vaults.ts). */
+  readonly vaults: VaultService;
 
   constructor(
     private readonly db: Database,
@@ -125,6 +126,7 @@ export class SharingService {
   ) {
     this.keys = new SharingKeys(db, appConfig, logger);
     this.links = new ShareLinks(db, config, (file) => this.readBundle(file), logger);
+    this.vaults = new VaultService(db, this, config, appConfig, logger);
   }
 
   /** Checks an export's input before it is queued (again in the job). */
@@ -242,12 +244,12 @@ export class SharingService {
     return this.verifiedBytes(await this.readBundle(file), file, options);
   }
 
-  /** verifyBundle of bytes not (yet) in the bundles folder (a download); `file` names them in the result. */
-  async verifyBytes(bytes: Buffer, file: string, options: VerifyOptions): Promise<VerifyResult> {
-    return (await this.verifiedBytes(bytes, file, options)).result;
+  /** verifyBundle of bytes not (yet) in the bundles folder (a download, a vault's copy); `file` names them in the result; `standing` may be a preloaded key ring (keys.ring()). */
+  async verifyBytes(bytes: Buffer, file: string, options: VerifyOptions, standing: Standing = (fp) => this.keys.standing(fp)): Promise<VerifyResult> {
+    return (await this.verifiedBytes(bytes, file, options, standing)).result;
   }
 
-  private async verifiedBytes(bytes: Buffer, file: string, options: VerifyOptions): Promise<{ result: VerifyResult; byPath: Map<string, Buffer> }> {
+  private async verifiedBytes(bytes: Buffer, file: string, options: VerifyOptions, standing: Standing = (fp) => this.keys.standing(fp)): Promise<{ result: VerifyResult; byPath: Map<string, Buffer> }> {
     const entries = await readArchive(bytes, { maxBytes: this.config.maxBundleBytes, maxEntries: MAX_ENTRIES });
     const byPath = new Map(entries.map((e) => [e.path, e.data]));
     const manifestBytes = byPath.get(MANIFEST_PATH);
@@ -274,8 +276,8 @@ export class SharingService {
       } catch (err) {
         throw new BundleVerificationError("MALFORMED", SIGNATURE_PATH, `the signature file is not valid (${(err as Error).message})`);
       }
-      const standing = await this.keys.standing(sig.fingerprint);
-      if (standing.status === "UNKNOWN" && options.allowUnknownSigner === true) {
+      const signerStanding = await standing(sig.fingerprint);
+      if (signerStanding.status === "UNKNOWN" && options.allowUnknownSigner === true) {
         // The key the bundle names: it must be the one its fingerprint is of, and sign the manifest.
         if (publicKeyFrom(sig.publicKey) === null || fingerprintOf(Buffer.from(sig.publicKey, "base64")) !== sig.fingerprint) {
           throw new BundleVerificationError("MALFORMED", SIGNATURE_PATH, "the signature's public key is not the key its fingerprint names");
@@ -285,14 +287,14 @@ export class SharingService {
         }
         signer = sig.fingerprint;
         trust = "UNVERIFIED";
-      } else if (standing.status === "UNKNOWN") throw new BundleVerificationError("UNKNOWN_KEY", SIGNATURE_PATH, `the signer ${sig.fingerprint} is not a trusted key (trustKey)`);
+      } else if (signerStanding.status === "UNKNOWN") throw new BundleVerificationError("UNKNOWN_KEY", SIGNATURE_PATH, `the signer ${sig.fingerprint} is not a trusted key (trustKey)`);
       else {
-        if (standing.status === "REVOKED") throw new BundleVerificationError("REVOKED_KEY", SIGNATURE_PATH, `the signer ${sig.fingerprint} (${standing.name ?? "?"}) was revoked`);
-        if (!verifySignature(standing.publicKey ?? "", manifestBytes, sig.signature)) {
+        if (signerStanding.status === "REVOKED") throw new BundleVerificationError("REVOKED_KEY", SIGNATURE_PATH, `the signer ${sig.fingerprint} (${signerStanding.name ?? "?"}) was revoked`);
+        if (!verifySignature(signerStanding.publicKey ?? "", manifestBytes, sig.signature)) {
           throw new BundleVerificationError("MANIFEST_CHANGED", MANIFEST_PATH, "the signature does not match the manifest (the manifest or the signature was changed)");
         }
         signer = sig.fingerprint;
-        trust = standing.status === "OWN" ? "OWN" : "TRUSTED";
+        trust = signerStanding.status === "OWN" ? "OWN" : "TRUSTED";
       }
     }
     const expected = new Map<string, { size: number; sha256: string }>();
