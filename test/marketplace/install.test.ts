@@ -6,11 +6,10 @@
 import { createHash, generateKeyPairSync, sign } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 import { decodeGlobalID, encodeGlobalID } from "@pothos/plugin-relay";
-import tar from "tar-stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { useTestApp, type TestApp } from "../helpers/app.js";
+import { tarEntries as entriesOf, tarPack as pack } from "../helpers/tar.js";
 import { fastJobs, waitForStatus } from "../jobs/helpers.js";
 import { git, gitRepo, skillMd, tempDir, writeTree } from "../content/fixtures.js";
 import { startFilesServer, type FilesServer } from "../fixtures/marketplace/files-server.js";
@@ -103,38 +102,7 @@ async function usageInstalls(t: TestApp) {
   return t.app.database.prisma.usageEvent.findMany({ where: { kind: "INSTALL" } });
 }
 
-async function entriesOf(bytes: Buffer): Promise<{ name: string; data: Buffer }[]> {
-  const extract = tar.extract();
-  const out: { name: string; data: Buffer }[] = [];
-  const done = new Promise<void>((resolve, reject) => {
-    extract.on("entry", (h, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        out.push({ name: h.name, data: Buffer.concat(chunks) });
-        next();
-      });
-    });
-    extract.on("finish", resolve);
-    extract.on("error", reject);
-  });
-  Readable.from([bytes]).pipe(extract);
-  await done;
-  return out;
-}
 
-async function pack(entries: { name: string; data: Buffer }[]): Promise<Buffer> {
-  const p = tar.pack();
-  const chunks: Buffer[] = [];
-  const done = new Promise<void>((resolve) => {
-    p.on("data", (c: Buffer) => chunks.push(c));
-    p.on("end", resolve);
-  });
-  for (const e of entries) p.entry({ name: e.name, mtime: new Date(0) }, e.data);
-  p.finalize();
-  await done;
-  return Buffer.concat(chunks);
-}
 
 /** The same bundle signed by another instance's key. */
 async function resignedByStranger(bytes: Buffer): Promise<Buffer> {

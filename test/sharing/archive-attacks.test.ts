@@ -6,10 +6,10 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { decodeGlobalID } from "@pothos/plugin-relay";
-import tar from "tar-stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM } from "../../src/lib/principal.js";
 import { useTestApp, type TestApp } from "../helpers/app.js";
+import { tarEntries as entriesOf, tarPack as pack, type TarEntry } from "../helpers/tar.js";
 import { fastJobs, waitForStatus } from "../jobs/helpers.js";
 import { skillMd, tempDir, writeTree } from "../content/fixtures.js";
 
@@ -22,41 +22,9 @@ const Import = `mutation($input: ImportArtifactInput!) { importArtifact(input: $
 const Export = `mutation($input: ExportBundleInput!) { exportBundle(input: $input) { __typename ... on ExportBundlePayload { job { id } } } }`;
 const Verify = `mutation($file: String!) { verifyBundle(file: $file) { __typename ... on BundleVerificationError { problem path message } } }`;
 
-type Entry = { name: string; data?: Buffer; type?: "file" | "symlink" | "link" | "directory"; linkname?: string };
+type Entry = TarEntry;
 
-async function pack(entries: Entry[]): Promise<Buffer> {
-  const p = tar.pack();
-  const chunks: Buffer[] = [];
-  const done = new Promise<void>((resolve) => {
-    p.on("data", (c: Buffer) => chunks.push(c));
-    p.on("end", resolve);
-  });
-  for (const e of entries) p.entry({ name: e.name, type: e.type ?? "file", linkname: e.linkname, mtime: new Date(0) }, e.type && e.type !== "file" ? undefined : (e.data ?? Buffer.alloc(0)));
-  p.finalize();
-  await done;
-  return Buffer.concat(chunks);
-}
 
-/** The bundle's entries (a valid archive the test made). */
-async function entriesOf(bytes: Buffer): Promise<Entry[]> {
-  const out: Entry[] = [];
-  const extract = tar.extract();
-  const done = new Promise<void>((resolve, reject) => {
-    extract.on("entry", (h, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        out.push({ name: h.name, data: Buffer.concat(chunks) });
-        next();
-      });
-    });
-    extract.on("finish", resolve);
-    extract.on("error", reject);
-  });
-  extract.end(bytes);
-  await done;
-  return out;
-}
 
 /** A tar whose first header declares `size` bytes (checksum fixed) while holding few. */
 function declaringSize(bytes: Buffer, size: number): Buffer {

@@ -4,11 +4,10 @@
 import { createHash, generateKeyPairSync, sign } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 import { decodeGlobalID } from "@pothos/plugin-relay";
-import tar from "tar-stream";
 import { beforeEach, describe, expect, it } from "vitest";
 import { useTestApp, type TestApp } from "../helpers/app.js";
+import { tarEntries as entriesOf, tarPack as pack } from "../helpers/tar.js";
 import { fastJobs, waitForStatus } from "../jobs/helpers.js";
 import { skillMd, tempDir, writeTree } from "../content/fixtures.js";
 
@@ -57,39 +56,7 @@ async function verify(t: TestApp, file: string, token: "write" | "admin" = "writ
   return (await t.execute<VerifyData, unknown>(Verify, { file, allowUnsigned }, { token })).expectNoErrors().verifyBundle;
 }
 
-async function entriesOf(bytes: Buffer): Promise<{ name: string; data: Buffer }[]> {
-  const extract = tar.extract();
-  const out: { name: string; data: Buffer }[] = [];
-  const done = new Promise<void>((resolve, reject) => {
-    extract.on("entry", (h, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        out.push({ name: h.name, data: Buffer.concat(chunks) });
-        next();
-      });
-    });
-    extract.on("finish", resolve);
-    extract.on("error", reject);
-  });
-  Readable.from([bytes]).pipe(extract);
-  await done;
-  return out;
-}
 
-type RawEntry = { name: string; data?: Buffer; type?: "file" | "symlink" | "link"; linkname?: string };
-async function pack(entries: RawEntry[]): Promise<Buffer> {
-  const p = tar.pack();
-  const chunks: Buffer[] = [];
-  const done = new Promise<void>((resolve) => {
-    p.on("data", (c: Buffer) => chunks.push(c));
-    p.on("end", resolve);
-  });
-  for (const e of entries) p.entry({ name: e.name, type: e.type ?? "file", linkname: e.linkname, mtime: new Date(0) }, e.data ?? Buffer.alloc(0));
-  p.finalize();
-  await done;
-  return Buffer.concat(chunks);
-}
 
 /** A key pair like another instance's, and its raw base64 public key. */
 function otherKey() {
