@@ -87,6 +87,28 @@ describe("tracing (OTLP over HTTP)", () => {
     expect(statements[0]?.attributes["db.system.name"]).toBe(t.app.database.provider);
   });
 
+  it("a nested field resolved through a loader has one span per batch, with the batch size, under the list's trace", async () => {
+    await makeArtifact(t, "loaded-a");
+    await makeArtifact(t, "loaded-b");
+    const caller = callerTrace();
+    const res = await t.execute<{ artifacts: { edges: unknown[] } }, unknown>("query Loaded { artifacts(first: 100) { edges { node { key scores { qualityScore } } } } }", undefined, {
+      token: "read",
+      headers: { traceparent: caller.traceparent },
+    });
+    const count = res.expectNoErrors().artifacts.edges.length;
+    expect(count).toBeGreaterThanOrEqual(2);
+    const [batch, ...more] = await spansOf(caller.traceId, "load Artifact.scores");
+    // One batch for the whole page, however many artifacts it holds.
+    expect(more).toEqual([]);
+    expect(batch?.attributes["dataloader.batch_size"]).toBe(count);
+    // The batch's work (the score read and its statement) is inside it.
+    const [read] = await spansOf(caller.traceId, "score read");
+    expect(read?.parentSpanId).toBe(batch?.spanId);
+    expect(read?.attributes["score.artifact_count"]).toBe(count);
+    const statements = await spansOf(caller.traceId, "db SELECT");
+    expect(statements.some((s) => s.parentSpanId === read?.spanId && String(s.attributes["db.query.text"]).includes('"ArtifactScore"'))).toBe(true);
+  });
+
   it("a mutation rating an artifact has the rating submission and quality aggregation spans, with counts", async () => {
     const a = await makeArtifact(t, "rated-skill");
     const caller = callerTrace();

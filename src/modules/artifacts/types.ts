@@ -3,7 +3,7 @@
 // another type's relation); its tags and collection come with it when they were read together
 // (relations.ts), else from one batched statement per request.
 import { createContextCache } from "@pothos/core";
-import DataLoader from "dataloader";
+import { tracedLoader } from "../../graphql/loaders.js";
 import { builder } from "../../graphql/builder.js";
 import { fieldNeeds } from "../../graphql/selection.js";
 import type { Context } from "../../graphql/context.js";
@@ -14,7 +14,7 @@ import { artifactKey } from "./names.js";
 import { preloadedCollection } from "./relations.js";
 
 /** Per request: the collections of every artifact resolved without one, in one statement. */
-const collectionLoader = createContextCache((ctx: Context) => new DataLoader<string, Collection | null>((ids) => ctx.services.collections.byIds(ids)));
+const collectionLoader = createContextCache((ctx: Context) => tracedLoader<string, Collection | null>("Artifact.collection", (ids) => ctx.services.collections.byIds(ids)));
 
 export const ArtifactTypeEnum = builder.enumType("ArtifactType", {
   description: "What kind of artifact it is; lower-cased it is the first part of a key (skill:name).",

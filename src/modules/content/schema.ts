@@ -3,7 +3,7 @@
 // loaded with one statement each per request (dataloaders keyed by version and artifact).
 import { createContextCache } from "@pothos/core";
 import { resolveArrayConnection } from "@pothos/plugin-relay";
-import DataLoader from "dataloader";
+import { tracedLoader } from "../../graphql/loaders.js";
 import { builder } from "../../graphql/builder.js";
 import { connectionFor } from "../../graphql/connections.js";
 import { ErrorInterface } from "../../graphql/errors.js";
@@ -18,15 +18,15 @@ import { ContentRuleError } from "./errors.js";
 import { textOf } from "./hash.js";
 import type { FileDiff, FileInfo } from "./service.js";
 
-const filesLoader = createContextCache((ctx: Context) => new DataLoader<string, FileInfo[]>((ids) => ctx.services.content.filesOf(ids)));
+const filesLoader = createContextCache((ctx: Context) => tracedLoader<string, FileInfo[]>("Artifact.files", (ids) => ctx.services.content.filesOf(ids)));
 /** Files with their bytes by "versionId\npath": one statement for a page of artifacts. */
 const fileLoader = createContextCache(
   (ctx: Context) =>
-    new DataLoader<string, (FileInfo & { data: Uint8Array }) | null>((keys) =>
+    tracedLoader<string, (FileInfo & { data: Uint8Array }) | null>("Artifact.file", (keys) =>
       ctx.services.content.filesData(keys.map((k) => ({ versionId: k.slice(0, k.indexOf("\n")), path: k.slice(k.indexOf("\n") + 1) }))),
     ),
 );
-const versionsLoader = createContextCache((ctx: Context) => new DataLoader<string, ArtifactVersion[]>((ids) => ctx.services.content.versionsOf(ids)));
+const versionsLoader = createContextCache((ctx: Context) => tracedLoader<string, ArtifactVersion[]>("Artifact.versions", (ids) => ctx.services.content.versionsOf(ids)));
 
 builder.objectType(ContentRuleError, {
   name: "ContentRuleError",

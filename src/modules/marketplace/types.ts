@@ -1,4 +1,6 @@
 // GraphQL types of the marketplace.
+import type { Context } from "../../graphql/context.js";
+import { tracedLoad } from "../../graphql/loaders.js";
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { builder } from "../../graphql/builder.js";
 import { ErrorInterface } from "../../graphql/errors.js";
@@ -65,11 +67,11 @@ export const ListingArtifactRef = builder.prismaObject("ListingArtifact", {
       type: ArtifactRef,
       nullable: true,
       description: "The local artifact (LOCAL listings), batched across a list; null for feed listings or once removed.",
-      load: async (ids: string[], ctx) => {
+      load: tracedLoad("Listing.artifact", async (ids: string[], ctx: Context) => {
         const rows = await ctx.services.artifacts.byIds(ids);
         const byId = new Map(rows.map((r) => [r.id, r]));
         return ids.map((id): Artifact | null => byId.get(id) ?? null);
-      },
+      }),
       resolve: (a) => a.artifactId,
     }),
   }),

@@ -1,4 +1,6 @@
 // GraphQL types of the MCP module: McpServer (server.json's shape), its env, deployments, health.
+import type { Context } from "../../graphql/context.js";
+import { tracedLoad } from "../../graphql/loaders.js";
 import { builder } from "../../graphql/builder.js";
 import { connectionFor } from "../../graphql/connections.js";
 import { McpHealthStatus } from "../../generated/prisma/enums.js";
@@ -311,7 +313,7 @@ export const McpServerRef = builder.prismaNode("McpServer", {
     health: t.loadable({
       type: McpHealthRef,
       description: "Current health (batched across a list).",
-      load: (ids: string[], ctx) => ctx.services.mcp.health.views(ids),
+      load: tracedLoad("McpServer.health", (ids: string[], ctx: Context) => ctx.services.mcp.health.views(ids)),
       resolve: (s) => s.id,
     }),
     healthHistory: t.relatedConnection("checks", {

@@ -1,7 +1,7 @@
 // GraphQL types of the ratings domain: Rating, ArtifactMatch, ArtifactScores and the fields they
 // add to Artifact. Scores come from a per-request loader: one statement for any number of artifacts.
 import { createContextCache } from "@pothos/core";
-import DataLoader from "dataloader";
+import { tracedLoader } from "../../graphql/loaders.js";
 import { builder } from "../../graphql/builder.js";
 import { connectionFor } from "../../graphql/connections.js";
 import { fieldNeeds } from "../../graphql/selection.js";
@@ -14,7 +14,7 @@ import { CONFIDENCE_WEIGHTS, PRIOR_WEIGHT, TRUST_PRIORS, WEIGHTS } from "./scori
 /** Per-request: batches the score inputs of every artifact resolved in one tick. */
 const scoreLoader = createContextCache(
   // The batch limit keeps one statement's parameters far below SQLite's and PostgreSQL's caps.
-  (ctx: Context) => new DataLoader<string, ScoreData>((ids) => ctx.services.ratings.scoreData(ids), { maxBatchSize: 5000 }),
+  (ctx: Context) => tracedLoader<string, ScoreData>("Artifact.scores", (ids) => ctx.services.ratings.scoreData(ids), { maxBatchSize: 5000 }),
 );
 
 export const TrustTierEnum = builder.enumType("TrustTier", {

@@ -1,7 +1,7 @@
 // Tags: the Tag type, queries and mutations, and the tag fields of Artifact and Collection.
 import { createContextCache } from "@pothos/core";
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import DataLoader from "dataloader";
+import { tracedLoader, tracedLoad } from "../../graphql/loaders.js";
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
 import { connectionFor } from "../../graphql/connections.js";
@@ -14,7 +14,7 @@ import { preloadedTags } from "../artifacts/index.js";
 import { ArtifactRef } from "../artifacts/schema.js";
 
 /** Per request: the tags of every artifact resolved without them, in one statement. */
-const tagsLoader = createContextCache((ctx: Context) => new DataLoader<string, Tag[]>((ids) => ctx.services.tags.ofArtifacts(ids)));
+const tagsLoader = createContextCache((ctx: Context) => tracedLoader<string, Tag[]>("Artifact.tags", (ids) => ctx.services.tags.ofArtifacts(ids)));
 
 const tagName = z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters");
 const tagColor = z.string().regex(COLOR, COLOR_RULE);
@@ -52,7 +52,7 @@ builder.prismaObjectFields("Collection", (t) => ({
   tags: t.loadableList({
     type: TagRef,
     description: "Tags used by the collection's artifacts, by name.",
-    load: (collectionIds: string[], ctx) => ctx.services.tags.ofCollections(collectionIds),
+    load: tracedLoad("Collection.tags", (collectionIds: string[], ctx: Context) => ctx.services.tags.ofCollections(collectionIds)),
     resolve: (c) => c.id,
   }),
 }));

@@ -2,7 +2,7 @@
 // loads its artifacts (or projects) with one statement, whatever its length.
 import { createContextCache } from "@pothos/core";
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import DataLoader from "dataloader";
+import { tracedLoader } from "../../graphql/loaders.js";
 import { filter, pipe } from "graphql-yoga";
 import { z } from "zod";
 import { builder } from "../../graphql/builder.js";
@@ -15,7 +15,7 @@ import { MAX_BUCKETS, type UsageBucket } from "./service.js";
 
 const artifactLoader = createContextCache(
   (ctx: Context) =>
-    new DataLoader<string, Artifact | null>(async (ids) => {
+    tracedLoader<string, Artifact | null>("Artifact", async (ids) => {
       const rows = await ctx.services.artifacts.byIds(ids);
       const by = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => by.get(id) ?? null);
@@ -23,7 +23,7 @@ const artifactLoader = createContextCache(
 );
 const projectLoader = createContextCache(
   (ctx: Context) =>
-    new DataLoader<string, Project | null>(async (ids) => {
+    tracedLoader<string, Project | null>("Project", async (ids) => {
       const rows = await ctx.services.projects.list();
       const by = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => by.get(id) ?? null);
