@@ -15,7 +15,7 @@ import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/lib/logger.js";
 import type { OtlpReceiver } from "../test/fixtures/otlp/receiver.js";
 import { seed } from "./compare/seed.js";
-import { measure, report, type Stats } from "./lib.js";
+import { benchAppEnv, measure, report, type Stats } from "./lib.js";
 
 const W1 = "query W1 { artifacts(first: 100) { edges { node { key name type tags { name } collection { name } } } } }";
 const W2 = "query W2($key: String!) { artifact(key: $key) { key name type tags { name } } }";
@@ -30,17 +30,7 @@ interface ChildResult {
 }
 
 async function child(variant: Variant, url: string, key: string, n: number): Promise<ChildResult> {
-  const env: Record<string, string> = {
-    DATABASE_URL: url,
-    PORT: "0",
-    LOG_LEVEL: "silent",
-    SKILLGRAPH_MIGRATE_ON_START: "false",
-    SKILLGRAPH_ALLOWED_HOSTS: "bench.test",
-    SKILLGRAPH_RATE_LIMIT_ANONYMOUS: "0",
-    SKILLGRAPH_RATE_LIMIT_AUTHENTICATED: "0",
-    SKILLGRAPH_WORKER_CONCURRENCY: "0",
-    SKILLGRAPH_MCP_HEALTH_INTERVAL_S: "0",
-  };
+  const env: Record<string, string> = benchAppEnv(url);
   let receiver: OtlpReceiver | null = null;
   if (variant === "tracing") {
     const { startOtlpReceiver } = await import("../test/fixtures/otlp/receiver.js");

@@ -67,3 +67,21 @@ export function rng(seed: number): () => number {
 export function sqliteDate(d: Date): string {
   return d.toISOString().replace("Z", "+00:00");
 }
+
+/**
+ * The environment of an app a benchmark measures: the SQLite file at `url`, already migrated, no
+ * workers, no MCP health sweep, no rate limits, requests sent with Host `bench.test`.
+ */
+export function benchAppEnv(url: string): Record<string, string> {
+  return {
+    DATABASE_URL: url,
+    PORT: "0",
+    LOG_LEVEL: "silent",
+    SKILLGRAPH_MIGRATE_ON_START: "false",
+    SKILLGRAPH_ALLOWED_HOSTS: "bench.test",
+    SKILLGRAPH_RATE_LIMIT_ANONYMOUS: "0",
+    SKILLGRAPH_RATE_LIMIT_AUTHENTICATED: "0",
+    SKILLGRAPH_WORKER_CONCURRENCY: "0",
+    SKILLGRAPH_MCP_HEALTH_INTERVAL_S: "0",
+  };
+}

@@ -16,7 +16,7 @@ import { createApp, type App } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/lib/logger.js";
 import { seed } from "./compare/seed.js";
-import { percentile, report, type Stats } from "./lib.js";
+import { benchAppEnv, percentile, report, type Stats } from "./lib.js";
 
 const W1 = "query W1 { artifacts(first: 100) { edges { node { key name type tags { name } collection { name } } } } }";
 const W2 = "query W2($key: String!) { artifact(key: $key) { key name type tags { name } } }";
@@ -35,17 +35,7 @@ async function main(): Promise<void> {
   try {
     const url = `file:${join(dir, "bench.db")}`;
     const data = await seed(url);
-    const env: Record<string, string> = {
-      DATABASE_URL: url,
-      PORT: "0",
-      LOG_LEVEL: "silent",
-      SKILLGRAPH_MIGRATE_ON_START: "false",
-      SKILLGRAPH_ALLOWED_HOSTS: "bench.test",
-      SKILLGRAPH_RATE_LIMIT_ANONYMOUS: "0",
-      SKILLGRAPH_RATE_LIMIT_AUTHENTICATED: "0",
-      SKILLGRAPH_WORKER_CONCURRENCY: "0",
-      SKILLGRAPH_MCP_HEALTH_INTERVAL_S: "0",
-    };
+    const env: Record<string, string> = benchAppEnv(url);
     const config = loadConfig(env);
     if (config.telemetry.tracesExporter !== null || config.telemetry.metrics.enabled) throw new Error("tracing and metrics must be off for this benchmark");
     const off = await createApp(config, { logger: createLogger("silent"), startBackground: false });
