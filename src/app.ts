@@ -164,7 +164,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     plugins: [
       // First: its server span wraps everything after it, and it times the whole request.
       ...(instrumented
-        ? [useObservability({ logger, accessLog: config.telemetry.accessLog, trustProxy: config.security.trustProxy, graphqlEndpoint: "/graphql" })]
+        ? [useObservability({ logger, accessLog: config.telemetry.accessLog, trustProxy: config.security.trustProxy, graphqlEndpoint: "/graphql", tracing: tracing !== null, metrics: metrics !== null })]
         : []),
       useRequestScope(logger),
       ...(instrumented ? [useMetricsEndpoint(metrics, config.telemetry.metrics.token)] : []),

@@ -19,7 +19,8 @@ export async function metricsResponse(m: Metrics): Promise<Response> {
 
 export function useMetricsEndpoint(m: Metrics | null, token: string | null): Plugin {
   return {
-    async onRequest({ url, request, endResponse }) {
+    // Not async: every other request passes through here, and should not wait a turn for it.
+    onRequest({ url, request, endResponse }) {
       if (url.pathname !== "/metrics") return;
       if (!m || token === null) {
         endResponse(new Response("Not found", { status: 404 }));
@@ -33,7 +34,7 @@ export function useMetricsEndpoint(m: Metrics | null, token: string | null): Plu
         endResponse(new Response("Unauthorized", { status: 401, headers: { "www-authenticate": 'Bearer realm="metrics"' } }));
         return;
       }
-      endResponse(await metricsResponse(m));
+      return metricsResponse(m).then(endResponse);
     },
   };
 }

@@ -46,6 +46,8 @@ export interface OperationInfo {
 
 interface RequestRecord {
   start: number;
+  /** routeOf the request's path (set in onRequest, from the URL yoga already parsed). */
+  route?: string;
   span?: Span;
   operation?: OperationInfo;
 }
@@ -70,6 +72,10 @@ export interface ObserveOptions {
   accessLog: boolean;
   trustProxy: boolean;
   graphqlEndpoint: string;
+  /** Tracing was started (an exporter is configured): requests get server spans. */
+  tracing: boolean;
+  /** Prometheus metrics are on. */
+  metrics: boolean;
 }
 
 /** Per-execution GraphQL metrics and operation facts, shared with graphql-ws (ws.ts). */
@@ -93,7 +99,12 @@ function onOperation(args: ExecutionArgs, subscription: boolean) {
 export function useObservability(options: ObserveOptions): Plugin<Context> {
   const { logger } = options;
   const access = logger.child({ component: "access" });
-  return {
+  // Only the hooks something reads are registered: each hook is work envelop does on every request
+  // (and, for onSubscribe's onNext, on every event delivered to every subscriber). With tracing,
+  // metrics and the access log all off, the plugin is empty.
+  // The server span starts in the request wrapper and ends in onResponse.
+  const perRequest = options.tracing || options.metrics || options.accessLog;
+  const tracingHooks: Plugin<Context> = {
     instrumentation: {
       request({ request }, wrapped) {
         if (!tracingOn()) return wrapped();
@@ -107,9 +118,13 @@ export function useObservability(options: ObserveOptions): Plugin<Context> {
         return context.with(trace.setSpan(parent, span), wrapped);
       },
     },
-    onRequest({ request }) {
+  };
+  const requestHooks: Plugin<Context> = {
+    onRequest({ request, url }) {
+      const route = routeOf(url.pathname, options.graphqlEndpoint);
       const record = records.get(request);
-      if (!record) records.set(request, { start: performance.now() });
+      if (record) record.route = route;
+      else records.set(request, { start: performance.now(), route });
     },
     onExecute({ args }) {
       const op = onOperation(args, false);
@@ -123,6 +138,7 @@ export function useObservability(options: ObserveOptions): Plugin<Context> {
     onSubscribe({ args }) {
       const op = onOperation(args, true);
       const transport = op.transport ?? "sse";
+      if (!options.metrics) return;
       return {
         onSubscribeResult() {
           const m = metrics();
@@ -145,8 +161,7 @@ export function useObservability(options: ObserveOptions): Plugin<Context> {
       if (!record) return;
       records.delete(request);
       const durationMs = performance.now() - record.start;
-      const url = new URL(request.url);
-      const route = routeOf(url.pathname, options.graphqlEndpoint);
+      const route = record.route ?? routeOf(new URL(request.url).pathname, options.graphqlEndpoint);
       const status = response.status;
       const m = metrics();
       if (m) {
@@ -179,5 +194,9 @@ export function useObservability(options: ObserveOptions): Plugin<Context> {
         bytesOut: bytesOut ? Number(bytesOut) : null,
       });
     },
+  };
+  return {
+    ...(options.tracing ? tracingHooks : {}),
+    ...(perRequest ? requestHooks : {}),
   };
 }
