@@ -1,6 +1,7 @@
 // Projects through the API, against real project folders in temp folders: register (roots,
 // symlinks), deploy into .claude/ (conflicts, nothing written), drift (MODIFIED, OUTDATED,
-// CONFLICTED, MISSING), sync (OVERWRITE, MERGE clean and with a person answering), capture,
+// CONFLICTED, MISSING), sync (OVERWRITE, KEEP_LOCAL, ASK, MERGE clean and with a person answering;
+// incomplete answers refused), capture, the user project (~/.claude),
 // hooks merged into settings.json, undeploy restoring the folder exactly.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -204,6 +205,48 @@ describe("projects: deploy, drift, sync", () => {
     expect(readFileSync(file, "utf8")).toBe("upstream\n");
   });
 
+  it("KEEP_LOCAL keeps the project's files and records them at the new version; ASK asks about every file that differs", async () => {
+    const dir = project();
+    const p = await register(t(), dir);
+    const s = await importSkill("keep", { "a.txt": "a\n", "b.txt": "b\n" });
+    const d = await deploy(s.id, p.project?.id ?? "");
+    const a = join(dir, ".claude/skills/keep/a.txt");
+    const b = join(dir, ".claude/skills/keep/b.txt");
+    writeFileSync(a, "a, ours\n");
+    writeTree(s.dir, { "a.txt": "a, theirs\n" });
+    await t().app.services.content.import(SYSTEM, { path: s.dir });
+    expect((await status(p.project?.name ?? "")).status).toMatchObject({ status: "CONFLICTED" });
+    expect((await waitForStatus(t().app, await sync(d.deployment?.id ?? "", "KEEP_LOCAL"), ["SUCCEEDED", "FAILED"])).status).toBe("SUCCEEDED");
+    expect(readFileSync(a, "utf8")).toBe("a, ours\n");
+    // Recorded at version 2 with the local files: no longer outdated, and still modified relative to it.
+    const after = (await t().execute<{ node: { version: { number: number }; status: string } }, unknown>(`query N($id: ID!) { node(id: $id) { ... on Deployment { version { number } status } } }`, { id: d.deployment?.id }, { token: "read" })).expectNoErrors();
+    expect(after.node.version.number).toBe(2);
+    expect(["SYNCED", "MODIFIED"]).toContain(after.node.status);
+    expect((await status(p.project?.name ?? "")).status).not.toMatchObject({ outdated: 1 });
+
+    // ASK: a file that differs only upstream (b.txt) is asked too, unlike MERGE; the answer decides each.
+    writeTree(s.dir, { "a.txt": "a, theirs again\n", "b.txt": "b, theirs\n" });
+    await t().app.services.content.import(SYSTEM, { path: s.dir });
+    const id = await sync(d.deployment?.id ?? "", "ASK");
+    const paused = await waitForStatus(t().app, id, ["PENDING_HITL", "FAILED", "SUCCEEDED"]);
+    expect(paused.status).toBe("PENDING_HITL");
+    const asked = (paused.prompt as { details: { files: { path: string }[] } }).details.files.map((f) => f.path).sort();
+    expect(asked).toEqual(["a.txt", "b.txt"]);
+    expect(readFileSync(b, "utf8")).toBe("b\n");
+    const Respond = `mutation A($id: ID!, $r: JSON!) { respondToJob(id: $id, response: $r) { __typename ... on InvalidInputError { field } } }`;
+    // An answer missing a file, or naming one not asked about, is refused with the field named, and the job keeps waiting.
+    const partial = (await t().execute<{ respondToJob: { __typename: string; field?: string } }, unknown>(Respond, { id: encodeGlobalID("Job", id), r: { files: { "a.txt": { take: "OURS" } } } }, { token: "write" })).expectNoErrors();
+    expect(partial.respondToJob).toEqual({ __typename: "InvalidInputError", field: "response.files.b.txt" });
+    const extra = (await t().execute<{ respondToJob: { __typename: string; field?: string } }, unknown>(Respond, { id: encodeGlobalID("Job", id), r: { files: { "a.txt": { take: "OURS" }, "b.txt": { take: "THEIRS" }, "c.txt": { text: "" } } } }, { token: "write" })).expectNoErrors();
+    expect(extra.respondToJob).toEqual({ __typename: "InvalidInputError", field: "response.files.c.txt" });
+    expect((await t().app.services.jobs.get(id)).status).toBe("PENDING_HITL");
+    const ok = (await t().execute<{ respondToJob: { __typename: string } }, unknown>(Respond, { id: encodeGlobalID("Job", id), r: { files: { "a.txt": { take: "OURS" }, "b.txt": { take: "THEIRS" } } } }, { token: "write" })).expectNoErrors();
+    expect(ok.respondToJob.__typename).toBe("JobPayload");
+    expect((await waitForStatus(t().app, id, ["SUCCEEDED", "FAILED"])).status).toBe("SUCCEEDED");
+    expect(readFileSync(a, "utf8")).toBe("a, ours\n");
+    expect(readFileSync(b, "utf8")).toBe("b, theirs\n");
+  });
+
   it("a hooks deploy merges into an existing settings.json (admin only) and undeploy removes only its own entries", async () => {
     const existing = { model: "opus", hooks: { PreToolUse: [{ matcher: "Bash", hooks: [{ type: "command", command: "echo theirs" }] }] } };
     const dir = project({ ".claude/settings.json": `${JSON.stringify(existing, null, 2)}\n` });
@@ -255,5 +298,25 @@ describe("projects: deploy, drift, sync", () => {
     expect(r.deployArtifact).toEqual({ __typename: "ProjectPathError", path: ".claude/skills/half/b/c.txt", rule: "write.failed" });
     expect(snapshot(dir)).toEqual(before);
     expect((await status(p.project?.name ?? "")).deployments.edges).toHaveLength(0);
+  });
+});
+
+describe("projects: the user's own ~/.claude", () => {
+  const home = tempDir("skillgraph-home-");
+  const t = useTestApp({ env: { ...fastJobs, SKILLGRAPH_USER_PROJECT: "true", SKILLGRAPH_USER_HOME: home, SKILLGRAPH_PROJECT_ROOTS: roots, SKILLGRAPH_IMPORT_ROOTS: imports, SKILLGRAPH_COLLECTIONS_DIR: tempDir() } });
+
+  it("is the project `user` (kind USER) once started, and a deploy to it lands in ~/.claude", async () => {
+    await t().app.startBackground();
+    const listed = (await t().execute<{ project: { id: string; kind: string; path: string } | null }, unknown>(`{ project(name: "user") { id kind path } }`)).expectNoErrors();
+    expect(listed.project).toMatchObject({ kind: "USER" });
+    const dir = writeTree(join(imports, "home-skill"), { "SKILL.md": skillMd("home-skill"), "run.sh": "echo hi\n" });
+    const r = await t().app.services.content.import(SYSTEM, { path: dir });
+    const d = (await t().execute<DeployResult, unknown>(Deploy, { a: encodeGlobalID("Artifact", r.artifactId), p: listed.project?.id }, { token: "write" })).expectNoErrors().deployArtifact;
+    expect(d.__typename).toBe("DeploymentPayload");
+    expect(readFileSync(join(home, ".claude/skills/home-skill/run.sh"), "utf8")).toBe("echo hi\n");
+    // Starting again does not make a second one.
+    await t().app.services.projects.ensureUserProject();
+    const all = (await t().execute<{ projects: { edges: { node: { name: string } }[] } }, unknown>(`{ projects(first: 50) { edges { node { name } } } }`)).expectNoErrors();
+    expect(all.projects.edges.filter((e) => e.node.name === "user")).toHaveLength(1);
   });
 });

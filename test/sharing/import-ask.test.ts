@@ -1,6 +1,6 @@
 // The ASK import strategy: the sharing.import job pauses (PENDING_HITL) with each conflicting
 // artifact and its per-file diff in the prompt, and resumes with a choice per artifact; a bad
-// answer fails the job and writes nothing.
+// answer is refused when given (the job keeps waiting) and nothing is written.
 import { join } from "node:path";
 import { decodeGlobalID, encodeGlobalID } from "@pothos/plugin-relay";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -78,14 +78,21 @@ describe("importBundle with ASK", () => {
     expect(must(items[0]).name).toMatch(/^alpha-[0-9a-f]{8}$/);
   });
 
-  it("fails the job on an answer that leaves a conflict out, writing nothing", async () => {
+  it("refuses an answer that leaves a conflict out, naming it; the job keeps waiting and nothing is written", async () => {
     const before = await names(t());
     const id = await startImport(t(), file);
     expect((await job(t(), id)).status).toBe("PENDING_HITL");
-    await t().execute(Respond, { id: encodeGlobalID("Job", id), r: { artifacts: { "skill:beta": "MERGE" } } }, { token: "write" });
+    const RespondTyped = `mutation($id: ID!, $r: JSON!) { respondToJob(id: $id, response: $r) { __typename ... on InvalidInputError { field } } }`;
+    const bad = (await t().execute<{ respondToJob: { __typename: string; field?: string } }, unknown>(RespondTyped, { id: encodeGlobalID("Job", id), r: { artifacts: { "skill:beta": "MERGE" } } }, { token: "write" })).expectNoErrors();
+    expect(bad.respondToJob).toEqual({ __typename: "InvalidInputError", field: "response.artifacts.skill:alpha" });
+    const wrong = (await t().execute<{ respondToJob: { __typename: string; field?: string } }, unknown>(RespondTyped, { id: encodeGlobalID("Job", id), r: { artifacts: { "skill:alpha": "REPLACE" } } }, { token: "write" })).expectNoErrors();
+    expect(wrong.respondToJob).toEqual({ __typename: "InvalidInputError", field: "response.artifacts.skill:alpha" });
+    expect((await t().app.services.jobs.get(id)).status).toBe("PENDING_HITL");
+    expect(await names(t())).toEqual(before);
+    // A complete answer then resumes it.
+    await t().execute(Respond, { id: encodeGlobalID("Job", id), r: { artifacts: { "skill:alpha": "SKIP" } } }, { token: "write" });
     const done = await waitForStatus(t().app, id, ["SUCCEEDED", "FAILED"]);
-    expect(done.status).toBe("FAILED");
-    expect(JSON.stringify(done.error)).toContain("response.artifacts.skill:alpha");
+    expect(done.status, JSON.stringify(done.error)).toBe("SUCCEEDED");
     expect(await names(t())).toEqual(before);
   });
 

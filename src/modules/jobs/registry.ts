@@ -48,6 +48,13 @@ export interface JobKind<I = unknown, R = unknown> {
   /** The scope a token needs to start it through the API. Default write. */
   scope?: "write" | "admin";
   run(ctx: JobContext<I>): Promise<R>;
+  /**
+   * Checks an answer to one of this kind's questions when it is given (respondToJob), before it is
+   * stored: throw an InvalidInputError naming the field under `response` to refuse it, and the job
+   * keeps waiting for a complete answer instead of failing on a typo. `prompt` is the question as
+   * asked (key, message, details). The handler should still read the answer defensively.
+   */
+  checkResponse?(prompt: HitlPrompt & { key: string }, response: unknown): void;
 }
 
 export const KIND_NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;

@@ -244,6 +244,7 @@ export class JobService {
       throw new InvalidInputError("response", `must be one of ${prompt.choices.map((c) => JSON.stringify(c)).join(", ")}`);
     }
     if (response === null || response === undefined) throw new InvalidInputError("response", "must not be null");
+    this.registry.get(job.kind)?.checkResponse?.(prompt, response);
     const responses = { ...(typeof job.responses === "object" && job.responses !== null ? (job.responses as Record<string, unknown>) : {}), [prompt.key]: response };
     const changed = await this.store.transition(
       id,

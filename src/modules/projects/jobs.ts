@@ -5,7 +5,7 @@ import type { Logger } from "../../lib/logger.js";
 import type { BackgroundTask } from "../../lib/lifecycle.js";
 import { SYSTEM } from "../../lib/principal.js";
 import { defineJobKind, periodicJob, type JobKind, type JobService } from "../jobs/index.js";
-import type { ProjectService, ProjectStatus } from "./service.js";
+import { syncAnswer, type ProjectService, type ProjectStatus } from "./service.js";
 
 export const PROJECTS_SYNC = "projects.sync";
 export const PROJECTS_SCAN = "projects.scan";
@@ -28,6 +28,10 @@ export function projectsSyncKind(projects: ProjectService): JobKind<z.infer<type
       await ctx.progress(10, { phase: "sync", message: ctx.input.strategy });
       const d = await projects.sync(actor, ctx.input.deploymentId, ctx.input.strategy, (key, prompt) => ctx.ask(key, prompt));
       return { deploymentId: d.id, versionId: d.versionId, files: Array.isArray(d.files) ? d.files.length : 0 };
+    },
+    checkResponse(prompt, response) {
+      const files = (prompt.details as { files?: unknown } | undefined)?.files;
+      syncAnswer(response, Array.isArray(files) ? (files as { path: string }[]) : []);
     },
   });
 }

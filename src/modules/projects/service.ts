@@ -377,10 +377,10 @@ export class ProjectService {
         message: `${questions.length} file(s) of ${artifact.name} changed on both sides; answer per file: { "files": { "<path>": { "take": "THEIRS" | "OURS" } or { "text": "…" } } }`,
         details: { files: questions },
       });
-      const byFile = answerFiles(answer);
+      const byFile = syncAnswer(answer, questions);
       for (const q of questions) {
         const a = byFile[q.path];
-        if (!a) throw new InvalidInputError(`response.files.${q.path}`, "is missing: answer every file");
+        if (!a) continue;
         if ("text" in a) result.set(q.path, new TextEncoder().encode(a.text));
         else result.set(q.path, a.take === "THEIRS" ? (theirsBy.get(q.path) ?? null) : (ours.get(q.path) ?? null));
       }
@@ -440,6 +440,19 @@ export class ProjectService {
     if (previousStatus === status) return;
     this.events.publish("projects:deployment-changed", { projectId: d.projectId, deploymentId: d.id, artifactId: d.artifactId, previousStatus, status, at: new Date().toISOString() });
   }
+}
+
+/**
+ * A sync question's answer, checked: one valid answer per asked file and none for files not asked.
+ * The projects.sync job kind checks answers with it when they are given (respondToJob), so a
+ * partial answer is refused and the job keeps waiting.
+ */
+export function syncAnswer(answer: unknown, asked: readonly { path: string }[]): Record<string, FileAnswer> {
+  const byFile = answerFiles(answer);
+  for (const q of asked) if (!byFile[q.path]) throw new InvalidInputError(`response.files.${q.path}`, "is missing: answer every file");
+  const extra = Object.keys(byFile).find((path) => !asked.some((q) => q.path === path));
+  if (extra !== undefined) throw new InvalidInputError(`response.files.${extra}`, "was not asked about");
+  return byFile;
 }
 
 function answerFiles(answer: unknown): Record<string, FileAnswer> {

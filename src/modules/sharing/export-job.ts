@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { SYSTEM } from "../../lib/principal.js";
 import { defineJobKind, type JobKind } from "../jobs/index.js";
+import { parseAskAnswer, type AskConflict } from "./ask.js";
 import type { ExportResult, ImportBundleResult, SharingService } from "./service.js";
 
 export const exportInput = z
@@ -72,6 +73,11 @@ export function sharingImportKind(sharing: SharingService): JobKind<ImportBundle
         (percent, message) => ctx.progress(percent, { phase: "import", message }),
         (key, prompt) => ctx.ask(key, prompt),
       );
+    },
+    // An ASK answer that misses a conflict (or names one that was not asked) is refused when given.
+    checkResponse(prompt, response) {
+      const conflicts = (prompt.details as { conflicts?: unknown } | undefined)?.conflicts;
+      if (Array.isArray(conflicts)) parseAskAnswer(response, conflicts as AskConflict[]);
     },
   });
 }
