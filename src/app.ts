@@ -178,7 +178,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         }
       }),
       // GET /share/<token>: a share link's bundle file (the link's token is the credential).
-      useShareLinks(SHARE_PATH, services.sharing.links, logger.child({ module: "sharing" })),
+      useShareLinks(SHARE_PATH, services.sharing.links, logger.child({ module: "sharing" }), (ctx) => hardening.limitDownload(ctx)),
       // GraphQL at /graphql only (yoga also matched any path ending in it, e.g. /x/graphql).
       useOnlyGraphqlEndpoint("/graphql"),
       // Trusted documents (SKILLGRAPH_TRUSTED_DOCUMENTS) and automatic persisted queries: the

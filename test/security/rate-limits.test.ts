@@ -1,6 +1,6 @@
 // Item 8: rate limits per token and per client address, counted by operation cost, with a
 // rateLimit field, X-RateLimit-* headers, 429 + Retry-After + RATE_LIMITED; graphql-ws operations
-// count too; with REDIS_URL two instances share one budget.
+// count too, and so do share-link downloads (per address); with REDIS_URL two instances share one budget.
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
@@ -37,6 +37,21 @@ describe("rate limits", () => {
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: "RATE_LIMITED", retryAfterSeconds: expect.any(Number) });
     // Another address has its own budget.
     expect((await ask(`{ viewer { name } }`, { "x-forwarded-for": address() })).res.status).toBe(200);
+  });
+
+  it("counts share-link downloads against the address's anonymous budget: guessing tokens is refused with 429", async () => {
+    const headers = { "x-forwarded-for": address() };
+    const share = () => t().app.yoga.fetch(`http://skillgraph.test/share/${randomBytes(32).toString("base64url")}`, { headers });
+    for (let i = 1; i <= 5; i++) expect((await share()).status).toBe(404);
+    const refused = await share();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await refused.json()).toMatchObject({ error: "RATE_LIMITED" });
+    // The same budget as its GraphQL operations.
+    expect((await ask(`{ viewer { name } }`, headers)).res.status).toBe(429);
+    expect((await share()).status).toBe(429);
+    // Other paths do not draw on it.
+    expect((await t().app.yoga.fetch("http://skillgraph.test/healthz", { headers })).status).toBe(200);
   });
 
   it("counts an operation by its cost (complexity per cost unit), and tokens by token", async () => {

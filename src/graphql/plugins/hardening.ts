@@ -13,7 +13,7 @@ import { useDocumentGuard } from "./document-guard.js";
 import { useEdgeInputChecks } from "./edge-input.js";
 import { useIntrospectionSetting } from "./introspection.js";
 import { useHostCheck } from "./origin-guard.js";
-import { createRateLimiter } from "./rate-limit.js";
+import { createRateLimiter, type RateLimiter } from "./rate-limit.js";
 import { RevocationWatch, useRevocation } from "./revocation.js";
 
 export interface HardeningOptions {
@@ -26,6 +26,8 @@ export interface HardeningOptions {
 
 export interface Hardening {
   plugins: Plugin<Context>[];
+  /** The anonymous per-address budget for plain HTTP downloads (rate-limit.ts limitDownload). */
+  limitDownload: RateLimiter["limitDownload"];
   /** Stops the revocation watch and closes the rate limiter's Redis connection. */
   close(): Promise<void>;
 }
@@ -44,6 +46,7 @@ export async function createHardening({ config, services, events, changes, logge
       useIntrospectionSetting(security.introspection),
       useRevocation(watch),
     ],
+    limitDownload: (ctx) => rateLimiter.limitDownload(ctx),
     async close() {
       await watch.stop();
       await rateLimiter.close();

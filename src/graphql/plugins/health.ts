@@ -13,20 +13,22 @@ export interface ReadinessReport {
 
 export function useHealthEndpoints(readiness: () => Promise<ReadinessReport>, logger: Logger): Plugin {
   return {
-    async onRequest({ url, endResponse }) {
+    // Not async: every other request passes through here, and should not wait a turn for it.
+    onRequest({ url, endResponse }) {
       if (url.pathname === "/healthz") {
         endResponse(Response.json({ status: "ok", uptimeSeconds: Math.round(process.uptime()) }));
         return;
       }
       if (url.pathname !== "/readyz") return;
-      const r = await readiness();
-      if (!r.ready) logger.warn("not ready", { database: r.database, pendingMigrations: r.pendingMigrations, failedMigrations: r.failedMigrations });
-      endResponse(
-        Response.json(
-          { status: r.ready ? "ready" : "not ready", database: r.database, pendingMigrations: r.pendingMigrations, failedMigrations: r.failedMigrations },
-          { status: r.ready ? 200 : 503 },
-        ),
-      );
+      return readiness().then((r) => {
+        if (!r.ready) logger.warn("not ready", { database: r.database, pendingMigrations: r.pendingMigrations, failedMigrations: r.failedMigrations });
+        endResponse(
+          Response.json(
+            { status: r.ready ? "ready" : "not ready", database: r.database, pendingMigrations: r.pendingMigrations, failedMigrations: r.failedMigrations },
+            { status: r.ready ? 200 : 503 },
+          ),
+        );
+      });
     },
   };
 }

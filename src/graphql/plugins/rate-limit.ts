@@ -69,6 +69,12 @@ export function rateLimitHeaders(s: RateLimitState): Record<string, string> {
 
 export interface RateLimiter {
   plugin: Plugin<Context>;
+  /**
+   * Charges one point of the anonymous budget of the request's client address for a plain HTTP
+   * download (GET /share/<token>, which carries no API token): null when it may go on, else the
+   * 429 answer to send (JSON, Retry-After). Always null when anonymous limits are off.
+   */
+  limitDownload(ctx: { request?: Request; req?: IncomingMessage }): Promise<Response | null>;
   close(): Promise<void>;
 }
 
@@ -158,5 +164,24 @@ export async function createRateLimiter(security: SecurityConfig, redisUrl: stri
       for (const [k, v] of Object.entries(rateLimitHeaders(s))) response.headers.set(k, v);
     },
   };
-  return { plugin, close: limits.close };
+  const limitDownload = async (ctx: { request?: Request; req?: IncomingMessage }): Promise<Response | null> => {
+    const limiter = limits.anonymous;
+    if (!limiter) return null;
+    try {
+      await limiter.consume(`ip:${clientAddress(ctx, security.trustProxy)}`, 1);
+      return null;
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) {
+        logger.error("rate limiter failed; the download goes on unlimited", { error: String(rejection) });
+        return null;
+      }
+      metrics()?.rateLimited.inc({ caller: "anonymous" });
+      const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      return Response.json(
+        { error: "RATE_LIMITED", message: `Rate limit exceeded for this address; retry after ${retryAfterSeconds} seconds.`, retryAfterSeconds },
+        { status: 429, headers: { "retry-after": String(retryAfterSeconds), "cache-control": "no-store" } },
+      );
+    }
+  };
+  return { plugin, limitDownload, close: limits.close };
 }
