@@ -33,6 +33,12 @@ export const securityEnvSchema = {
   SKILLGRAPH_WS_MAX_SUBSCRIPTIONS: int(1, 10_000).default(100),
   SKILLGRAPH_WS_MAX_MESSAGE_BYTES: int(1024, 100_000_000).default(262_144),
   SKILLGRAPH_WS_MAX_CONNECTIONS_PER_TOKEN: int(1, 10_000).default(20),
+  SKILLGRAPH_OUTBOUND_ALLOW: list
+    .refine(
+      (l) => l.every((e) => /^(\*\.)?[a-z0-9.-]+$/i.test(e) || /^[0-9a-f:.]+(\/\d{1,3})?$/i.test(e)),
+      "must list host names (vault.internal, *.corp.example), addresses (10.1.2.3, ::1) or networks (10.0.0.0/8), separated by commas",
+    )
+    .optional(),
 };
 
 type SecurityEnv = z.output<z.ZodObject<typeof securityEnvSchema>>;
@@ -57,6 +63,11 @@ export interface SecurityConfig {
   /** Take the client address from X-Forwarded-For (behind a proxy you run). */
   trustProxy: boolean;
   ws: { maxSubscriptions: number; maxMessageBytes: number; maxConnectionsPerToken: number };
+  /**
+   * Internal hosts, addresses and networks the server may fetch from when a URL comes from input
+   * or remote data (bundle sources, listings' bundle URLs, broker feeds); public addresses always.
+   */
+  outboundAllow: string[];
 }
 
 export function securityConfig(e: SecurityEnv): SecurityConfig {
@@ -79,5 +90,6 @@ export function securityConfig(e: SecurityEnv): SecurityConfig {
       maxMessageBytes: e.SKILLGRAPH_WS_MAX_MESSAGE_BYTES,
       maxConnectionsPerToken: e.SKILLGRAPH_WS_MAX_CONNECTIONS_PER_TOKEN,
     },
+    outboundAllow: (e.SKILLGRAPH_OUTBOUND_ALLOW ?? []).map((h) => h.toLowerCase()),
   };
 }

@@ -78,8 +78,15 @@ function builders(options: ServiceOptions) {
     mcp: async () => new (await import("./modules/mcp/index.js")).McpService(db, events, config, logger.child({ module: "mcp" })),
     medallions: async () => new (await import("./modules/medallions/index.js")).MedallionService(db, undefined, now),
     marketplace: async () => {
-      const [{ MarketplaceService }, artifacts] = await Promise.all([import("./modules/marketplace/index.js"), get("artifacts")]);
-      return new MarketplaceService(db, artifacts, { sharing: () => get("sharing"), content: () => get("content"), projects: () => get("projects"), mcp: () => get("mcp"), collections: () => get("collections") });
+      const [{ MarketplaceService }, artifacts, { outboundFetch }] = await Promise.all([import("./modules/marketplace/index.js"), get("artifacts"), import("./lib/outbound.js")]);
+      return new MarketplaceService(db, artifacts, {
+        sharing: () => get("sharing"),
+        content: () => get("content"),
+        projects: () => get("projects"),
+        mcp: () => get("mcp"),
+        collections: () => get("collections"),
+        fetch: outboundFetch(config.security.outboundAllow),
+      });
     },
     content: async () => {
       const [{ ContentService }, artifacts, collections] = await Promise.all([import("./modules/content/index.js"), get("artifacts"), get("collections")]);

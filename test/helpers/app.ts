@@ -74,6 +74,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     // Rate limits are off unless a test turns them on (test/security/rate-limits.test.ts).
     SKILLGRAPH_RATE_LIMIT_ANONYMOUS: "0",
     SKILLGRAPH_RATE_LIMIT_AUTHENTICATED: "0",
+    // Tests' feeds, share links and bundle servers listen on loopback; test/security/outbound.test.ts
+    // runs with the default (nothing internal allowed).
+    SKILLGRAPH_OUTBOUND_ALLOW: "127.0.0.0/8,::1,localhost",
     ...options.env,
   });
   const app = await createApp(config, { logger: options.logger ?? createLogger((process.env.TEST_LOG_LEVEL ?? "silent") as never) });

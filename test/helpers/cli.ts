@@ -41,7 +41,8 @@ export function useCliDatabase(settings: () => Record<string, string> = () => ({
   afterAll(async () => {
     await db.drop();
   });
-  const env = (extra: Record<string, string> = {}) => ({ ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "silent", REDIS_URL: "", ...settings(), ...extra });
+  // Loopback may be fetched from, as in the test app kit (test/helpers/app.ts).
+  const env = (extra: Record<string, string> = {}) => ({ ...process.env, DATABASE_URL: db.url, LOG_LEVEL: "silent", REDIS_URL: "", SKILLGRAPH_OUTBOUND_ALLOW: "127.0.0.0/8,::1,localhost", ...settings(), ...extra });
   return {
     env,
     /** The file's database (after its beforeAll). */

@@ -53,6 +53,8 @@ export interface MarketplaceDeps {
   projects(): Promise<ProjectService>;
   mcp(): Promise<McpService>;
   collections(): Promise<CollectionService>;
+  /** fetch for URLs from brokers' data (feed pages, listings' bundle URLs): the app's outbound-guarded fetch (src/lib/outbound.ts). */
+  fetch?: typeof fetch;
 }
 
 /** What the audit log can be filtered by (all given conditions hold). */
@@ -105,7 +107,7 @@ export class MarketplaceService {
     /** The modules publishing and installing go through, built when first used. */
     readonly deps: MarketplaceDeps,
   ) {
-    this.installer = new ListingInstaller(db, artifacts, deps, () => this.usage);
+    this.installer = new ListingInstaller(db, artifacts, deps, () => this.usage, deps.fetch ? { fetch: deps.fetch } : {});
     const sql = db.sql;
     this.search = sql.pick<() => ListingSearch>({ sqlite: () => new SqliteListingSearch(sql), postgresql: () => new PostgresListingSearch(sql) })();
   }
@@ -377,8 +379,9 @@ export class MarketplaceService {
   }
 
   /** Syncs a broker now (the marketplace.sync job runs this). `actor` is recorded: a principal's name, or job:<id>. */
-  async syncBroker(name: string, actor: string, reporter: SyncReporter = {}, options: SyncOptions = {}): Promise<SyncResult> {
+  async syncBroker(name: string, actor: string, reporter: SyncReporter = {}, given: SyncOptions = {}): Promise<SyncResult> {
     const broker = await this.syncableBroker(name);
+    const options: SyncOptions = { ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}), ...given };
     if (broker.kind === "MCP_REGISTRY") return syncMcpRegistry(this.db, broker, actor, reporter, options);
     if (broker.kind === "CLAUDE_MARKETPLACE") {
       const content = await this.deps.content();

@@ -18,7 +18,7 @@ export function checkBundleUrl(url: string, field = "source.url"): URL {
   return u;
 }
 
-export async function downloadBundle(url: string, limits: { maxBytes: number; timeoutMs: number }, signal?: AbortSignal): Promise<Buffer> {
+export async function downloadBundle(url: string, limits: { maxBytes: number; timeoutMs: number; fetch?: typeof fetch }, signal?: AbortSignal): Promise<Buffer> {
   const u = checkBundleUrl(url);
   const shown = redactUrl(url);
   const timeout = AbortSignal.timeout(limits.timeoutMs);
@@ -31,7 +31,7 @@ export async function downloadBundle(url: string, limits: { maxBytes: number; ti
   };
   let res: Response;
   try {
-    res = await fetch(u, { signal: all, redirect: "follow", headers: { accept: "application/octet-stream" } });
+    res = await (limits.fetch ?? fetch)(u, { signal: all, redirect: "follow", headers: { accept: "application/octet-stream" } });
   } catch (err) {
     return failed(err);
   }

@@ -8,7 +8,6 @@ import { ErrorInterface } from "../../graphql/errors.js";
 import { InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import { JobRef } from "../jobs/schema.js";
 import { SecretKeyError } from "../mcp/index.js";
-import { checkBundleUrl } from "./download.js";
 import { BundleVerificationError } from "./errors.js";
 import type { SigningKeyView } from "./keys.js";
 import type { ImportPreview, ImportPreviewItem, VerifyResult } from "./service.js";
@@ -243,7 +242,7 @@ builder.mutationFields((t) => ({
       if (allowUnsigned && !ctx.principal.scopes.has("admin")) throw new InvalidInputError("allowUnsigned", "only an admin may accept unsigned bundles");
       const url = args.source?.url ?? null;
       if ((args.file ? 1 : 0) + (url ? 1 : 0) !== 1) throw new InvalidInputError("file", "give exactly one of file and source.url");
-      if (url) checkBundleUrl(url);
+      if (url) ctx.services.sharing.checkSource(url);
       if (args.file) await ctx.services.sharing.readBundle(args.file);
       if (args.collection) await ctx.services.collections.byName(args.collection);
       const job = await ctx.services.jobs.enqueue("sharing.import", { file: args.file ?? null, url, collection: args.collection ?? null, strategy: args.strategy, allowUnsigned }, ctx.principal);

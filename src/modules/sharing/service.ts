@@ -17,6 +17,7 @@ import type { TagService } from "../tags/index.js";
 import { diffTrees, prepare, type ContentService } from "../content/index.js";
 import type { McpService } from "../mcp/index.js";
 import { askPrompt, conflictKey, parseAskAnswer, type Ask, type AskConflict, type ConflictChoice } from "./ask.js";
+import { outboundFetch, outboundPolicy, OutboundRefusedError, type OutboundPolicy } from "../../lib/outbound.js";
 import { checkBundleUrl, downloadBundle } from "./download.js";
 import { ShareLinks } from "./links.js";
 import { mcpNeeds } from "./mcp-refs.js";
@@ -113,6 +114,10 @@ export class SharingService {
   /** Vaults: folders, git repositories and S3 buckets bundles are pushed to and pulled from (vaults.ts). */
   readonly vaults: VaultService;
 
+  /** fetch under SKILLGRAPH_OUTBOUND_ALLOW (src/lib/outbound.ts), for source URLs. */
+  private readonly outbound: typeof fetch;
+  private readonly outboundPolicy: OutboundPolicy;
+
   constructor(
     private readonly db: Database,
     private readonly artifacts: ArtifactService,
@@ -124,6 +129,8 @@ export class SharingService {
     appConfig: Config,
     logger: Logger,
   ) {
+    this.outbound = outboundFetch(appConfig.security.outboundAllow);
+    this.outboundPolicy = outboundPolicy(appConfig.security.outboundAllow);
     this.keys = new SharingKeys(db, appConfig, logger);
     this.links = new ShareLinks(db, config, (file) => this.readBundle(file), logger);
     this.vaults = new VaultService(db, this, config, appConfig, logger);
@@ -449,9 +456,25 @@ export class SharingService {
    * and only then keeps it in the bundles folder as <name>-<version>-<first 12 hex of its SHA-256>.skillmeat-pack
    * (an identical file is kept as it is). Returns that file's name. A refused bundle writes nothing.
    */
+  /**
+   * Checks an import's source URL before the job is queued: http(s), no credentials, and not an
+   * address of the server's own network unless SKILLGRAPH_OUTBOUND_ALLOW lists it (a name is
+   * checked again on every address it resolves to when the job connects).
+   */
+  checkSource(url: string, field = "source.url"): URL {
+    const u = checkBundleUrl(url, field);
+    try {
+      this.outboundPolicy.checkLiteral(u);
+    } catch (err) {
+      if (err instanceof OutboundRefusedError) throw new InvalidInputError(field, `must not point into the server's own network: ${err.message}`);
+      throw err;
+    }
+    return u;
+  }
+
   async receive(url: string, options: { allowUnsigned: boolean }, signal?: AbortSignal): Promise<string> {
-    checkBundleUrl(url);
-    const bytes = await downloadBundle(url, { maxBytes: this.config.maxBundleBytes, timeoutMs: this.config.downloadTimeoutMs }, signal);
+    this.checkSource(url);
+    const bytes = await downloadBundle(url, { maxBytes: this.config.maxBundleBytes, timeoutMs: this.config.downloadTimeoutMs, fetch: this.outbound }, signal);
     const verified = await this.verifyBytes(bytes, "(download)", options);
     const stem = NAME.test(verified.name) && VERSION.test(verified.version) ? `${verified.name}-${verified.version}` : "download";
     const file = `${stem}-${verified.sha256.slice(0, 12)}${BUNDLE_EXTENSION}`;
