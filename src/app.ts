@@ -19,6 +19,7 @@ import { createHardening } from "./graphql/plugins/hardening.js";
 import { corsOption } from "./graphql/plugins/origin-guard.js";
 import { useETag } from "./graphql/plugins/etag.js";
 import { useHealthEndpoints, useOnlyGraphqlEndpoint } from "./graphql/plugins/health.js";
+import { useRequestBodyLimit } from "./graphql/plugins/body-limit.js";
 import { jitEligible, useDeferStream } from "./graphql/plugins/incremental.js";
 import { createPersistedOperations } from "./graphql/plugins/persisted-operations.js";
 import { createResponseCache, type ResponseCache } from "./graphql/plugins/response-cache.js";
@@ -146,6 +147,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     // GraphiQL's bundled assets take half a second to load: only when a browser first asks for it.
     renderGraphiQL: async (options) => (await import("@graphql-yoga/render-graphiql")).renderGraphiQL(options),
     maskedErrors: { maskError },
+    // plugins/body-limit.ts enforces the same limit without a stream per request.
+    maxRequestBodySize: false,
     // yoga's own lines go through the JSON logger (it filters by LOG_LEVEL).
     logging: yogaLogger(logger),
     // No cross-origin access unless SKILLGRAPH_CORS_ORIGINS lists origins.
@@ -204,6 +207,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       // Query results per caller, dropped when a mutation changes an entity in them
       // (plugins/response-cache.ts). Last: it wraps whichever executor the plugins above chose.
       ...responseCache.plugins,
+      // The body limit (yoga's own is off: it streams every body through a transform); after every
+      // plugin that may choose a request parser.
+      useRequestBodyLimit(),
     ],
   });
 

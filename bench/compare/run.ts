@@ -3,7 +3,7 @@
 // by wrk on its own (the others sit idle), systems interleaved over several rounds so a change in
 // the machine's load spreads over all of them. Prints a markdown section and writes the raw runs
 // to bench/compare/results/. See bench/compare/README.md.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
@@ -195,11 +195,37 @@ async function isReady(id: SystemId, port: number): Promise<boolean> {
   }
 }
 
+/** Each database's collection folders, in the run's temporary folder (primed after seeding). */
+const collectionsDir = (db: "sqlite" | "pg") => join(dir, `collections-${db}`);
+
+/** Writes the collection folders of a seeded database once (bench/compare/prime-folders.ts). */
+function primeFolders(db: "sqlite" | "pg", databaseUrl: string): void {
+  const started = performance.now();
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "bench/compare/prime-folders.ts")], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl, SKILLGRAPH_COLLECTIONS_DIR: collectionsDir(db) },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (r.status !== 0) throw new Error(`priming the ${db} collection folders failed (exit ${r.status})`);
+  console.error(`${db}: collection folders written in ${fmt(performance.now() - started)} ms (the servers start with them in step)`);
+}
+
 async function startServer(id: SystemId, databaseUrl: string, auth: string): Promise<Server> {
   const system = SYSTEMS[id];
   const port = await freePort();
   const [cmd = "node", ...args] = system.argv;
-  const env = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", LOG_LEVEL: "warn", SKILLGRAPH_WORKER_CONCURRENCY: "0", SKILLGRAPH_RATE_LIMIT_ANONYMOUS: "0", SKILLGRAPH_RATE_LIMIT_AUTHENTICATED: "0" };
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    NODE_ENV: "production",
+    LOG_LEVEL: "warn",
+    SKILLGRAPH_WORKER_CONCURRENCY: "0",
+    SKILLGRAPH_RATE_LIMIT_ANONYMOUS: "0",
+    SKILLGRAPH_RATE_LIMIT_AUTHENTICATED: "0",
+    SKILLGRAPH_COLLECTIONS_DIR: collectionsDir(system.db),
+  };
   const proc = spawn(cmd, args, { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   const server: Server = { id, proc, port, auth, output: [] };
   servers.add(server);
@@ -377,6 +403,7 @@ async function main(): Promise<void> {
       seedInfo = s;
       console.error(`seeded SQLite in ${fmt(s.ms)} ms (schema by ${s.migratedBy})`);
       if (s.migratedBy !== "skillgraph db migrate") notes.push(`SQLite schema created by ${s.migratedBy}.`);
+      if (selected.includes("sg-sqlite")) primeFolders("sqlite", urls.sqlite);
     }
     if (needs("pg")) {
       urls.pg = await freshPostgresDatabase(opts.pgServer, opts.pgDb);
@@ -384,6 +411,7 @@ async function main(): Promise<void> {
       seedInfo = s;
       console.error(`seeded PostgreSQL ${opts.pgDb} in ${fmt(s.ms)} ms (schema by ${s.migratedBy})`);
       if (s.migratedBy !== "skillgraph db migrate") notes.push(`PostgreSQL schema created by ${s.migratedBy}.`);
+      if (selected.includes("sg-pg")) primeFolders("pg", urls.pg);
       const c = new pg.Client({ connectionString: urls.pg });
       await c.connect();
       pgVersion = (await c.query<{ server_version: string }>("SHOW server_version")).rows[0]?.server_version ?? "";

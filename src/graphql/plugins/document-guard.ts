@@ -89,6 +89,9 @@ export function repetitionError(document: DocumentNode): GraphQLError | null {
   return found;
 }
 
+/** repetitionError's answer per document (documents are immutable once parsed). */
+const checked = new WeakMap<DocumentNode, GraphQLError | null>();
+
 export function useDocumentGuard(maxNesting: number): Plugin {
   return {
     onParse({ params }) {
@@ -97,7 +100,12 @@ export function useDocumentGuard(maxNesting: number): Plugin {
       if (nestingDepth(text, maxNesting) > maxNesting) throw limitError("Query is nested too deeply.");
     },
     onValidate({ params, setResult }) {
-      const error = repetitionError(params.documentAST);
+      // Parsed documents are cached and reused (yoga's parser cache): each is walked once.
+      let error = checked.get(params.documentAST);
+      if (error === undefined) {
+        error = repetitionError(params.documentAST);
+        checked.set(params.documentAST, error);
+      }
       if (error) setResult([error]);
     },
   };

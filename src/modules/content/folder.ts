@@ -18,7 +18,7 @@ import type { TagService } from "../tags/index.js";
 import { replaceFolder, writeFileAtomic } from "./atomic.js";
 import { ContentRuleError } from "./errors.js";
 import type { ContentLimits } from "./limits.js";
-import { compact, parseManifest, renderArtifact, renderManifest, renderManifestParts, type Manifest, type ManifestArtifact, type ManifestCollection, type ManifestGroup, type ManifestTag } from "./manifest.js";
+import { compact, manifestRevision, parseManifest, renderArtifact, renderManifest, renderManifestParts, type Manifest, type ManifestArtifact, type ManifestCollection, type ManifestGroup, type ManifestTag } from "./manifest.js";
 import { prepare, type ContentService, type PreparedContent } from "./service.js";
 import { readTree, resolveUnder, safeRelative } from "./tree.js";
 
@@ -165,7 +165,7 @@ export class CollectionFolders {
     const text = await readFile(join(dir, MANIFEST), "utf8").catch(() => null);
     if (text === null) return null;
     try {
-      return parseManifest(text).collection.revision ?? null;
+      return manifestRevision(text);
     } catch {
       return null;
     }

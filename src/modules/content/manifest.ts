@@ -89,6 +89,30 @@ const str = (v: unknown): v is string => typeof v === "string";
 const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter(str) : []);
 
 /** Parses collection.toml; a broken manifest is a ContentRuleError naming the rule. */
+/**
+ * The revision a manifest records, for the start-up check. skillgraph writes the [collection]
+ * table first, so only the lines up to the next table are parsed (a 10,000-artifact manifest is
+ * 1.4 MB of TOML); a manifest laid out otherwise is parsed whole. null: no revision recorded.
+ */
+export function manifestRevision(text: string): number | null {
+  const lines = text.split("\n", 200);
+  const start = lines.findIndex((l) => /^\s*\[collection\]\s*(#.*)?$/.test(l));
+  if (start >= 0) {
+    const rest = lines.slice(start + 1);
+    const end = rest.findIndex((l) => /^\s*\[/.test(l));
+    if (end >= 0) {
+      try {
+        const doc = parse(["[collection]", ...rest.slice(0, end)].join("\n")) as { collection?: { revision?: unknown } };
+        const r = doc.collection?.revision;
+        return typeof r === "number" && Number.isInteger(r) && r >= 0 ? r : null;
+      } catch {
+        // fall through to the whole document
+      }
+    }
+  }
+  return parseManifest(text).collection.revision ?? null;
+}
+
 export function parseManifest(text: string): Manifest {
   let doc: Record<string, unknown>;
   try {
