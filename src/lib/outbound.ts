@@ -126,6 +126,11 @@ function guardedLookup(policy: OutboundPolicy) {
   };
 }
 
+/** fetch's failure for a refused request: the refusal in the message and as the cause. */
+function refusedFetch(refusal: OutboundRefusedError): TypeError {
+  return new TypeError(`fetch failed: ${refusal.message}`, { cause: refusal });
+}
+
 const fetchers = new Map<string, typeof fetch>();
 
 /**
@@ -148,16 +153,25 @@ export function outboundFetch(allow: readonly string[]): typeof fetch {
       try {
         policy.checkLiteral(url);
       } catch (err) {
-        throw new TypeError("fetch failed", { cause: err });
+        throw refusedFetch(err as OutboundRefusedError);
       }
-      const response = (await undiciFetch(url, {
-        ...(init as Parameters<typeof undiciFetch>[1]),
-        method,
-        headers: headers as never,
-        body: body as never,
-        redirect: "manual",
-        dispatcher,
-      })) as unknown as Response;
+      let response: Response;
+      try {
+        response = (await undiciFetch(url, {
+          ...(init as Parameters<typeof undiciFetch>[1]),
+          method,
+          headers: headers as never,
+          body: body as never,
+          redirect: "manual",
+          dispatcher,
+        })) as unknown as Response;
+      } catch (err) {
+        // A refusal in the connect lookup arrives as fetch's "fetch failed": say why in the message,
+        // for callers that report only that.
+        const cause = err instanceof Error ? err.cause : undefined;
+        if (cause instanceof OutboundRefusedError) throw refusedFetch(cause);
+        throw err;
+      }
       const location = response.headers.get("location");
       if (![301, 302, 303, 307, 308].includes(response.status) || !location || init.redirect === "manual") return response;
       await response.body?.cancel().catch(() => {});

@@ -8,6 +8,7 @@ import { decodeGlobalID } from "@pothos/plugin-relay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { outboundFetch, outboundPolicy, OutboundRefusedError } from "../../src/lib/outbound.js";
 import { useTestApp } from "../helpers/app.js";
+import { startFilesServer, type FilesServer } from "../fixtures/marketplace/files-server.js";
 import { fastJobs, waitForStatus } from "../jobs/helpers.js";
 
 /** A real HTTP server on `host`: "/ok" answers "ok", "/to?u=<url>" redirects there. */
@@ -105,5 +106,28 @@ describe("importBundle from a URL under the default policy", () => {
     const done = await waitForStatus(t().app, decodeGlobalID(r.importBundle.job?.id ?? "").id, ["SUCCEEDED", "FAILED"]);
     expect(done.status).toBe("FAILED");
     expect(JSON.stringify(done.error)).toContain("SKILLGRAPH_OUTBOUND_ALLOW");
+  });
+});
+
+describe("a marketplace feed under the default policy", () => {
+  const t = useTestApp({ env: { ...fastJobs, SKILLGRAPH_OUTBOUND_ALLOW: "" } });
+  let files: FilesServer;
+  beforeAll(async () => {
+    files = await startFilesServer();
+  });
+  afterAll(async () => {
+    await files.close();
+  });
+
+  it("a sync of an HTTP_FEED broker on loopback fails with the rule, and the feed is never asked", async () => {
+    files.files.set("/feed.json", { listings: [], nextPage: null });
+    await t().app.startBackground();
+    const created = (await t().execute<{ createBroker: { __typename: string } }, unknown>(`mutation($input: CreateBrokerInput!) { createBroker(input: $input) { __typename } }`, { input: { name: "inside", kind: "HTTP_FEED", url: `${files.url}/feed.json` } }, { token: "admin" })).expectNoErrors();
+    expect(created.createBroker.__typename).toBe("CreateBrokerPayload");
+    const started = (await t().execute<{ syncBroker: { job: { id: string } } }, unknown>(`mutation { syncBroker(name: "inside") { ... on SyncBrokerPayload { job { id } } } }`, {}, { token: "admin" })).expectNoErrors();
+    const done = await waitForStatus(t().app, decodeGlobalID(started.syncBroker.job.id).id, ["SUCCEEDED", "FAILED"], 20_000);
+    expect(done.status).toBe("FAILED");
+    expect(JSON.stringify(done.error)).toContain("SKILLGRAPH_OUTBOUND_ALLOW");
+    expect(files.log).not.toContain("/feed.json");
   });
 });

@@ -17,7 +17,7 @@ import { artifactKey, type ArtifactService } from "../artifacts/index.js";
 import { checkout, resolveUnder } from "../content/index.js";
 import { defineJobKind } from "../jobs/index.js";
 import { serverJsonSchema } from "../mcp/index.js";
-import { BundleVerificationError } from "../sharing/index.js";
+import { BundleVerificationError, downloadBundle } from "../sharing/index.js";
 import { auditedTransaction } from "./audit.js";
 import { serverHash } from "./brokers/mcp-registry.js";
 import { scanPlugin } from "./brokers/claude-plugins.js";
@@ -107,44 +107,6 @@ export interface InstallOptions {
 }
 
 const sha256 = (b: Uint8Array | string) => createHash("sha256").update(b).digest("hex");
-
-/** Downloads at most maxBytes from an http(s) URL within the timeout; refuses anything larger. */
-export async function download(url: string, maxBytes: number, timeoutMs: number, doFetch: typeof fetch = fetch, signal?: AbortSignal): Promise<Buffer> {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  let response: Response;
-  try {
-    response = await doFetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, headers: { accept: "application/octet-stream" } });
-  } catch (err) {
-    throw new Error(`the bundle ${url} could not be downloaded: ${timeout.aborted ? `no answer within ${timeoutMs} ms` : (err as Error).message}`);
-  }
-  if (!response.ok) {
-    await response.body?.cancel();
-    throw new Error(`the bundle ${url} answered ${response.status} ${response.statusText}`);
-  }
-  const declared = Number(response.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel();
-    throw new BundleVerificationError("MALFORMED", null, `the bundle is ${declared} bytes, over the ${maxBytes}-byte limit`);
-  }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  try {
-    const reader = response.body?.getReader();
-    for (;;) {
-      const next = reader ? await reader.read() : { done: true as const, value: undefined };
-      if (next.done) break;
-      const chunk = next.value;
-      total += chunk.length;
-      if (total > maxBytes) throw new BundleVerificationError("MALFORMED", null, `the bundle is over the ${maxBytes}-byte limit`);
-      chunks.push(Buffer.from(chunk));
-    }
-  } catch (err) {
-    await response.body?.cancel().catch(() => {});
-    if (err instanceof BundleVerificationError) throw err;
-    throw new Error(`the bundle ${url} could not be downloaded: ${timeout.aborted ? `not complete within ${timeoutMs} ms` : (err as Error).message}`);
-  }
-  return Buffer.concat(chunks);
-}
 
 type ListingWithBroker = MarketplaceListing & { broker: Broker };
 
@@ -266,7 +228,8 @@ export class ListingInstaller {
       bytes = await sharing.readBundle(source.file);
     } else if (source.url) {
       await progress(10, `downloading ${source.url}`);
-      bytes = await download(source.url, sharing.config.maxBundleBytes, this.options.downloadTimeoutMs ?? 60_000, this.options.fetch, signal);
+      // The sharing module's download (size limit, timeout, typed reasons), under the app's outbound policy.
+      bytes = await downloadBundle(source.url, { maxBytes: sharing.config.maxBundleBytes, timeoutMs: this.options.downloadTimeoutMs ?? sharing.config.downloadTimeoutMs, ...(this.options.fetch ? { fetch: this.options.fetch } : {}) }, signal);
     } else {
       throw new InvalidInputError("listing", `the listing "${listing.name}" has no bundle to download`);
     }

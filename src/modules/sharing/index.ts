@@ -10,6 +10,7 @@ export { VaultError } from "./vault-store.js";
 export type { VaultBundle, PullResult, PushResult } from "./vaults.js";
 export type { SharingConfig } from "./config.js";
 export { ShareLinkRefusedError, BundleDownloadError } from "./errors.js";
+export { downloadBundle } from "./download.js";
 
 declare module "../../lib/services.js" {
   interface Services {
