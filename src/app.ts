@@ -181,7 +181,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         }
       }),
       // GET /share/<token>: a share link's bundle file (the link's token is the credential).
-      useShareLinks(SHARE_PATH, services.sharing.links, logger.child({ module: "sharing" }), (ctx) => hardening.limitDownload(ctx)),
+      useShareLinks(SHARE_PATH, services.sharing.links, logger.child({ module: "sharing" }), hardening.limitDownload),
       // GraphQL at /graphql only (yoga also matched any path ending in it, e.g. /x/graphql).
       useOnlyGraphqlEndpoint("/graphql"),
       // Trusted documents (SKILLGRAPH_TRUSTED_DOCUMENTS) and automatic persisted queries: the

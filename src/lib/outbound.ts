@@ -131,7 +131,7 @@ function refusedFetch(refusal: OutboundRefusedError): TypeError {
   return new TypeError(`fetch failed: ${refusal.message}`, { cause: refusal });
 }
 
-const fetchers = new Map<string, typeof fetch>();
+const made = new Map<string, { fetch: typeof fetch; policy: OutboundPolicy }>();
 
 /**
  * A fetch (the WHATWG signature) under the policy of these SKILLGRAPH_OUTBOUND_ALLOW entries, one
@@ -139,8 +139,13 @@ const fetchers = new Map<string, typeof fetch>();
  * with an error whose `cause` is an OutboundRefusedError (as fetch reports network failures).
  */
 export function outboundFetch(allow: readonly string[]): typeof fetch {
+  return outbound(allow).fetch;
+}
+
+/** The policy of these entries and the fetch under it, built once per distinct list. */
+export function outbound(allow: readonly string[]): { fetch: typeof fetch; policy: OutboundPolicy } {
   const key = JSON.stringify(allow);
-  const known = fetchers.get(key);
+  const known = made.get(key);
   if (known) return known;
   const policy = outboundPolicy(allow);
   const dispatcher = new Agent({ connect: { lookup: guardedLookup(policy) } });
@@ -189,6 +194,7 @@ export function outboundFetch(allow: readonly string[]): typeof fetch {
       url = next;
     }
   };
-  fetchers.set(key, guarded as typeof fetch);
-  return guarded as typeof fetch;
+  const built = { fetch: guarded as typeof fetch, policy };
+  made.set(key, built);
+  return built;
 }

@@ -46,7 +46,7 @@ export async function createHardening({ config, services, events, changes, logge
       useIntrospectionSetting(security.introspection),
       useRevocation(watch),
     ],
-    limitDownload: (ctx) => rateLimiter.limitDownload(ctx),
+    limitDownload: rateLimiter.limitDownload,
     async close() {
       await watch.stop();
       await rateLimiter.close();

@@ -114,6 +114,7 @@ export function useObservability(options: ObserveOptions): Plugin<Context> {
         const span = tracer().startSpan(`${request.method} ${route}`, { kind: SpanKind.SERVER, attributes: { "http.request.method": request.method, "http.route": route, "url.path": route } }, parent);
         const record = records.get(request) ?? { start: performance.now() };
         record.span = span;
+        record.route = route;
         records.set(request, record);
         return context.with(trace.setSpan(parent, span), wrapped);
       },
@@ -121,10 +122,9 @@ export function useObservability(options: ObserveOptions): Plugin<Context> {
   };
   const requestHooks: Plugin<Context> = {
     onRequest({ request, url }) {
-      const route = routeOf(url.pathname, options.graphqlEndpoint);
       const record = records.get(request);
-      if (record) record.route = route;
-      else records.set(request, { start: performance.now(), route });
+      if (record) record.route ??= routeOf(url.pathname, options.graphqlEndpoint);
+      else records.set(request, { start: performance.now(), route: routeOf(url.pathname, options.graphqlEndpoint) });
     },
     onExecute({ args }) {
       const op = onOperation(args, false);

@@ -110,6 +110,30 @@ export async function createRateLimiter(security: SecurityConfig, redisUrl: stri
   const config = security.rateLimit;
   const limits = await limiters(config, redisUrl);
 
+  /**
+   * Draws `cost` points from `limiter` for `key`: the limiter's answer when granted, the refusal
+   * (counted in the metrics, with its Retry-After) when over budget, and null when the limiter
+   * itself failed (logged; the caller goes on unlimited).
+   */
+  const consume = async (
+    limiter: RateLimiterAbstract,
+    key: string,
+    cost: number,
+    caller: "token" | "anonymous",
+    what: string,
+  ): Promise<{ granted: RateLimiterRes } | { refused: RateLimiterRes; retryAfterSeconds: number } | null> => {
+    try {
+      return { granted: await limiter.consume(key, cost) };
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) {
+        logger.error(`rate limiter failed; ${what} unlimited`, { error: String(rejection) });
+        return null;
+      }
+      metrics()?.rateLimited.inc({ caller });
+      return { refused: rejection, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+    }
+  };
+
   /** Charges the operation; null when it may run, else the refusal. */
   const charge = async (args: ExecutionArgs): Promise<GraphQLError | null> => {
     const ctx = args.contextValue as Context & { request?: Request; req?: IncomingMessage };
@@ -125,28 +149,24 @@ export async function createRateLimiter(security: SecurityConfig, redisUrl: stri
       remaining: Math.max(0, limiter.points - res.consumedPoints),
       resetAt: new Date(Date.now() + res.msBeforeNext),
     });
-    try {
-      const s = state(await limiter.consume(key, cost));
+    const answer = await consume(limiter, key, cost, token ? "token" : "anonymous", "the operation runs");
+    if (!answer) return null;
+    if ("granted" in answer) {
+      const s = state(answer.granted);
       byContext.set(ctx, s);
       if (ctx.request) byRequest.set(ctx.request, s);
       return null;
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) {
-        logger.error("rate limiter failed; the operation runs unlimited", { error: String(rejection) });
-        return null;
-      }
-      const s = state(rejection);
-      metrics()?.rateLimited.inc({ caller: token ? "token" : "anonymous" });
-      const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      return new GraphQLError(`Rate limit exceeded: this operation costs ${cost} point(s) and the window allows ${s.limit}; retry after ${retryAfterSeconds} seconds.`, {
-        extensions: {
-          code: "RATE_LIMITED",
-          retryAfterSeconds,
-          rateLimit: { limit: s.limit, cost, remaining: s.remaining, used: s.used, resetAt: s.resetAt.toISOString() },
-          http: { status: 429, headers: { "retry-after": String(retryAfterSeconds), ...rateLimitHeaders(s) } },
-        },
-      });
     }
+    const s = state(answer.refused);
+    const { retryAfterSeconds } = answer;
+    return new GraphQLError(`Rate limit exceeded: this operation costs ${cost} point(s) and the window allows ${s.limit}; retry after ${retryAfterSeconds} seconds.`, {
+      extensions: {
+        code: "RATE_LIMITED",
+        retryAfterSeconds,
+        rateLimit: { limit: s.limit, cost, remaining: s.remaining, used: s.used, resetAt: s.resetAt.toISOString() },
+        http: { status: 429, headers: { "retry-after": String(retryAfterSeconds), ...rateLimitHeaders(s) } },
+      },
+    });
   };
 
   const plugin: Plugin<Context> = {
@@ -167,21 +187,13 @@ export async function createRateLimiter(security: SecurityConfig, redisUrl: stri
   const limitDownload = async (ctx: { request?: Request; req?: IncomingMessage }): Promise<Response | null> => {
     const limiter = limits.anonymous;
     if (!limiter) return null;
-    try {
-      await limiter.consume(`ip:${clientAddress(ctx, security.trustProxy)}`, 1);
-      return null;
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) {
-        logger.error("rate limiter failed; the download goes on unlimited", { error: String(rejection) });
-        return null;
-      }
-      metrics()?.rateLimited.inc({ caller: "anonymous" });
-      const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      return Response.json(
-        { error: "RATE_LIMITED", message: `Rate limit exceeded for this address; retry after ${retryAfterSeconds} seconds.`, retryAfterSeconds },
-        { status: 429, headers: { "retry-after": String(retryAfterSeconds), "cache-control": "no-store" } },
-      );
-    }
+    const answer = await consume(limiter, `ip:${clientAddress(ctx, security.trustProxy)}`, 1, "anonymous", "the download goes on");
+    if (!answer || "granted" in answer) return null;
+    const { retryAfterSeconds } = answer;
+    return Response.json(
+      { error: "RATE_LIMITED", message: `Rate limit exceeded for this address; retry after ${retryAfterSeconds} seconds.`, retryAfterSeconds },
+      { status: 429, headers: { "retry-after": String(retryAfterSeconds), "cache-control": "no-store" } },
+    );
   };
   return { plugin, limitDownload, close: limits.close };
 }

@@ -7,6 +7,7 @@ import type { IncomingMessage } from "node:http";
 import { Readable } from "node:stream";
 import type { Plugin } from "graphql-yoga";
 import type { Logger } from "../../lib/logger.js";
+import type { RateLimiter } from "./rate-limit.js";
 
 /** What the route needs of the sharing module (wired in app.ts). */
 export interface ShareDownloads {
@@ -24,7 +25,7 @@ const refusal = (status: number, error: string, message: string, headers: Record
   Response.json({ error, message }, { status, headers: { "cache-control": "no-store", ...headers } });
 
 /** Refuses a download over the caller's budget (the answer to send), or lets it go on (null). */
-export type DownloadLimit = (ctx: { request: Request; req?: IncomingMessage }) => Promise<Response | null>;
+export type DownloadLimit = RateLimiter["limitDownload"];
 
 export function useShareLinks(path: string, downloads: ShareDownloads, logger: Logger, limit: DownloadLimit = async () => null): Plugin {
   async function serve(request: Request, url: URL, req: IncomingMessage | undefined, endResponse: (response: Response) => void): Promise<void> {

@@ -379,8 +379,8 @@ export class ProjectService {
       });
       const byFile = syncAnswer(answer, questions);
       for (const q of questions) {
-        const a = byFile[q.path];
-        if (!a) continue;
+        // syncAnswer checked that every asked file has one.
+        const a = byFile[q.path] as FileAnswer;
         if ("text" in a) result.set(q.path, new TextEncoder().encode(a.text));
         else result.set(q.path, a.take === "THEIRS" ? (theirsBy.get(q.path) ?? null) : (ours.get(q.path) ?? null));
       }

@@ -6,19 +6,15 @@ import { withServices } from "../../cli/context.js";
 import { printJson, printTable, progressReporter } from "../../cli/output.js";
 import { followJob, remoteOf, unwrap } from "../../cli/remote.js";
 import { InvalidInputError } from "../../lib/errors.js";
+import type { VerifyResult } from "./service.js";
 
 const STRATEGIES = ["merge", "fork", "skip"] as const;
 
-interface Verification {
-  file: string;
-  sha256: string;
-  name: string;
-  version: string;
-  createdBy: string | null;
-  signer: string | null;
+/** What `bundle verify` prints: the verification without its manifest, each artifact summarised. */
+type Verification = Omit<VerifyResult, "manifest" | "trust"> & {
   trust: string;
   artifacts: { type: string; name: string; version: string | null; contentHash: string; files: number }[];
-}
+};
 
 const VERIFY = `mutation Verify($file: String!) { verifyBundle(file: $file) { __typename
   ... on BundleVerification { file sha256 name version createdBy signer trust artifacts { type name version contentHash files } }

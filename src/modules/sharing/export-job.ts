@@ -1,6 +1,7 @@
 // sharing.export and sharing.import: exportBundle and importBundle as jobs, with progress. Bad input
 // fails the job at once.
 import { z } from "zod";
+import { boundedText } from "../../lib/rules.js";
 import { SYSTEM } from "../../lib/principal.js";
 import { defineJobKind, type JobKind } from "../jobs/index.js";
 import { parseAskAnswer, type AskConflict } from "./ask.js";
@@ -10,8 +11,8 @@ export const exportInput = z
   .object({
     artifacts: z.array(z.string().min(1)).max(10_000, "must be at most 10000 artifacts").nullish(),
     collection: z.string().min(1, "must not be empty").nullish(),
-    name: z.string().min(1, "must not be empty").max(100, "must be at most 100 characters"),
-    version: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters"),
+    name: boundedText(100),
+    version: boundedText(64),
   })
   .refine((v) => [v.artifacts, v.collection].filter((x) => x !== null && x !== undefined).length === 1, { message: "give exactly one of artifacts or collection", path: ["artifacts"] });
 
@@ -34,9 +35,9 @@ export function sharingExportKind(sharing: SharingService): JobKind<ExportJobInp
 
 export const importBundleInput = z
   .object({
-    file: z.string().min(1, "must not be empty").max(255, "must be at most 255 characters").nullish(),
+    file: boundedText(255).nullish(),
     /** A URL to download the bundle from (a share link); exactly one of file and url. */
-    url: z.string().min(1, "must not be empty").max(4096, "must be at most 4096 characters").nullish(),
+    url: boundedText(4096).nullish(),
     collection: z.string().min(1, "must not be empty").nullish(),
     strategy: z.enum(["MERGE", "FORK", "SKIP", "ASK"]),
     allowUnsigned: z.boolean().nullish(),

@@ -17,7 +17,7 @@ import type { TagService } from "../tags/index.js";
 import { diffTrees, prepare, type ContentService } from "../content/index.js";
 import type { McpService } from "../mcp/index.js";
 import { askPrompt, conflictKey, parseAskAnswer, type Ask, type AskConflict, type ConflictChoice } from "./ask.js";
-import { outboundFetch, outboundPolicy, OutboundRefusedError, type OutboundPolicy } from "../../lib/outbound.js";
+import { outbound, OutboundRefusedError, type OutboundPolicy } from "../../lib/outbound.js";
 import { checkBundleUrl, downloadBundle } from "./download.js";
 import { ShareLinks } from "./links.js";
 import { mcpNeeds } from "./mcp-refs.js";
@@ -129,8 +129,7 @@ export class SharingService {
     appConfig: Config,
     logger: Logger,
   ) {
-    this.outbound = outboundFetch(appConfig.security.outboundAllow);
-    this.outboundPolicy = outboundPolicy(appConfig.security.outboundAllow);
+    ({ fetch: this.outbound, policy: this.outboundPolicy } = outbound(appConfig.security.outboundAllow));
     this.keys = new SharingKeys(db, appConfig, logger);
     this.links = new ShareLinks(db, config, (file) => this.readBundle(file), logger);
     this.vaults = new VaultService(db, this, config, appConfig, logger);
@@ -252,7 +251,7 @@ export class SharingService {
   }
 
   /** verifyBundle of bytes not (yet) in the bundles folder (a download, a vault's copy); `file` names them in the result; `standing` may be a preloaded key ring (keys.ring()). */
-  async verifyBytes(bytes: Buffer, file: string, options: VerifyOptions, standing: Standing = (fp) => this.keys.standing(fp)): Promise<VerifyResult> {
+  async verifyBytes(bytes: Buffer, file: string, options: VerifyOptions, standing?: Standing): Promise<VerifyResult> {
     return (await this.verifiedBytes(bytes, file, options, standing)).result;
   }
 

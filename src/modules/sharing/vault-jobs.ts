@@ -1,13 +1,14 @@
 // sharing.push and sharing.pull: pushBundle and pullBundle as jobs, with progress. Bad input, an
 // unknown vault or a bundle that does not verify fails the job at once (no retry).
 import { z } from "zod";
+import { boundedText } from "../../lib/rules.js";
 import { defineJobKind, type JobKind } from "../jobs/index.js";
 import type { SharingService } from "./service.js";
 import type { PullResult, PushResult } from "./vaults.js";
 
 export const pushInput = z.object({
-  vault: z.string().min(1, "must not be empty").max(100, "must be at most 100 characters"),
-  bundle: z.string().min(1, "must not be empty").max(255, "must be at most 255 characters"),
+  vault: boundedText(100),
+  bundle: boundedText(255),
   allowUnsigned: z.boolean().nullish(),
 });
 
@@ -25,9 +26,9 @@ export function sharingPushKind(sharing: SharingService): JobKind<PushJobInput, 
 }
 
 export const pullInput = z.object({
-  vault: z.string().min(1, "must not be empty").max(100, "must be at most 100 characters"),
-  name: z.string().min(1, "must not be empty").max(100, "must be at most 100 characters"),
-  version: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters"),
+  vault: boundedText(100),
+  name: boundedText(100),
+  version: boundedText(64),
   allowUnsigned: z.boolean().nullish(),
 });
 

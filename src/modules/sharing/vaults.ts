@@ -3,7 +3,6 @@
 // stored as they are; credentials (S3's access key pair) are sealed with the MCP secret box (the
 // row id as additional data) and never returned or logged. Every bundle is verified on the way in
 // and out: push sends only a bundle that verifies here; pull stores only one that does.
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { z } from "zod";
 import type { Config } from "../../config.js";
@@ -13,7 +12,7 @@ import { writeFileAtomic } from "../../lib/atomic-file.js";
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import type { Principal } from "../../lib/principal.js";
-import { git, gitRefProblem, localPathOf } from "../content/index.js";
+import { git, gitRefProblem, localPathOf, sha256 } from "../content/index.js";
 import { requireSecretBox, type SecretBox } from "../mcp/index.js";
 import type { SharingConfig } from "./config.js";
 import { BundleVerificationError, type BundleProblem } from "./errors.js";
@@ -83,7 +82,6 @@ const gitConfig = z.object({ url: z.string(), branch: z.string() });
 const s3Config = z.object({ endpoint: z.string().nullable(), region: z.string(), bucket: z.string(), prefix: z.string(), forcePathStyle: z.boolean() });
 const s3Credentials = z.object({ accessKeyId: z.string(), secretAccessKey: z.string() });
 
-const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 const aadOf = (id: string) => `vault\u0000${id}`;
 const noProgress: Progress = async () => {};
 
@@ -225,17 +223,16 @@ export class VaultService {
     return { vault: v.name, name: verified.name, version: verified.version, key: vaultKey(verified.name, verified.version), sha256: verified.sha256, size: bytes.length, signer: verified.signer };
   }
 
-  /** Checks a pull before it is queued (again in the job). */
-  async checkPull(vault: string, name: string, version: string): Promise<void> {
+  /** Checks a pull before it is queued (again in the job); returns the vault. */
+  async checkPull(vault: string, name: string, version: string): Promise<Vault> {
     if (!NAME.test(name)) throw new InvalidInputError("name", "must be 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit");
     if (!VERSION.test(version)) throw new InvalidInputError("version", "must be 1 to 64 letters, digits, '.', '+', '_' or '-', starting with a letter or digit");
-    await this.byName(vault);
+    return this.byName(vault);
   }
 
   /** Reads <name>/<version> from the vault, verifies it as import does, and stores it in the bundles folder. */
   async pull(input: { vault: string; name: string; version: string; allowUnsigned?: boolean | null }, progress: Progress = noProgress): Promise<PullResult> {
-    await this.checkPull(input.vault, input.name, input.version);
-    const v = await this.byName(input.vault);
+    const v = await this.checkPull(input.vault, input.name, input.version);
     await this.recheck(v);
     await progress(10, `reading ${vaultKey(input.name, input.version)} from ${v.name}`);
     const bytes = await this.store(v).get(input.name, input.version);
@@ -257,18 +254,19 @@ export class VaultService {
     const ring = standing ?? (await this.sharing.keys.ring());
     const out: VaultBundle[] = [];
     for (const e of await this.store(v).list()) {
-      const base = { vault: v.name, name: e.name, version: e.version, size: e.size, pushedAt: e.pushedAt, sha256: e.data ? sha256(e.data) : null };
+      const base = { vault: v.name, name: e.name, version: e.version, size: e.size, pushedAt: e.pushedAt };
       if (!e.data) {
-        out.push({ ...base, signer: null, trust: null, problem: "MALFORMED", problemMessage: `the bundle is ${e.size} bytes, over SKILLGRAPH_BUNDLE_MAX_BYTES` });
+        out.push({ ...base, sha256: null, signer: null, trust: null, problem: "MALFORMED", problemMessage: `the bundle is ${e.size} bytes, over SKILLGRAPH_BUNDLE_MAX_BYTES` });
         continue;
       }
+      // The verification hashes the bytes; only a bundle that fails it is hashed here.
       try {
         const r = await this.sharing.verifyBytes(e.data, vaultKey(e.name, e.version), { allowUnsigned: true }, ring);
         if (r.name !== e.name || r.version !== e.version) throw new BundleVerificationError("MALFORMED", "manifest.json", `the manifest names ${r.name} ${r.version}, not ${e.name} ${e.version}`);
-        out.push({ ...base, signer: r.signer, trust: r.trust, problem: null, problemMessage: null });
+        out.push({ ...base, sha256: r.sha256, signer: r.signer, trust: r.trust, problem: null, problemMessage: null });
       } catch (err) {
         if (!(err instanceof BundleVerificationError)) throw err;
-        out.push({ ...base, signer: null, trust: null, problem: err.problem, problemMessage: err.message });
+        out.push({ ...base, sha256: sha256(e.data), signer: null, trust: null, problem: err.problem, problemMessage: err.message });
       }
     }
     return out;
