@@ -6,9 +6,8 @@
 // with tracing on (app.ts).
 import { createHash } from "node:crypto";
 import { getCurrentOtelContext } from "@envelop/opentelemetry";
-import { useOnResolve } from "@envelop/on-resolve";
 import { SpanStatusCode, trace, type Context } from "@opentelemetry/api";
-import { print, type DocumentNode } from "graphql";
+import { defaultFieldResolver, print, type DocumentNode, type GraphQLFieldResolver, type GraphQLSchema } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { TRACE_ID, tracer } from "../../lib/telemetry.js";
 
@@ -24,15 +23,43 @@ function parentOf(ctx: unknown): Context {
   const own = typeof ctx === "object" && ctx !== null ? (ctx as { [SUBSCRIPTION_TRACE]?: Context })[SUBSCRIPTION_TRACE] : undefined;
   return own ?? getCurrentOtelContext(ctx);
 }
-const ROOTS = new Set(["Query", "Mutation", "Subscription"]);
+/** Marks a root field's resolver as already wrapped, so a schema seen again is not wrapped twice. */
+const TRACED = Symbol("traced");
+
 /**
- * The span wrappers already installed. useOnResolve calls its hook on every resolve, and
- * replaceResolver replaces the field's resolver for good (not for that call): a hook that wrapped
- * on every call nested one more span wrapper per request, until a field resolved through thousands
- * of spans and overflowed the stack ("Unexpected error." after a few thousand W2 requests). So a
- * field is wrapped once, the first time it resolves.
+ * Wraps each root field's resolver (Query, Mutation, Subscription) in a span, once, when the schema
+ * is set: only root fields pay for tracing, and a field never nests a second wrapper (a wrapper per
+ * request once overflowed the stack after a few thousand W2 requests).
  */
-const wrappers = new WeakSet<object>();
+function traceRootFields(schema: GraphQLSchema): void {
+  for (const type of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+    if (!type) continue;
+    for (const field of Object.values(type.getFields())) {
+      const resolver: GraphQLFieldResolver<unknown, unknown> & { [TRACED]?: true } = field.resolve ?? defaultFieldResolver;
+      if (resolver[TRACED]) continue;
+      const name = `${type.name}.${field.name}`;
+      const attributes = { "graphql.field.name": field.name, "graphql.field.type": type.name };
+      const traced: GraphQLFieldResolver<unknown, unknown> & { [TRACED]?: true } = (root, args, ctx, info) =>
+        // Parent: the operation's span (a subscription's resolve runs once per delivered event,
+        // from the transport's loop, so the active context is not the operation's there).
+        tracer().startActiveSpan(name, { attributes }, parentOf(ctx), async (span) => {
+          try {
+            const value: unknown = await resolver(root, args, ctx, info);
+            if (value instanceof Error) span.setStatus({ code: SpanStatusCode.ERROR, message: value.message });
+            return value;
+          } catch (err) {
+            span.recordException(err instanceof Error ? err : String(err));
+            span.setStatus({ code: SpanStatusCode.ERROR });
+            throw err;
+          } finally {
+            span.end();
+          }
+        });
+      traced[TRACED] = true;
+      field.resolve = traced;
+    }
+  }
+}
 
 /** sha256 of the printed document, once per parsed document (yoga caches parses). */
 export function documentHash(document: DocumentNode): string {
@@ -46,31 +73,8 @@ export function documentHash(document: DocumentNode): string {
 
 export function useOperationTrace(): Plugin {
   return {
-    onPluginInit({ addPlugin }) {
-      addPlugin(
-        useOnResolve(({ info, replaceResolver, resolver }) => {
-          if (!ROOTS.has(info.parentType.name) || wrappers.has(resolver)) return;
-          const name = `${info.parentType.name}.${info.fieldName}`;
-          const traced: typeof resolver = (root, args, ctx, resolveInfo) =>
-            // Parent: the operation's span (a subscription's resolve runs once per delivered event,
-            // from the transport's loop, so the active context is not the operation's there).
-            tracer().startActiveSpan(name, { attributes: { "graphql.field.name": info.fieldName, "graphql.field.type": info.parentType.name } }, parentOf(ctx), async (span) => {
-              try {
-                const value: unknown = await resolver(root, args, ctx, resolveInfo);
-                if (value instanceof Error) span.setStatus({ code: SpanStatusCode.ERROR, message: value.message });
-                return value;
-              } catch (err) {
-                span.recordException(err instanceof Error ? err : String(err));
-                span.setStatus({ code: SpanStatusCode.ERROR });
-                throw err;
-              } finally {
-                span.end();
-              }
-            });
-          wrappers.add(traced);
-          replaceResolver(traced);
-        }),
-      );
+    onSchemaChange({ schema }) {
+      traceRootFields(schema);
     },
     onExecute({ args }) {
       const span = trace.getSpan(getCurrentOtelContext(args.contextValue));
