@@ -243,7 +243,7 @@ builder.mutationFields((t) => ({
       const url = args.source?.url ?? null;
       if ((args.file ? 1 : 0) + (url ? 1 : 0) !== 1) throw new InvalidInputError("file", "give exactly one of file and source.url");
       if (url) ctx.services.sharing.checkSource(url);
-      if (args.file) await ctx.services.sharing.readBundle(args.file);
+      if (args.file) await ctx.services.sharing.checkBundle(args.file);
       if (args.collection) await ctx.services.collections.byName(args.collection);
       const job = await ctx.services.jobs.enqueue("sharing.import", { file: args.file ?? null, url, collection: args.collection ?? null, strategy: args.strategy, allowUnsigned }, ctx.principal);
       return { job };

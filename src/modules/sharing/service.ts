@@ -2,7 +2,7 @@
 // deterministic tar signed with this instance's Ed25519 key (keys.ts); verifyBundle checks the
 // archive, the signer and every file against the manifest, and says which check failed.
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Config } from "../../config.js";
 import type { Database } from "../../db/index.js";
@@ -225,11 +225,21 @@ export class SharingService {
 
   /** A bundle file's bytes, by its name in the bundles folder (never a path). */
   async readBundle(file: string): Promise<Buffer> {
+    return this.inBundles(file, (path) => readFile(path));
+  }
+
+  /** Checks that a bundle of the bundles folder exists (a request's check before its job reads it), without reading it. */
+  async checkBundle(file: string): Promise<void> {
+    await this.inBundles(file, (path) => stat(path));
+  }
+
+  /** `use` on the path of a bundle file named by input: a bare file name, refused otherwise; NotFoundError when it is not there. */
+  private async inBundles<T>(file: string, use: (path: string) => Promise<T>): Promise<T> {
     if (!file.endsWith(BUNDLE_EXTENSION) || file.includes("/") || file.includes("\\") || pathProblem(file)) {
       throw new InvalidInputError("file", `must be the name of a ${BUNDLE_EXTENSION} file in the bundles folder, without a path`);
     }
     try {
-      return await readFile(join(this.config.bundlesDir, file));
+      return await use(join(this.config.bundlesDir, file));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new NotFoundError("Bundle", file);
       throw err;

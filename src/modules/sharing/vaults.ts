@@ -208,7 +208,7 @@ export class VaultService {
   /** Checks a push before it is queued (again in the job). */
   async checkPush(vault: string, bundle: string): Promise<void> {
     await this.byName(vault);
-    await this.sharing.readBundle(bundle);
+    await this.sharing.checkBundle(bundle);
   }
 
   /** Verifies a bundle of the bundles folder and writes it into the vault as <name>/<version>.skillmeat-pack. */
